@@ -46,6 +46,8 @@ export default [
         },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
+      // noUncheckedIndexedAccess is on, so an index known to be in range is asserted with '!'.
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',

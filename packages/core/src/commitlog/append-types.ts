@@ -1,0 +1,36 @@
+/** One record to append: its encoded bytes (position fields still zero) and its consume-queue tag code. */
+export interface AppendRecord {
+  readonly bytes: Buffer;
+  readonly tagsCode: number;
+  /** Set when the put arrived (and already written into `bytes`), as RocketMQ stamps it before the append lock. */
+  readonly storeTimestamp: number;
+}
+
+/**
+ * Records that must land contiguously, with consecutive queue offsets, in one queue: a single message,
+ * or the messages of one batch send.
+ */
+export interface AppendRequest {
+  readonly topic: string;
+  readonly queueId: number;
+  readonly records: readonly AppendRecord[];
+  readonly totalSize: number;
+}
+
+/** Where an appended record went: what a consume-queue entry and a send reply need. */
+export interface AppendedRecord {
+  topic: string;
+  queueId: number;
+  queueOffset: number;
+  physicalOffset: number;
+  size: number;
+  tagsCode: number;
+  storeTimestamp: number;
+}
+
+export interface AppendResult {
+  /** One per record of the request, in order. */
+  readonly records: AppendedRecord[];
+  /** Commit-log offset just past the request's last byte: the offset a flush must cover. */
+  readonly endOffset: number;
+}

@@ -1,0 +1,200 @@
+import { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, patchRecordPosition } from '@pulsejet/protocol';
+import type { Segment } from '../segment/segment';
+import type { AppendRequest, AppendResult, AppendedRecord } from './append-types';
+import { SegmentedLog } from './segmented-log';
+
+/**
+ * The commit log: every message of every topic, appended in one sequence of segments by one writer.
+ *
+ * append() is synchronous and is called with everything that arrived in one tick, so concurrent puts
+ * share one write call: records are copied into one staging buffer (cheaper than writev of many small
+ * buffers) and written with one positional write per segment touched. A record never spans two
+ * segments; the space left at a segment's end becomes a blank record, as in RocketMQ.
+ */
+export class CommitLog {
+  readonly log: SegmentedLog;
+  private writePosition = 0;
+  private flushedPosition = 0;
+  private readonly dirty = new Set<Segment>();
+  private readonly nextQueueOffsets = new Map<string, number>();
+  private staging: Buffer;
+  private readonly blank = Buffer.alloc(BLANK_RECORD_MIN_SIZE);
+
+  constructor(
+    log: SegmentedLog,
+    maxBatchBytes: number,
+    private readonly prepareNext: boolean,
+  ) {
+    this.log = log;
+    this.staging = Buffer.allocUnsafe(maxBatchBytes);
+  }
+
+  get segmentSize(): number {
+    return this.log.segmentSize;
+  }
+
+  /** Offset where the next record goes (= the end of the written log). */
+  maxOffset(): number {
+    return this.writePosition;
+  }
+
+  minOffset(): number {
+    return this.log.minOffset();
+  }
+
+  /** Everything below this offset has been fsynced. */
+  flushed(): number {
+    return this.flushedPosition;
+  }
+
+  /** Sets the write position after recovery (and the flushed one: what recovery found is on disk). */
+  resetPosition(end: number): void {
+    this.writePosition = end;
+    this.flushedPosition = end;
+    if (end > 0 || this.log.all().length > 0) this.log.obtain(end);
+    this.prepareFollowing(end);
+  }
+
+  /** Next queue offset of a topic/queue; seeded from the consume queues at start. */
+  setNextQueueOffset(topic: string, queueId: number, next: number): void {
+    this.nextQueueOffsets.set(queueKey(topic, queueId), next);
+  }
+
+  nextQueueOffset(topic: string, queueId: number): number {
+    return this.nextQueueOffsets.get(queueKey(topic, queueId)) ?? 0;
+  }
+
+  deleteQueueOffsets(topic: string): void {
+    for (const key of [...this.nextQueueOffsets.keys()]) if (key.startsWith(`${topic}\u0000`)) this.nextQueueOffsets.delete(key);
+  }
+
+  /**
+   * Appends requests in order. All of them or none count: if a write fails (disk full, I/O error) the
+   * write position and queue offsets are restored and the error is thrown; bytes that did reach the
+   * file lie past the write position, where the next append overwrites them.
+   */
+  append(requests: readonly AppendRequest[]): AppendResult[] {
+    const startPosition = this.writePosition;
+    const savedOffsets = new Map<string, number | undefined>();
+    try {
+      return this.appendUnchecked(requests, savedOffsets);
+    } catch (error) {
+      this.writePosition = startPosition;
+      for (const [key, offset] of savedOffsets) {
+        if (offset === undefined) this.nextQueueOffsets.delete(key);
+        else this.nextQueueOffsets.set(key, offset);
+      }
+      throw error;
+    }
+  }
+
+  private appendUnchecked(
+    requests: readonly AppendRequest[],
+    savedOffsets: Map<string, number | undefined>,
+  ): AppendResult[] {
+    const results: AppendResult[] = [];
+    let staged = 0;
+    let stagedStart = this.writePosition;
+    const flushStaging = (): void => {
+      if (staged === 0) return;
+      const segment = this.log.obtain(stagedStart);
+      segment.write(this.staging, 0, staged, stagedStart - segment.start);
+      this.dirty.add(segment);
+      staged = 0;
+    };
+
+    for (const request of requests) {
+      let position = stagedStart + staged;
+      const segmentEnd = position - (position % this.segmentSize) + this.segmentSize;
+      // RocketMQ keeps at least a blank header's room after the last record of a segment.
+      if (position + request.totalSize + BLANK_RECORD_MIN_SIZE > segmentEnd) {
+        const blankSize = segmentEnd - position;
+        flushStaging();
+        // Only the blank's header is written: its TOTALSIZE tells a scanner to skip to the next segment.
+        this.blank.writeInt32BE(blankSize, RecordField.TOTAL_SIZE);
+        this.blank.writeInt32BE(BLANK_MAGIC_CODE, RecordField.MAGIC);
+        const segment = this.log.obtain(position);
+        segment.write(this.blank, 0, BLANK_RECORD_MIN_SIZE, position - segment.start);
+        this.dirty.add(segment);
+        position = segmentEnd;
+        stagedStart = segmentEnd;
+        this.log.obtain(segmentEnd);
+        this.prepareFollowing(segmentEnd);
+      }
+      if (staged + request.totalSize > this.staging.length) {
+        flushStaging();
+        stagedStart = position;
+        if (request.totalSize > this.staging.length) this.staging = Buffer.allocUnsafe(request.totalSize);
+      }
+
+      const key = queueKey(request.topic, request.queueId);
+      if (!savedOffsets.has(key)) savedOffsets.set(key, this.nextQueueOffsets.get(key));
+      let queueOffset = this.nextQueueOffsets.get(key) ?? 0;
+      const appended: AppendedRecord[] = [];
+      for (const record of request.records) {
+        const at = staged;
+        record.bytes.copy(this.staging, at);
+        patchRecordPosition(this.staging, at, queueOffset, stagedStart + at, record.storeTimestamp);
+        appended.push({
+          topic: request.topic,
+          queueId: request.queueId,
+          queueOffset,
+          physicalOffset: stagedStart + at,
+          size: record.bytes.length,
+          tagsCode: record.tagsCode,
+          storeTimestamp: record.storeTimestamp,
+        });
+        staged += record.bytes.length;
+        queueOffset += 1;
+      }
+      this.nextQueueOffsets.set(key, queueOffset);
+      results.push({ records: appended, endOffset: stagedStart + staged });
+    }
+    const end = stagedStart + staged;
+    flushStaging();
+    this.writePosition = end;
+    return results;
+  }
+
+  /** Makes everything written so far durable; returns the offset now covered. */
+  async flush(): Promise<number> {
+    const target = this.writePosition;
+    const segments = [...this.dirty];
+    this.dirty.clear();
+    try {
+      await Promise.all(segments.map((segment) => segment.flush()));
+    } catch (error) {
+      for (const segment of segments) this.dirty.add(segment);
+      throw error;
+    }
+    if (target > this.flushedPosition) this.flushedPosition = target;
+    return this.flushedPosition;
+  }
+
+  /** Reads `size` bytes at `offset` (within one segment); undefined if they are not all there. */
+  read(offset: number, size: number): Buffer | undefined {
+    if (offset < this.minOffset() || offset + size > this.writePosition) return undefined;
+    const target = Buffer.allocUnsafe(size);
+    return this.log.read(offset, target, 0, size) === size ? target : undefined;
+  }
+
+  /** Store timestamp of the record at `offset` (for offset-by-time searches). */
+  storeTimestampAt(offset: number): number | undefined {
+    const field = this.read(offset + RecordField.STORE_TIMESTAMP, 8);
+    return field ? field.readUInt32BE(0) * 2 ** 32 + field.readUInt32BE(4) : undefined;
+  }
+
+  private prepareFollowing(currentSegmentStart: number): void {
+    if (!this.prepareNext) return;
+    const start = currentSegmentStart - (currentSegmentStart % this.segmentSize) + this.segmentSize;
+    this.log.directory.prepare(start, this.segmentSize);
+  }
+
+  close(): void {
+    this.log.close();
+  }
+}
+
+function queueKey(topic: string, queueId: number): string {
+  return `${topic}\u0000${queueId}`;
+}

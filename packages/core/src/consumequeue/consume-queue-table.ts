@@ -1,0 +1,81 @@
+import type { AppendedRecord } from '../commitlog/append-types';
+import { SegmentedLog } from '../commitlog/segmented-log';
+import { CQ_ENTRY_SIZE, ConsumeQueue, type QueueEntryAt } from './consume-queue';
+import type { QueueDirectories } from './queue-directories';
+
+/** All consume queues of the store, by topic and queue id. */
+export class ConsumeQueueTable {
+  private readonly queues = new Map<string, Map<number, ConsumeQueue>>();
+
+  constructor(
+    private readonly directories: QueueDirectories,
+    private readonly entriesPerFile: number,
+  ) {}
+
+  /** Opens every consume queue found in the directories. */
+  load(): void {
+    for (const { topic, queueId } of this.directories.list()) this.obtain(topic, queueId).load();
+  }
+
+  get(topic: string, queueId: number): ConsumeQueue | undefined {
+    return this.queues.get(topic)?.get(queueId);
+  }
+
+  obtain(topic: string, queueId: number): ConsumeQueue {
+    let byId = this.queues.get(topic);
+    if (!byId) {
+      byId = new Map();
+      this.queues.set(topic, byId);
+    }
+    let queue = byId.get(queueId);
+    if (!queue) {
+      const log = new SegmentedLog(this.directories.directoryFor(topic, queueId), this.entriesPerFile * CQ_ENTRY_SIZE);
+      queue = new ConsumeQueue(topic, queueId, log);
+      byId.set(queueId, queue);
+    }
+    return queue;
+  }
+
+  all(): ConsumeQueue[] {
+    return [...this.queues.values()].flatMap((byId) => [...byId.values()]);
+  }
+
+  queuesOf(topic: string): ConsumeQueue[] {
+    return [...(this.queues.get(topic)?.values() ?? [])];
+  }
+
+  topics(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  /** Writes the entries of freshly appended records; consecutive records of one queue share a write. */
+  dispatch(records: readonly AppendedRecord[]): void {
+    let run: QueueEntryAt[] = [];
+    let runQueue: ConsumeQueue | undefined;
+    for (const record of records) {
+      const queue = runQueue && runQueue.topic === record.topic && runQueue.queueId === record.queueId ? runQueue : this.obtain(record.topic, record.queueId);
+      if (queue !== runQueue) {
+        if (runQueue && run.length > 0) runQueue.appendRun(run);
+        run = [];
+        runQueue = queue;
+      }
+      run.push(record);
+    }
+    if (runQueue && run.length > 0) runQueue.appendRun(run);
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    for (const queue of this.queuesOf(topic)) queue.close();
+    this.queues.delete(topic);
+    await this.directories.removeTopic(topic);
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.all().map((queue) => queue.flush()));
+  }
+
+  close(): void {
+    for (const queue of this.all()) queue.close();
+    this.queues.clear();
+  }
+}

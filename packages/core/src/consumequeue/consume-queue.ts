@@ -1,0 +1,210 @@
+import { readInt64, readUInt64, writeInt64, writeUInt64 } from '@pulsejet/protocol';
+import { SegmentedLog } from '../commitlog/segmented-log';
+import type { Segment } from '../segment/segment';
+
+/**
+ * Consume-queue entry, 20 bytes, big-endian (RocketMQ ConsumeQueue.CQ_STORE_UNIT_SIZE):
+ *   0  commit-log offset (int64)
+ *   8  record size       (int32)
+ *   12 tag hash code     (int64; the delivery time for delay-topic entries)
+ */
+export const CQ_ENTRY_SIZE = 20;
+
+export interface ConsumeQueueEntry {
+  physicalOffset: number;
+  size: number;
+  tagsCode: number;
+}
+
+/** An entry with its logical position, as dispatch writes them. */
+export interface QueueEntryAt extends ConsumeQueueEntry {
+  queueOffset: number;
+}
+
+export type PlaceResult = 'appended' | 'present' | 'replaced' | 'gap';
+
+/**
+ * The index of one topic/queue into the commit log: entry n is the n-th message of the queue. Built by
+ * dispatch from the commit log, so it can always be rebuilt from it. Files grow as written (they are
+ * small); an all-zero entry marks unwritten space.
+ */
+export class ConsumeQueue {
+  private min = 0;
+  private max = 0;
+  private readonly entryBuffer = Buffer.alloc(CQ_ENTRY_SIZE);
+  private readonly dirtySegments = new Set<Segment>();
+
+  constructor(
+    readonly topic: string,
+    readonly queueId: number,
+    readonly log: SegmentedLog,
+  ) {}
+
+  /** Logical offset of the first readable entry. */
+  minOffset(): number {
+    return this.min;
+  }
+
+  /** Logical offset one past the last entry (= the number of messages ever stored in the queue). */
+  maxOffset(): number {
+    return this.max;
+  }
+
+  /** Finds the written end from the segments present (recovery trims further). */
+  load(): void {
+    this.log.load();
+    const last = this.log.last();
+    if (!last) return;
+    let count = Math.floor(last.length() / CQ_ENTRY_SIZE);
+    // A zero entry is unwritten space (a torn tail or a zero-filled file): walk back to the last real one.
+    while (count > 0 && this.readAt(last.start / CQ_ENTRY_SIZE + count - 1)?.size === 0) count -= 1;
+    this.max = last.start / CQ_ENTRY_SIZE + count;
+    this.min = (this.log.first()?.start ?? 0) / CQ_ENTRY_SIZE;
+  }
+
+  /** Appends entries whose queue offsets continue the queue (the hot dispatch path). */
+  appendRun(entries: readonly QueueEntryAt[]): void {
+    let index = 0;
+    while (index < entries.length) {
+      const firstOffset = entries[index]!.queueOffset;
+      const segment = this.log.obtain(firstOffset * CQ_ENTRY_SIZE);
+      const room = (segment.start + segment.size) / CQ_ENTRY_SIZE - firstOffset;
+      const count = Math.min(room, entries.length - index);
+      const chunk = Buffer.allocUnsafe(count * CQ_ENTRY_SIZE);
+      for (let i = 0; i < count; i += 1) encodeEntry(chunk, i * CQ_ENTRY_SIZE, entries[index + i]!);
+      segment.write(chunk, 0, chunk.length, firstOffset * CQ_ENTRY_SIZE - segment.start);
+      this.dirtySegments.add(segment);
+      index += count;
+      this.max = Math.max(this.max, firstOffset + count);
+    }
+  }
+
+  /**
+   * Places one entry at its queue offset, idempotently (recovery re-dispatch). 'gap' means entries
+   * before it are missing: the caller must re-dispatch from further back.
+   */
+  place(entry: QueueEntryAt): PlaceResult {
+    if (entry.queueOffset < this.min) return 'present'; // below what retention kept: nothing to restore
+    if (entry.queueOffset > this.max) return 'gap';
+    if (entry.queueOffset < this.max) {
+      const existing = this.readAt(entry.queueOffset);
+      if (existing && existing.physicalOffset === entry.physicalOffset && existing.size === entry.size) return 'present';
+      this.truncateFrom(entry.queueOffset);
+      this.appendRun([entry]);
+      return 'replaced';
+    }
+    this.appendRun([entry]);
+    return 'appended';
+  }
+
+  /**
+   * Restarts a queue with no readable entries at `queueOffset`: rebuilding a queue whose files were
+   * lost, when the log's oldest remaining message of the queue is not its first.
+   */
+  startAt(queueOffset: number): void {
+    if (this.max !== this.min) throw new Error(`consume queue ${this.topic}/${this.queueId} still has entries`);
+    this.min = queueOffset;
+    this.max = queueOffset;
+  }
+
+  hasEntries(): boolean {
+    return this.max > this.min;
+  }
+
+  /** Reads the entry at a logical offset, if present. */
+  readAt(queueOffset: number): ConsumeQueueEntry | undefined {
+    const n = this.log.read(queueOffset * CQ_ENTRY_SIZE, this.entryBuffer, 0, CQ_ENTRY_SIZE);
+    return n === CQ_ENTRY_SIZE ? decodeEntry(this.entryBuffer, 0) : undefined;
+  }
+
+  /**
+   * Reads up to maxCount entries from `queueOffset` within one segment (callers loop for more);
+   * returns the raw bytes, CQ_ENTRY_SIZE per entry.
+   */
+  readRun(queueOffset: number, maxCount: number): Buffer {
+    const count = Math.max(0, Math.min(maxCount, this.max - queueOffset));
+    const bytes = Buffer.allocUnsafe(count * CQ_ENTRY_SIZE);
+    const n = this.log.read(queueOffset * CQ_ENTRY_SIZE, bytes, 0, bytes.length);
+    return bytes.subarray(0, n - (n % CQ_ENTRY_SIZE));
+  }
+
+  /** Drops entries from `queueOffset` on, overwriting them with zeros so a reload agrees. */
+  truncateFrom(queueOffset: number): void {
+    if (queueOffset >= this.max) return;
+    for (let offset = queueOffset; offset < this.max; ) {
+      const segment = this.log.find(offset * CQ_ENTRY_SIZE);
+      if (!segment) break;
+      const segmentEndOffset = (segment.start + segment.size) / CQ_ENTRY_SIZE;
+      const upTo = Math.min(this.max, segmentEndOffset);
+      const zeros = Buffer.alloc((upTo - offset) * CQ_ENTRY_SIZE);
+      segment.write(zeros, 0, zeros.length, offset * CQ_ENTRY_SIZE - segment.start);
+      this.dirtySegments.add(segment);
+      offset = upTo;
+    }
+    this.max = queueOffset;
+    if (this.min > this.max) this.min = this.max;
+  }
+
+  /** Recovery: drops entries that point past the end of the commit log. */
+  trimPastLogEnd(logEnd: number): number {
+    let keep = this.max;
+    while (keep > this.min) {
+      const entry = this.readAt(keep - 1);
+      if (entry && entry.size > 0 && entry.physicalOffset + entry.size <= logEnd) break;
+      keep -= 1;
+    }
+    const dropped = this.max - keep;
+    this.truncateFrom(keep);
+    return dropped;
+  }
+
+  /** Retention: drops whole segments that only point below `logMinOffset`, then moves min up. */
+  async deleteBelow(logMinOffset: number): Promise<void> {
+    for (;;) {
+      const segments = this.log.all();
+      if (segments.length < 2) break; // the last segment always stays: it carries maxOffset
+      const first = segments[0]!;
+      const lastEntry = this.readAt((first.start + first.size) / CQ_ENTRY_SIZE - 1);
+      if (!lastEntry || lastEntry.physicalOffset >= logMinOffset) break;
+      await this.log.removeFirst();
+    }
+    this.correctMinOffset(logMinOffset);
+  }
+
+  /** Sets min to the first entry whose message is still in the commit log (binary search). */
+  correctMinOffset(logMinOffset: number): void {
+    let lo = Math.max(this.min, (this.log.first()?.start ?? 0) / CQ_ENTRY_SIZE);
+    let hi = this.max;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const entry = this.readAt(mid);
+      if (entry && entry.physicalOffset >= logMinOffset) hi = mid;
+      else lo = mid + 1;
+    }
+    this.min = lo;
+  }
+
+  async flush(): Promise<void> {
+    const segments = [...this.dirtySegments];
+    this.dirtySegments.clear();
+    await Promise.all(segments.map((segment) => segment.flush()));
+  }
+
+  close(): void {
+    this.log.close();
+  }
+}
+
+export function encodeEntry(target: Buffer, at: number, entry: ConsumeQueueEntry): void {
+  writeUInt64(target, at, entry.physicalOffset);
+  target.writeInt32BE(entry.size, at + 8);
+  writeInt64(target, at + 12, entry.tagsCode);
+}
+
+export function decodeEntry(source: Buffer, at: number): ConsumeQueueEntry {
+  return {
+    physicalOffset: readUInt64(source, at),
+    size: source.readInt32BE(at + 8),
+    tagsCode: readInt64(source, at + 12),
+  };
+}

@@ -1,0 +1,136 @@
+import {
+  PROPERTIES_MAX_BYTES,
+  ProtocolError,
+  createOffsetMessageId,
+  encodeProperties,
+  encodeStoredRecord,
+  validateTopicName,
+  type HostAddress,
+} from '@pulsejet/protocol';
+import type { AppendRecord, AppendRequest, AppendedRecord } from '../commitlog/append-types';
+import type { PutMessageStatus } from '../status';
+
+/** One message to store. The broker fills what the wire request carried. */
+export interface PutMessageInput {
+  topic: string;
+  queueId: number;
+  body: Buffer;
+  /** All properties (system and user), e.g. TAGS, KEYS, UNIQ_KEY. */
+  properties: Readonly<Record<string, string>>;
+  flag?: number;
+  sysFlag?: number;
+  bornTimestamp?: number;
+  bornHost?: HostAddress;
+  reconsumeTimes?: number;
+  preparedTransactionOffset?: number;
+  /** Wait for the flush (SYNC_FLUSH) before answering; RocketMQ's WAIT property. @default true */
+  waitStoreMsgOK?: boolean;
+}
+
+/** Where a stored message went. */
+export interface StoredPosition {
+  msgId: string;
+  physicalOffset: number;
+  queueOffset: number;
+  size: number;
+  storeTimestamp: number;
+}
+
+export interface PutMessageResult {
+  status: PutMessageStatus;
+  /** What went wrong and what to do, for statuses other than PUT_OK. */
+  message?: string;
+  /** The stored messages (one for a single put, several for a batch), present unless the put failed. */
+  stored?: StoredPosition[];
+}
+
+/** Computes the consume-queue tag code of a message: the hash of TAGS unless a hook says otherwise. */
+export type TagsCodeFunction = (topic: string, properties: Readonly<Record<string, string>>, storeTimestamp: number) => number;
+
+export interface PreparedPut {
+  request: AppendRequest;
+  waitStoreMsgOK: boolean;
+}
+
+export type PrepareOutcome = { ok: true; prepared: PreparedPut } | { ok: false; result: PutMessageResult };
+
+const UNKNOWN_HOST: HostAddress = { address: '127.0.0.1', port: 0 };
+
+/**
+ * Validates and encodes messages for one queue off the writer's path (CRC, property strings), so the
+ * writer only copies bytes and patches three fields.
+ */
+export function preparePut(
+  inputs: readonly PutMessageInput[],
+  limits: { maxMessageSize: number; storeHost: HostAddress; tagsCodeOf: TagsCodeFunction },
+): PrepareOutcome {
+  const first = inputs[0];
+  if (!first) return fail('MESSAGE_ILLEGAL', 'a put needs at least one message');
+  const topicProblem = validateTopicName(first.topic);
+  if (topicProblem) return fail('MESSAGE_ILLEGAL', topicProblem);
+  if (!Number.isInteger(first.queueId) || first.queueId < 0 || first.queueId > 0x7fffffff) {
+    return fail('MESSAGE_ILLEGAL', `queueId ${first.queueId} is invalid; use an integer from 0`);
+  }
+  const now = Date.now();
+  const records: AppendRecord[] = [];
+  let totalSize = 0;
+  for (const input of inputs) {
+    if (input.topic !== first.topic || input.queueId !== first.queueId) {
+      return fail('MESSAGE_ILLEGAL', 'all messages of a batch must go to the same topic and queue');
+    }
+    if (input.body.length > limits.maxMessageSize) {
+      return fail('MESSAGE_ILLEGAL', `message body is ${input.body.length} bytes, over maxMessageSize ${limits.maxMessageSize}; send smaller bodies or raise maxMessageSize`);
+    }
+    let properties: string;
+    try {
+      properties = encodeProperties(input.properties);
+    } catch (error) {
+      return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
+    }
+    if (Buffer.byteLength(properties) > PROPERTIES_MAX_BYTES) {
+      return fail('PROPERTIES_SIZE_EXCEEDED', `message properties take ${Buffer.byteLength(properties)} bytes, over ${PROPERTIES_MAX_BYTES}; use fewer or shorter properties`);
+    }
+    let bytes: Buffer;
+    try {
+      bytes = encodeStoredRecord({
+        topic: input.topic,
+        queueId: input.queueId,
+        flag: input.flag ?? 0,
+        sysFlag: input.sysFlag ?? 0,
+        bornTimestamp: input.bornTimestamp ?? now,
+        bornHost: input.bornHost ?? UNKNOWN_HOST,
+        storeHost: limits.storeHost,
+        reconsumeTimes: input.reconsumeTimes ?? 0,
+        preparedTransactionOffset: input.preparedTransactionOffset ?? 0,
+        body: input.body,
+        properties,
+        storeTimestamp: now,
+      });
+    } catch (error) {
+      return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
+    }
+    records.push({ bytes, tagsCode: limits.tagsCodeOf(input.topic, input.properties, now), storeTimestamp: now });
+    totalSize += bytes.length;
+  }
+  return {
+    ok: true,
+    prepared: {
+      request: { topic: first.topic, queueId: first.queueId, records, totalSize },
+      waitStoreMsgOK: first.waitStoreMsgOK ?? true,
+    },
+  };
+}
+
+export function storedPositions(records: readonly AppendedRecord[], storeHost: HostAddress): StoredPosition[] {
+  return records.map((record) => ({
+    msgId: createOffsetMessageId(storeHost, record.physicalOffset),
+    physicalOffset: record.physicalOffset,
+    queueOffset: record.queueOffset,
+    size: record.size,
+    storeTimestamp: record.storeTimestamp,
+  }));
+}
+
+function fail(status: PutMessageStatus, message: string): PrepareOutcome {
+  return { ok: false, result: { status, message } };
+}

@@ -1,0 +1,65 @@
+// Host addresses in the V1 record and the offset msgId: 4 IPv4 bytes + an int32 port (reference
+// §6.1, §6.2). ali-ons can't read the 16-byte IPv6 form, so we write IPv4 only and turn the
+// IPv4-mapped IPv6 addresses Node reports on dual-stack sockets into their 4 bytes.
+import { ProtocolError, ProtocolErrorCode } from './errors';
+
+export interface HostAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Bytes of an encoded host: IPv4 (4) + port (int32). */
+export const HOST_ADDRESS_SIZE = 8;
+
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const DOTTED = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+const MAPPED_PREFIX = '::ffff:';
+const LOOPBACK = '127.0.0.1';
+
+function toDotted(address: string): string | undefined {
+  const lower = address.toLowerCase();
+  // Names that mean this machine: a client that dialled 'localhost' on Node >= 17 may arrive as ::1.
+  if (lower === 'localhost' || lower === '::1') return LOOPBACK;
+  const candidate = lower.startsWith(MAPPED_PREFIX) ? lower.slice(MAPPED_PREFIX.length) : lower;
+  return DOTTED.test(candidate) ? candidate : undefined;
+}
+
+function notIPv4(address: string): ProtocolError {
+  return new ProtocolError(
+    ProtocolErrorCode.BAD_HOST,
+    `host address '${address}' is not IPv4; the V1 record only holds 4-byte addresses, so bind or advertise an IPv4 address`,
+  );
+}
+
+/** Writes the 4 bytes of an IPv4 address at `offset`; throws BAD_HOST for anything else. */
+export function encodeIPv4(address: string, target: Buffer, offset: number): void {
+  const dotted = toDotted(address);
+  if (dotted === undefined) throw notIPv4(address);
+  const parts = dotted.split('.');
+  for (let i = 0; i < 4; i++) target.writeUInt8(Number(parts[i]), offset + i);
+}
+
+/** Reads 4 bytes at `offset` as a dotted IPv4 address. */
+export function decodeIPv4(buf: Buffer, offset: number): string {
+  return `${buf.readUInt8(offset)}.${buf.readUInt8(offset + 1)}.${buf.readUInt8(offset + 2)}.${buf.readUInt8(offset + 3)}`;
+}
+
+/** Throws BAD_HOST unless `host` can be encoded (IPv4 and a port in 0..65535). */
+export function assertHostAddress(host: HostAddress): void {
+  if (toDotted(host.address) === undefined) throw notIPv4(host.address);
+  if (!Number.isInteger(host.port) || host.port < 0 || host.port > 0xffff) {
+    throw new ProtocolError(ProtocolErrorCode.BAD_HOST, `port ${host.port} of host '${host.address}' is not in 0..65535; pass the listening port`);
+  }
+}
+
+/** Writes IPv4 + int32 port (8 bytes) at `offset`. */
+export function encodeHostAddress(host: HostAddress, target: Buffer, offset: number): void {
+  assertHostAddress(host);
+  encodeIPv4(host.address, target, offset);
+  target.writeInt32BE(host.port, offset + 4);
+}
+
+/** Reads IPv4 + int32 port (8 bytes) at `offset`. */
+export function decodeHostAddress(buf: Buffer, offset: number): HostAddress {
+  return { address: decodeIPv4(buf, offset), port: buf.readInt32BE(offset + 4) };
+}

@@ -1,0 +1,67 @@
+// The user-facing message and its mapping to the stored properties (reference §6.4). The well-known
+// fields become system properties; everything in `properties` is the user's and may not take a
+// system name (Java `Message.putUserProperty` refuses them the same way).
+import { ProtocolError, ProtocolErrorCode } from './errors';
+import { KEY_SEPARATOR, MessageConst, SYSTEM_PROPERTY_KEYS } from './message-const';
+
+export interface Message {
+  topic: string;
+  body: Buffer;
+  /** One tag; the broker filters on its hash code, ali-ons on the exact string. */
+  tags?: string;
+  /** Keys for lookup; stored space-separated, so a key can't contain a space. */
+  keys?: readonly string[];
+  /** @default 0 */
+  flag?: number;
+  /** User properties; names in SYSTEM_PROPERTY_KEYS are refused. */
+  properties?: Readonly<Record<string, string>>;
+  /** Delay level 1..N (1s 5s 10s 30s 1m ...); 0 or absent means deliver now. */
+  delayTimeLevel?: number;
+  /** Picks the queue for ordered messages (Apache's `__SHARDINGKEY`). */
+  shardingKey?: string;
+}
+
+function badProperties(message: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.BAD_PROPERTIES, message);
+}
+
+/** The properties to store for `msg` (pass them to encodeProperties). */
+export function messageToProperties(msg: Message): Record<string, string> {
+  const props: Record<string, string> = {};
+  if (msg.tags !== undefined && msg.tags !== '') props[MessageConst.TAGS] = msg.tags;
+  if (msg.keys !== undefined) {
+    for (const key of msg.keys) {
+      // Would be split into two keys when read back, and never found under its own name.
+      if (key.includes(KEY_SEPARATOR)) throw badProperties(`message key '${key}' contains a space; keys are stored space-separated, use another character`);
+    }
+    const keys = msg.keys.filter((key) => key !== '');
+    if (keys.length > 0) props[MessageConst.KEYS] = keys.join(KEY_SEPARATOR);
+  }
+  if (msg.delayTimeLevel !== undefined && msg.delayTimeLevel !== 0) {
+    if (!Number.isInteger(msg.delayTimeLevel) || msg.delayTimeLevel < 0) {
+      throw badProperties(`delayTimeLevel ${msg.delayTimeLevel} is not a level; use a positive integer (1 = 1s, 2 = 5s, ...) or 0 for no delay`);
+    }
+    props[MessageConst.DELAY_TIME_LEVEL] = String(msg.delayTimeLevel);
+  }
+  if (msg.shardingKey !== undefined && msg.shardingKey !== '') props[MessageConst.SHARDING_KEY] = msg.shardingKey;
+  for (const [name, value] of Object.entries(msg.properties ?? {})) {
+    if (SYSTEM_PROPERTY_KEYS.has(name)) {
+      throw badProperties(`user property '${name}' uses a reserved system name; rename it (see SYSTEM_PROPERTY_KEYS) or use the Message field`);
+    }
+    // defineProperty-like semantics, so a '__proto__' name stays an ordinary property.
+    Object.defineProperty(props, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return props;
+}
+
+/** The message keys in a KEYS property: split on spaces, empties dropped. */
+export function keysOf(properties: Readonly<Record<string, string>>): string[] {
+  const keys: string | undefined = properties[MessageConst.KEYS];
+  if (keys === undefined) return [];
+  return keys.split(KEY_SEPARATOR).filter((key) => key !== '');
+}
+
+/** The properties that are the user's: everything not named in SYSTEM_PROPERTY_KEYS. */
+export function userPropertiesOf(properties: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(properties).filter(([name]) => !SYSTEM_PROPERTY_KEYS.has(name)));
+}

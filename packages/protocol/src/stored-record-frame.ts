@@ -1,0 +1,75 @@
+// Structural validation shared by the decoder (which throws) and the recovery scanner (which
+// returns a tagged result): are the header and the three variable-length sections consistent with
+// TOTALSIZE? Kept in one place so the two can never disagree about what a record is.
+import { ProtocolErrorCode } from './errors';
+import { MessageSysFlag } from './sys-flag';
+import {
+  MESSAGE_MAGIC_CODE_V1,
+  PROPERTIES_LENGTH_SIZE,
+  RECORD_FIXED_SIZE,
+  RecordField,
+  TOPIC_LENGTH_SIZE,
+} from './stored-record';
+
+/** Absolute positions of a record's variable-length sections. */
+export interface RecordFrame {
+  readonly totalSize: number;
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
+  readonly topicStart: number;
+  readonly topicEnd: number;
+  readonly propertiesStart: number;
+  readonly propertiesEnd: number;
+}
+
+export type FrameResult =
+  | { readonly ok: true; readonly frame: RecordFrame }
+  | { readonly ok: false; readonly code: ProtocolErrorCode; readonly reason: string };
+
+const HOST_V6_BITS = MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6;
+
+function fail(code: ProtocolErrorCode, reason: string): FrameResult {
+  return { ok: false, code, reason };
+}
+
+/** Checks the record at `offset` against the bytes [offset, end). Never throws for end <= buf.length. */
+export function readRecordFrame(buf: Buffer, offset: number, end: number): FrameResult {
+  const available = end - offset;
+  if (available < RecordField.BODY_CRC) {
+    return fail(ProtocolErrorCode.TRUNCATED_RECORD, `only ${available} bytes left at ${offset}, a record header needs 8`);
+  }
+  const totalSize = buf.readInt32BE(offset + RecordField.TOTAL_SIZE);
+  const magic = buf.readInt32BE(offset + RecordField.MAGIC);
+  if (magic !== MESSAGE_MAGIC_CODE_V1) {
+    return fail(ProtocolErrorCode.BAD_MAGIC, `magic code ${magic} at ${offset} is not a V1 message (${MESSAGE_MAGIC_CODE_V1})`);
+  }
+  if (totalSize < RECORD_FIXED_SIZE) {
+    return fail(ProtocolErrorCode.BAD_LENGTH, `total size ${totalSize} at ${offset} is below the fixed ${RECORD_FIXED_SIZE}`);
+  }
+  if (totalSize > available) {
+    return fail(ProtocolErrorCode.TRUNCATED_RECORD, `record at ${offset} claims ${totalSize} bytes, only ${available} remain`);
+  }
+  const recordEnd = offset + totalSize;
+  const sysFlag = buf.readInt32BE(offset + RecordField.SYS_FLAG);
+  if ((sysFlag & HOST_V6_BITS) !== 0) {
+    return fail(ProtocolErrorCode.BAD_HOST, `record at ${offset} uses the IPv6 host layout (sysFlag ${sysFlag}), which is not supported`);
+  }
+  const bodyLength = buf.readInt32BE(offset + RecordField.BODY_LENGTH);
+  const bodyStart = offset + RecordField.BODY;
+  const bodyEnd = bodyStart + bodyLength;
+  if (bodyLength < 0 || bodyEnd + TOPIC_LENGTH_SIZE > recordEnd) {
+    return fail(ProtocolErrorCode.BAD_LENGTH, `body length ${bodyLength} at ${offset} does not fit total size ${totalSize}`);
+  }
+  const topicStart = bodyEnd + TOPIC_LENGTH_SIZE;
+  const topicEnd = topicStart + buf.readUInt8(bodyEnd);
+  if (topicEnd + PROPERTIES_LENGTH_SIZE > recordEnd) {
+    return fail(ProtocolErrorCode.BAD_LENGTH, `topic length at ${offset} does not fit total size ${totalSize}`);
+  }
+  const propertiesLength = buf.readInt16BE(topicEnd);
+  const propertiesStart = topicEnd + PROPERTIES_LENGTH_SIZE;
+  const propertiesEnd = propertiesStart + propertiesLength;
+  if (propertiesLength < 0 || propertiesEnd !== recordEnd) {
+    return fail(ProtocolErrorCode.BAD_LENGTH, `lengths at ${offset} add up to ${propertiesEnd - offset}, total size says ${totalSize}`);
+  }
+  return { ok: true, frame: { totalSize, bodyStart, bodyEnd, topicStart, topicEnd, propertiesStart, propertiesEnd } };
+}
