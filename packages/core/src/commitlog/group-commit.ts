@@ -1,4 +1,10 @@
-import type { CommitLog } from './commit-log';
+/** What group commit needs of the commit log. */
+export interface Flushable {
+  /** Offset below which everything is durable. */
+  flushed(): number;
+  /** fsyncs what was written; resolves with the new flushed offset. */
+  flush(): Promise<number>;
+}
 
 interface Waiter {
   offset: number;
@@ -21,7 +27,7 @@ export class GroupCommit {
   private flushCount = 0;
 
   constructor(
-    private readonly commitLog: CommitLog,
+    private readonly commitLog: Flushable,
     private readonly timeoutMs: number,
     private readonly onError: (error: unknown) => void,
   ) {}

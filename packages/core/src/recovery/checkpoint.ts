@@ -10,6 +10,11 @@ export interface Checkpoint {
   safeOffset: number;
   logEnd: number;
   writtenAt: number;
+  /**
+   * Entry count of every consume queue ("topic/queueId" -> max offset) when safeOffset was taken.
+   * A queue found shorter at start (its files were lost or damaged) is rebuilt from the log.
+   */
+  queues: Record<string, number>;
 }
 
 export const CHECKPOINT_FILE = 'checkpoint';
@@ -19,7 +24,7 @@ export function readCheckpoint(root: string): Checkpoint | undefined {
   try {
     const raw = JSON.parse(fs.readFileSync(path.join(root, CHECKPOINT_FILE), 'utf8')) as Partial<Checkpoint>;
     if (typeof raw.safeOffset !== 'number' || typeof raw.logEnd !== 'number') return undefined;
-    return { safeOffset: raw.safeOffset, logEnd: raw.logEnd, writtenAt: raw.writtenAt ?? 0 };
+    return { safeOffset: raw.safeOffset, logEnd: raw.logEnd, writtenAt: raw.writtenAt ?? 0, queues: raw.queues ?? {} };
   } catch {
     return undefined; // missing or torn: recovery scans from the log's start
   }

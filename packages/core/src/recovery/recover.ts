@@ -78,6 +78,12 @@ export async function recoverStore(args: {
 
   let trimmedEntries = 0;
   for (const queue of queues.all()) trimmedEntries += queue.trimPastLogEnd(logEnd);
+  // Queues shorter than the checkpoint says lost files: a clean scan from the safe point cannot see that.
+  for (const [ref, expected] of Object.entries(checkpoint?.queues ?? {})) {
+    const slash = ref.lastIndexOf('/');
+    const queue = queues.get(ref.slice(0, slash), Number(ref.slice(slash + 1)));
+    if (!queue || queue.maxOffset() < expected) gapQueues.add(`${ref.slice(0, slash)}\u0000${ref.slice(slash + 1)}`);
+  }
 
   let rebuiltQueues = 0;
   if (gapQueues.size > 0) {

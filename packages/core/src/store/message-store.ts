@@ -329,9 +329,11 @@ export class MessageStore {
     if (this.options.memory || !root) return;
     // Entries are dispatched synchronously with the append, so queues cover the log up to here.
     const dispatched = this.commitLog.maxOffset();
+    const queueEnds: Record<string, number> = {};
+    for (const queue of this.queues.all()) queueEnds[`${queue.topic}/${queue.queueId}`] = queue.maxOffset();
     await this.queues.flush();
     const flushed = this.closing ? await this.commitLog.flush() : this.commitLog.flushed();
-    await writeCheckpoint(root, { safeOffset: Math.min(dispatched, flushed), logEnd: this.commitLog.maxOffset(), writtenAt: Date.now() });
+    await writeCheckpoint(root, { safeOffset: Math.min(dispatched, flushed), logEnd: this.commitLog.maxOffset(), writtenAt: Date.now(), queues: queueEnds });
   }
 
   private afterAppend(results: readonly AppendResult[]): void {
