@@ -39,6 +39,8 @@ export {
 } from './stored-record-encode';
 export { decodeStoredRecord, decodeStoredRecords } from './stored-record-decode';
 export { inspectStoredRecord } from './stored-record-inspect';
+export type { InspectOptions } from './stored-record-inspect';
+export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlaceholder, sealRecordCrc, verifyRecordCrc } from './record-crc';
 export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';

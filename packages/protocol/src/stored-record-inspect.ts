@@ -3,6 +3,7 @@
 // sentinels (STYLE.md habit 5). It never throws: whatever the bytes, the scanner gets an answer.
 import { ProtocolError } from './errors';
 import { readUInt64 } from './int64';
+import { verifyRecordCrc } from './record-crc';
 import { bodyCrc } from './stored-record-encode';
 import { readRecordFrame } from './stored-record-frame';
 import { validateTopicName } from './topic';
@@ -12,12 +13,27 @@ import { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, type RecordInspec
  * Inspects the bytes [offset, limit) of `buf` (limit is clamped to buf.length).
  * - `end`: fewer than 8 bytes remain, or TOTALSIZE and MAGIC are both 0 (never-written space).
  * - `blank`: BLANK_MAGIC_CODE padding of `size` bytes (at least 8, within the limit).
- * - `record`: a V1 message whose lengths add up, body CRC matches, topic name is valid and, when
+ * - `record`: a V1 message whose lengths add up, body CRC matches, whole-record CRC (if the record
+ *   carries the __CRC32# property) matches, topic name is valid and, when
  *   `expectedPhysicalOffset` is given, whose PHYSICALOFFSET equals it (else it is a stale record
  *   left in a recycled segment).
  * - `corrupt`: anything else, with a reason for the log.
  */
-export function inspectStoredRecord(buf: Buffer, offset: number, limit: number, expectedPhysicalOffset?: number): RecordInspection {
+export interface InspectOptions {
+  /**
+   * Treat a record without the whole-record CRC property as corrupt. A store that seals every record
+   * sets this: a torn tail can erase the property itself, which must not make a record look legacy.
+   */
+  requireRecordCrc?: boolean;
+}
+
+export function inspectStoredRecord(
+  buf: Buffer,
+  offset: number,
+  limit: number,
+  expectedPhysicalOffset?: number,
+  options: InspectOptions = {},
+): RecordInspection {
   if (!Number.isInteger(offset) || offset < 0) return corrupt(`offset ${offset} is not a buffer position`);
   const end = Math.min(limit, buf.length);
   if (!(end - offset >= BLANK_RECORD_MIN_SIZE)) return { kind: 'end' };
@@ -37,6 +53,10 @@ export function inspectStoredRecord(buf: Buffer, offset: number, limit: number, 
   const storedCrc = buf.readInt32BE(offset + RecordField.BODY_CRC);
   const actualCrc = bodyCrc(buf.subarray(frame.bodyStart, frame.bodyEnd));
   if (storedCrc !== actualCrc) return corrupt(`body CRC of the record at ${offset} is ${actualCrc}, the record says ${storedCrc}`);
+
+  const recordCrc = verifyRecordCrc(buf, offset, frame.totalSize);
+  if (recordCrc === 'invalid') return corrupt(`record CRC of the record at ${offset} does not match its bytes`);
+  if (recordCrc === 'absent' && options.requireRecordCrc) return corrupt(`record at ${offset} has no __CRC32# property`);
 
   const topic = buf.toString('utf8', frame.topicStart, frame.topicEnd);
   const topicProblem = validateTopicName(topic);

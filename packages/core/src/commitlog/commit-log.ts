@@ -1,4 +1,4 @@
-import { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, patchRecordPosition } from '@pulsejet/protocol';
+import { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, patchRecordPosition, sealRecordCrc } from '@pulsejet/protocol';
 import type { Segment } from '../segment/segment';
 import type { AppendRequest, AppendResult, AppendedRecord } from './append-types';
 import { SegmentedLog } from './segmented-log';
@@ -135,6 +135,8 @@ export class CommitLog {
         const at = staged;
         record.bytes.copy(this.staging, at);
         patchRecordPosition(this.staging, at, queueOffset, stagedStart + at, record.storeTimestamp);
+        // The position fields are final only now, so the whole-record CRC is computed here.
+        sealRecordCrc(this.staging, at, record.bytes.length);
         appended.push({
           topic: request.topic,
           queueId: request.queueId,

@@ -19,6 +19,8 @@ export type ScanStop =
   | { kind: 'limit'; offset: number };
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
+/** The store seals every record it writes, so a record without the CRC property is damaged. */
+const REQUIRE_RECORD_CRC = { requireRecordCrc: true } as const;
 
 /**
  * Walks records from `from` (a record boundary) until `limit`, the end of written data, or the first
@@ -62,7 +64,7 @@ export function scanLog(
         next = segmentEnd;
         break;
       }
-      const result = inspectStoredRecord(chunk, at, got);
+      const result = inspectStoredRecord(chunk, at, got, undefined, REQUIRE_RECORD_CRC);
       if (result.kind === 'end') return { kind: 'end', offset };
       if (result.kind === 'corrupt') return { kind: 'corrupt', offset, reason: result.reason };
       if (result.kind === 'blank') {

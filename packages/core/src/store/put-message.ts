@@ -5,6 +5,7 @@ import {
   encodeProperties,
   encodeStoredRecord,
   validateTopicName,
+  withRecordCrcPlaceholder,
   type HostAddress,
 } from '@pulsejet/protocol';
 import type { AppendRecord, AppendRequest, AppendedRecord } from '../commitlog/append-types';
@@ -83,7 +84,8 @@ export function preparePut(
     }
     let properties: string;
     try {
-      properties = encodeProperties(input.properties);
+      // Every record carries a whole-record CRC (sealed by the writer), so recovery can trust it.
+      properties = withRecordCrcPlaceholder(encodeProperties(input.properties));
     } catch (error) {
       return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
     }
