@@ -52,11 +52,31 @@ export function assertHostAddress(host: HostAddress): void {
   }
 }
 
+/**
+ * Encoded hosts, by "address|port". Every stored record and msgId encodes two hosts and there are
+ * few distinct ones (the broker, its clients), so parsing each once matters on the put path.
+ */
+const encodedHosts = new Map<string, Buffer>();
+const ENCODED_HOSTS_MAX = 4096;
+
+/** The 8 bytes (IPv4 + int32 port) of a host; throws BAD_HOST for anything else. */
+export function hostAddressBytes(host: HostAddress): Buffer {
+  const key = `${host.address}|${host.port}`;
+  let bytes = encodedHosts.get(key);
+  if (bytes === undefined) {
+    assertHostAddress(host);
+    bytes = Buffer.alloc(HOST_ADDRESS_SIZE);
+    encodeIPv4(host.address, bytes, 0);
+    bytes.writeInt32BE(host.port, 4);
+    if (encodedHosts.size >= ENCODED_HOSTS_MAX) encodedHosts.clear();
+    encodedHosts.set(key, bytes);
+  }
+  return bytes;
+}
+
 /** Writes IPv4 + int32 port (8 bytes) at `offset`. */
 export function encodeHostAddress(host: HostAddress, target: Buffer, offset: number): void {
-  assertHostAddress(host);
-  encodeIPv4(host.address, target, offset);
-  target.writeInt32BE(host.port, offset + 4);
+  hostAddressBytes(host).copy(target, offset);
 }
 
 /** Reads IPv4 + int32 port (8 bytes) at `offset`. */

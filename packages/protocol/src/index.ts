@@ -14,6 +14,7 @@ export {
   decodeIPv4,
   assertHostAddress,
   encodeHostAddress,
+  hostAddressBytes,
   decodeHostAddress,
 } from './host';
 export type { HostAddress } from './host';
@@ -38,6 +39,8 @@ export {
   writeBlankRecord,
 } from './stored-record-encode';
 export { decodeStoredRecord, decodeStoredRecords } from './stored-record-decode';
+export { prepareStoredRecord, writePreparedRecord } from './prepared-record';
+export type { PreparedRecord } from './prepared-record';
 export { inspectStoredRecord } from './stored-record-inspect';
 export type { InspectOptions } from './stored-record-inspect';
 export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlaceholder, sealRecordCrc, verifyRecordCrc } from './record-crc';

@@ -3,17 +3,21 @@
 // ali-ons recomputes msgId from the record's STOREHOST and PHYSICALOFFSET, so the id a broker
 // returns on send must be built from exactly the values written into the record.
 import { ProtocolError, ProtocolErrorCode } from './errors';
-import { decodeHostAddress, encodeHostAddress, HOST_ADDRESS_SIZE, type HostAddress } from './host';
-import { readUInt64, writeUInt64 } from './int64';
+import { decodeHostAddress, hostAddressBytes, HOST_ADDRESS_SIZE, type HostAddress } from './host';
+import { readUInt64 } from './int64';
 
-const MESSAGE_ID_BYTES = HOST_ADDRESS_SIZE + 8;
 const MESSAGE_ID_HEX = /^[0-9a-fA-F]{32}$/;
 
 export function createOffsetMessageId(storeHost: HostAddress, physicalOffset: number): string {
-  const bytes = Buffer.alloc(MESSAGE_ID_BYTES);
-  encodeHostAddress(storeHost, bytes, 0);
-  writeUInt64(bytes, HOST_ADDRESS_SIZE, physicalOffset);
-  return bytes.toString('hex').toUpperCase();
+  if (!Number.isSafeInteger(physicalOffset) || physicalOffset < 0) {
+    throw new ProtocolError(ProtocolErrorCode.UNSAFE_INTEGER, `physical offset ${physicalOffset} must be a safe integer >= 0`);
+  }
+  // Built as text: the host part is cached, the offset is 16 hex digits (one msgId per stored message).
+  return hostHex(storeHost) + physicalOffset.toString(16).toUpperCase().padStart(16, '0');
+}
+
+function hostHex(host: HostAddress): string {
+  return hostAddressBytes(host).toString('hex').toUpperCase();
 }
 
 /** Accepts either case, like Java's `UtilAll.string2bytes`. */

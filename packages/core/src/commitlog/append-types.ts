@@ -1,6 +1,8 @@
-/** One record to append: its encoded bytes (position fields still zero) and its consume-queue tag code. */
+import type { PreparedRecord } from '@pulsejet/protocol';
+
+/** One record to append: validated and checksummed, written by the writer with its position. */
 export interface AppendRecord {
-  readonly bytes: Buffer;
+  readonly prepared: PreparedRecord;
   readonly tagsCode: number;
   /** Set when the put arrived (and already written into `bytes`), as RocketMQ stamps it before the append lock. */
   readonly storeTimestamp: number;

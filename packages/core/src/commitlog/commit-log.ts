@@ -1,4 +1,4 @@
-import { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, patchRecordPosition, sealRecordCrc } from '@pulsejet/protocol';
+import { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, sealRecordCrc, writePreparedRecord } from '@pulsejet/protocol';
 import type { Segment } from '../segment/segment';
 import type { AppendRequest, AppendResult, AppendedRecord } from './append-types';
 import { SegmentedLog } from './segmented-log';
@@ -53,6 +53,15 @@ export class CommitLog {
     this.flushedPosition = end;
     if (end > 0 || this.log.all().length > 0) this.log.obtain(end);
     this.prepareFollowing(end);
+  }
+
+  /**
+   * Pre-fills the segment that `end` falls in if it does not exist yet (a new log, or one that ended
+   * exactly at a segment boundary), so even the first writes go to pre-written pages.
+   */
+  async warmSegmentAt(end: number): Promise<void> {
+    if (!this.prepareNext || this.log.find(end)) return;
+    await this.log.directory.prefill(end - (end % this.segmentSize), this.segmentSize);
   }
 
   /** Next queue offset of a topic/queue; seeded from the consume queues at start. */
@@ -133,20 +142,20 @@ export class CommitLog {
       const appended: AppendedRecord[] = [];
       for (const record of request.records) {
         const at = staged;
-        record.bytes.copy(this.staging, at);
-        patchRecordPosition(this.staging, at, queueOffset, stagedStart + at, record.storeTimestamp);
+        const size = record.prepared.size;
+        writePreparedRecord(record.prepared, this.staging, at, queueOffset, stagedStart + at, record.storeTimestamp);
         // The position fields are final only now, so the whole-record CRC is computed here.
-        sealRecordCrc(this.staging, at, record.bytes.length);
+        sealRecordCrc(this.staging, at, size);
         appended.push({
           topic: request.topic,
           queueId: request.queueId,
           queueOffset,
           physicalOffset: stagedStart + at,
-          size: record.bytes.length,
+          size,
           tagsCode: record.tagsCode,
           storeTimestamp: record.storeTimestamp,
         });
-        staged += record.bytes.length;
+        staged += size;
         queueOffset += 1;
       }
       this.nextQueueOffsets.set(key, queueOffset);

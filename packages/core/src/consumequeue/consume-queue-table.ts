@@ -48,20 +48,26 @@ export class ConsumeQueueTable {
     return [...this.queues.keys()];
   }
 
-  /** Writes the entries of freshly appended records; consecutive records of one queue share a write. */
+  /**
+   * Writes the entries of freshly appended records. Entries are grouped by queue first (a batch
+   * interleaves queues), so each queue gets one write per batch however many messages it received.
+   */
   dispatch(records: readonly AppendedRecord[]): void {
-    let run: QueueEntryAt[] = [];
-    let runQueue: ConsumeQueue | undefined;
-    for (const record of records) {
-      const queue = runQueue && runQueue.topic === record.topic && runQueue.queueId === record.queueId ? runQueue : this.obtain(record.topic, record.queueId);
-      if (queue !== runQueue) {
-        if (runQueue && run.length > 0) runQueue.appendRun(run);
-        run = [];
-        runQueue = queue;
-      }
-      run.push(record);
+    if (records.length === 0) return;
+    const first = records[0]!;
+    if (records.every((record) => record.topic === first.topic && record.queueId === first.queueId)) {
+      this.obtain(first.topic, first.queueId).appendRun(records);
+      return;
     }
-    if (runQueue && run.length > 0) runQueue.appendRun(run);
+    const runs = new Map<ConsumeQueue, QueueEntryAt[]>();
+    for (const record of records) {
+      const queue = this.obtain(record.topic, record.queueId);
+      const run = runs.get(queue);
+      if (run) run.push(record);
+      else runs.set(queue, [record]);
+    }
+    // Within a batch a queue's offsets are consecutive: the writer assigned them in order.
+    for (const [queue, run] of runs) queue.appendRun(run);
   }
 
   async deleteTopic(topic: string): Promise<void> {

@@ -24,6 +24,7 @@ interface Prefill {
   cancelled: boolean;
   /** Set once the zeros (or a recycled file) are fully in place; read synchronously by create(). */
   ready: boolean;
+  settled: Promise<void>;
 }
 
 export class FileSegmentDirectory implements SegmentDirectory {
@@ -75,11 +76,11 @@ export class FileSegmentDirectory implements SegmentDirectory {
 
   prepare(start: number, size: number): void {
     if (this.prefills.has(start) || fs.existsSync(this.pathOf(start))) return;
-    const entry: Prefill = { start, size, cancelled: false, ready: false };
+    const entry: Prefill = { start, size, cancelled: false, ready: false, settled: Promise.resolve() };
     const spare = this.spares.pop();
     const work = spare ? this.reuseSpare(spare, entry) : this.writeZeros(entry);
     this.prefills.set(start, entry);
-    this.track(
+    entry.settled = this.track(
       work.then(
         (ok) => {
           entry.ready = ok && !entry.cancelled;
@@ -88,6 +89,11 @@ export class FileSegmentDirectory implements SegmentDirectory {
         () => fs.rmSync(this.prefillPath(start), { force: true }),
       ),
     );
+  }
+
+  async prefill(start: number, size: number): Promise<void> {
+    this.prepare(start, size);
+    await this.prefills.get(start)?.settled;
   }
 
   async remove(segment: Segment): Promise<void> {

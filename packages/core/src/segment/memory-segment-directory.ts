@@ -25,6 +25,10 @@ export class MemorySegmentDirectory implements SegmentDirectory {
     // Memory segments grow on demand; nothing to warm.
   }
 
+  async prefill(): Promise<void> {
+    // Nothing to warm.
+  }
+
   async remove(segment: Segment): Promise<void> {
     this.segments.delete(segment.start);
     segment.close();

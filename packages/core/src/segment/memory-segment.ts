@@ -1,8 +1,11 @@
 import type { Segment } from './segment';
 
-/** A segment held in memory; it grows as written, so a 1 GiB segment size costs nothing up front. */
+/** Memory is taken in chunks of this size as the segment fills: no up-front cost, no regrowth copies. */
+const CHUNK = 1024 * 1024;
+
+/** A segment held in memory; a 1 GiB segment size costs nothing until written. */
 export class MemorySegment implements Segment {
-  private data = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
   private used = 0;
   private modified = Date.now();
 
@@ -14,21 +17,29 @@ export class MemorySegment implements Segment {
   read(target: Buffer, targetOffset: number, length: number, position: number): number {
     const available = Math.min(length, this.used - position);
     if (available <= 0) return 0;
-    return this.data.copy(target, targetOffset, position, position + available);
+    let done = 0;
+    while (done < available) {
+      const at = position + done;
+      const chunk = this.chunks[Math.floor(at / CHUNK)]!;
+      const within = at % CHUNK;
+      done += chunk.copy(target, targetOffset + done, within, Math.min(CHUNK, within + available - done));
+    }
+    return done;
   }
 
   write(source: Buffer, sourceOffset: number, length: number, position: number): void {
     if (position + length > this.size) {
       throw new Error(`write past the end of memory segment ${this.start} (${position}+${length} > ${this.size})`);
     }
-    const end = position + length;
-    if (end > this.data.length) {
-      const grown = Buffer.alloc(Math.min(this.size, Math.max(end, this.data.length * 2, 64 * 1024)));
-      this.data.copy(grown, 0, 0, this.used);
-      this.data = grown;
+    let done = 0;
+    while (done < length) {
+      const at = position + done;
+      const index = Math.floor(at / CHUNK);
+      while (this.chunks.length <= index) this.chunks.push(Buffer.alloc(Math.min(CHUNK, this.size - this.chunks.length * CHUNK)));
+      const within = at % CHUNK;
+      done += source.copy(this.chunks[index]!, within, sourceOffset + done, sourceOffset + Math.min(length, done + CHUNK - within));
     }
-    source.copy(this.data, position, sourceOffset, sourceOffset + length);
-    if (end > this.used) this.used = end;
+    if (position + length > this.used) this.used = position + length;
     this.modified = Date.now();
   }
 
@@ -49,7 +60,7 @@ export class MemorySegment implements Segment {
   }
 
   close(): void {
-    this.data = Buffer.alloc(0);
+    this.chunks = [];
     this.used = 0;
   }
 }

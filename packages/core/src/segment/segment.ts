@@ -37,6 +37,8 @@ export interface SegmentDirectory {
    * first-touch pages are slow). Safe to call repeatedly; a later create() picks it up if finished.
    */
   prepare(start: number, size: number): void;
+  /** Like prepare, but resolves once the segment is ready for create() (used for a new log's first segment). */
+  prefill(start: number, size: number): Promise<void>;
   /** Deletes a segment off the hot path (in steps, so concurrent fsyncs are not stalled). */
   remove(segment: Segment): Promise<void>;
   /** Waits for background work (pre-fill, removals) and stops it. */

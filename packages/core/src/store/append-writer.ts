@@ -20,7 +20,7 @@ export class AppendWriter {
   constructor(
     private readonly commitLog: CommitLog,
     private readonly maxBatchBytes: number,
-    private readonly afterAppend: (results: readonly AppendResult[]) => void,
+    private readonly afterAppend: (puts: readonly PreparedPut[], results: readonly AppendResult[]) => void,
   ) {}
 
   submit(prepared: PreparedPut): Promise<AppendResult | Error> {
@@ -53,8 +53,9 @@ export class AppendWriter {
     const batch = this.pending.slice(0, count);
     this.pending = this.pending.slice(count);
     try {
-      const results = this.commitLog.append(batch.map((put) => put.prepared.request));
-      this.afterAppend(results);
+      const puts = batch.map((put) => put.prepared);
+      const results = this.commitLog.append(puts.map((put) => put.request));
+      this.afterAppend(puts, results);
       batch.forEach((put, i) => put.resolve(results[i]!));
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

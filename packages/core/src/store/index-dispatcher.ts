@@ -3,16 +3,24 @@ import type { CommitLog } from '../commitlog/commit-log';
 import { scanLog } from '../commitlog/log-scanner';
 import type { KeyIndex, KeyIndexEntry } from '../kv/key-index';
 
-/** Records indexed per LevelDB batch: bounds memory and keeps each batch small. */
+/** Records indexed per LevelDB batch when reading back from the log. */
 const RECORDS_PER_BATCH = 10_000;
+/** Entries handed over by the writer that may wait in memory; past this the log is read instead. */
+const MAX_PENDING_ENTRIES = 100_000;
 
 /**
- * Builds the key index from the commit log, off the put path (RocketMQ's IndexService fed by
- * ReputMessageService). It reads the log from the index's own persisted progress mark, so it needs no
- * queue in memory, catches up after a restart by itself, and never holds more than one batch.
+ * Builds the key index off the put path (RocketMQ's IndexService). Normally the writer hands over the
+ * keys of what it appended (no re-reading); when that hand-over is missing (after a restart) or grew
+ * past its bound (the index fell behind), it reads the commit log from the index's persisted progress
+ * mark instead. Either way memory stays bounded and a restart catches up by itself.
  */
 export class IndexDispatcher {
   private indexed: number | undefined;
+  /** Entries of appends since `pendingFrom`, which covers the log from there to `pendingUpTo`. */
+  private pending: KeyIndexEntry[] = [];
+  private pendingFrom: number | undefined;
+  private pendingUpTo = 0;
+  private overflowed = false;
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -25,11 +33,32 @@ export class IndexDispatcher {
     return this.indexed;
   }
 
+  /** The writer appended [from, upTo); `entries` are its messages that have keys. */
+  handOver(entries: readonly KeyIndexEntry[], from: number, upTo: number): void {
+    if (this.overflowed) return;
+    this.pendingFrom ??= from;
+    this.pendingUpTo = upTo;
+    for (const entry of entries) this.pending.push(entry);
+    if (this.pending.length > MAX_PENDING_ENTRIES) {
+      this.overflowed = true;
+      this.pending = [];
+    }
+  }
+
   /** Indexes what was appended since the last run; returns true if more is waiting. */
   async runOnce(signal?: AbortSignal): Promise<boolean> {
     let from = Math.max(await this.progress(), this.commitLog.minOffset());
     const to = this.commitLog.maxOffset();
     if (from >= to || signal?.aborted) return false;
+    if (!this.overflowed && this.pendingFrom !== undefined && this.pendingFrom <= from) {
+      const entries = this.pending.filter((entry) => entry.physicalOffset >= from);
+      const upTo = this.pendingUpTo;
+      this.pending = [];
+      this.pendingFrom = undefined;
+      await this.index.writeBatch(entries, upTo);
+      this.indexed = upTo;
+      return upTo < this.commitLog.maxOffset();
+    }
     const entries: KeyIndexEntry[] = [];
     let records = 0;
     const stop = scanLog(this.commitLog.log, from, to, (record) => {
@@ -49,6 +78,12 @@ export class IndexDispatcher {
     from = stop.offset;
     await this.index.writeBatch(entries, from);
     this.indexed = from;
+    if (this.overflowed && this.pendingFrom === undefined) this.overflowed = false;
+    if (this.overflowed) {
+      // Start handing over afresh from the next append; the log covers everything before it.
+      this.overflowed = false;
+      this.pendingFrom = undefined;
+    }
     return from < this.commitLog.maxOffset();
   }
 

@@ -7,7 +7,7 @@ import { GroupCommit } from '../commitlog/group-commit';
 import { SegmentedLog } from '../commitlog/segmented-log';
 import { ConsumeQueueTable } from '../consumequeue/consume-queue-table';
 import { FileQueueDirectories, MemoryQueueDirectories } from '../consumequeue/queue-directories';
-import { KeyIndex } from '../kv/key-index';
+import { KeyIndex, type KeyIndexEntry } from '../kv/key-index';
 import { MetadataStore } from '../kv/metadata-store';
 import { openLevel, type KvDatabase } from '../kv/open-level';
 import { ServiceLoop } from '../lifecycle/service-loop';
@@ -20,7 +20,7 @@ import { MemorySegmentDirectory } from '../segment/memory-segment-directory';
 import { AppendWriter } from './append-writer';
 import { IndexDispatcher } from './index-dispatcher';
 import { getMessage, type GetMessageOptions, type GetMessageResult } from './message-reader';
-import { preparePut, storedPositions, type PutMessageInput, type PutMessageResult, type TagsCodeFunction } from './put-message';
+import { preparePut, storedPositions, type PreparedPut, type PutMessageInput, type PutMessageResult, type TagsCodeFunction } from './put-message';
 
 /** Told after each append, so long-polling pulls can wake (the broker's MessageArrivingListener). */
 export type MessageArrivalListener = (topic: string, queueId: number, nextQueueOffset: number, tagsCode: number) => void;
@@ -76,7 +76,7 @@ export class MessageStore {
     this.metadata = metadata;
     this.recovery = recovery;
     const log = options.log;
-    this.writer = new AppendWriter(commitLog, options.maxWriteBatchBytes, (results) => this.afterAppend(results));
+    this.writer = new AppendWriter(commitLog, options.maxWriteBatchBytes, (puts, results) => this.afterAppend(puts, results));
     this.groupCommit = new GroupCommit(commitLog, options.syncFlushTimeout, (error) => log('error', `commit-log flush failed: ${String(error)}`));
     const root = options.storePathRootDir;
     this.retention = new Retention(options, commitLog, queues, keyIndex, () => (root ? fileSystemUsageRatio(root) : 0), log);
@@ -125,6 +125,7 @@ export class MessageStore {
         recovery = await recoverStore({ commitLog, queues, checkpoint: readCheckpoint(root), crashed, tagsCodeOf, log: resolved.log });
         await keyIndex.truncateFrom(recovery.logEnd);
       }
+      await commitLog.warmSegmentAt(recovery?.logEnd ?? 0);
       commitLog.resetPosition(recovery?.logEnd ?? 0);
       for (const queue of queues.all()) commitLog.setNextQueueOffset(queue.topic, queue.queueId, queue.maxOffset());
 
@@ -336,9 +337,21 @@ export class MessageStore {
     await writeCheckpoint(root, { safeOffset: Math.min(dispatched, flushed), logEnd: this.commitLog.maxOffset(), writtenAt: Date.now(), queues: queueEnds });
   }
 
-  private afterAppend(results: readonly AppendResult[]): void {
-    const records = results.flatMap((result) => result.records);
+  private afterAppend(puts: readonly PreparedPut[], results: readonly AppendResult[]): void {
+    const records = results.length === 1 ? results[0]!.records : results.flatMap((result) => result.records);
     this.queues.dispatch(records);
+    const entries: KeyIndexEntry[] = [];
+    puts.forEach((put, i) => {
+      if (!put.indexKeys) return;
+      const appended = results[i]!.records;
+      put.indexKeys.forEach((keys, j) => {
+        const record = appended[j];
+        if (!keys || !record) return;
+        entries.push({ topic: record.topic, keys: keys.keys, ...(keys.uniqKey ? { uniqKey: keys.uniqKey } : {}), physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp });
+      });
+    });
+    const first = records[0];
+    if (first) this.indexDispatcher.handOver(entries, first.physicalOffset, results[results.length - 1]!.endOffset);
     if (this.listeners.size === 0) return;
     for (const record of records) {
       for (const listener of this.listeners) listener(record.topic, record.queueId, record.queueOffset + 1, record.tagsCode);

@@ -3,10 +3,13 @@ import {
   ProtocolError,
   createOffsetMessageId,
   encodeProperties,
-  encodeStoredRecord,
+  MessageConst,
+  keysOf,
+  prepareStoredRecord,
   validateTopicName,
   withRecordCrcPlaceholder,
   type HostAddress,
+  type PreparedRecord,
 } from '@pulsejet/protocol';
 import type { AppendRecord, AppendRequest, AppendedRecord } from '../commitlog/append-types';
 import type { PutMessageStatus } from '../status';
@@ -48,9 +51,17 @@ export interface PutMessageResult {
 /** Computes the consume-queue tag code of a message: the hash of TAGS unless a hook says otherwise. */
 export type TagsCodeFunction = (topic: string, properties: Readonly<Record<string, string>>, storeTimestamp: number) => number;
 
+/** What the key index needs of a message, taken from its properties at put time. */
+export interface IndexKeys {
+  keys: string[];
+  uniqKey: string | undefined;
+}
+
 export interface PreparedPut {
   request: AppendRequest;
   waitStoreMsgOK: boolean;
+  /** Per record (by index), when it has KEYS or UNIQ_KEY. */
+  indexKeys: Array<IndexKeys | undefined> | undefined;
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedPut } | { ok: false; result: PutMessageResult };
@@ -74,6 +85,7 @@ export function preparePut(
   }
   const now = Date.now();
   const records: AppendRecord[] = [];
+  let indexKeys: Array<IndexKeys | undefined> | undefined;
   let totalSize = 0;
   for (const input of inputs) {
     if (input.topic !== first.topic || input.queueId !== first.queueId) {
@@ -92,9 +104,9 @@ export function preparePut(
     if (Buffer.byteLength(properties) > PROPERTIES_MAX_BYTES) {
       return fail('PROPERTIES_SIZE_EXCEEDED', `message properties take ${Buffer.byteLength(properties)} bytes, over ${PROPERTIES_MAX_BYTES}; use fewer or shorter properties`);
     }
-    let bytes: Buffer;
+    let prepared: PreparedRecord;
     try {
-      bytes = encodeStoredRecord({
+      prepared = prepareStoredRecord({
         topic: input.topic,
         queueId: input.queueId,
         flag: input.flag ?? 0,
@@ -111,14 +123,18 @@ export function preparePut(
     } catch (error) {
       return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
     }
-    records.push({ bytes, tagsCode: limits.tagsCodeOf(input.topic, input.properties, now), storeTimestamp: now });
-    totalSize += bytes.length;
+    records.push({ prepared, tagsCode: limits.tagsCodeOf(input.topic, input.properties, now), storeTimestamp: now });
+    totalSize += prepared.size;
+    const keys = input.properties[MessageConst.KEYS] === undefined ? [] : keysOf(input.properties);
+    const uniqKey = input.properties[MessageConst.UNIQ_KEY];
+    if (keys.length > 0 || uniqKey) (indexKeys ??= [])[records.length - 1] = { keys, uniqKey };
   }
   return {
     ok: true,
     prepared: {
       request: { topic: first.topic, queueId: first.queueId, records, totalSize },
       waitStoreMsgOK: first.waitStoreMsgOK ?? true,
+      indexKeys,
     },
   };
 }

@@ -1,0 +1,98 @@
+// The store's hot path: validate and checksum a message once (prepareStoredRecord, when the put
+// arrives), then write its bytes straight into the writer's staging buffer with the position fields
+// the writer assigns (writePreparedRecord). No intermediate record buffer, no second validation.
+import { hostAddressBytes } from './host';
+import { MESSAGE_MAGIC_CODE_V1, RecordField, type StoredRecordInput } from './stored-record';
+import { bodyCrc, encodedRecordSize } from './stored-record-encode';
+
+export interface PreparedRecord {
+  /** TOTALSIZE of the record. */
+  readonly size: number;
+  readonly topic: string;
+  readonly queueId: number;
+  readonly flag: number;
+  readonly sysFlag: number;
+  readonly bornTimestamp: number;
+  readonly bornHost: Buffer;
+  readonly storeHost: Buffer;
+  readonly reconsumeTimes: number;
+  readonly preparedTransactionOffset: number;
+  readonly body: Buffer;
+  readonly bodyCrc: number;
+  readonly properties: string;
+}
+
+// Field positions as plain constants: this file runs per message, and module-export getters are not free.
+const TOTAL_SIZE = RecordField.TOTAL_SIZE;
+const MAGIC = RecordField.MAGIC;
+const BODY_CRC = RecordField.BODY_CRC;
+const QUEUE_ID = RecordField.QUEUE_ID;
+const FLAG = RecordField.FLAG;
+const QUEUE_OFFSET = RecordField.QUEUE_OFFSET;
+const PHYSICAL_OFFSET = RecordField.PHYSICAL_OFFSET;
+const SYS_FLAG = RecordField.SYS_FLAG;
+const BORN_TIMESTAMP = RecordField.BORN_TIMESTAMP;
+const BORN_HOST = RecordField.BORN_HOST;
+const STORE_TIMESTAMP = RecordField.STORE_TIMESTAMP;
+const STORE_HOST = RecordField.STORE_HOST;
+const RECONSUME_TIMES = RecordField.RECONSUME_TIMES;
+const PREPARED_TX_OFFSET = RecordField.PREPARED_TX_OFFSET;
+const BODY_LENGTH = RecordField.BODY_LENGTH;
+const BODY = RecordField.BODY;
+const MAGIC_V1 = MESSAGE_MAGIC_CODE_V1;
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** Validates `input` (throws ProtocolError like encodeStoredRecord) and computes the body CRC. */
+export function prepareStoredRecord(input: StoredRecordInput): PreparedRecord {
+  const size = encodedRecordSize(input);
+  return {
+    size,
+    topic: input.topic,
+    queueId: input.queueId,
+    flag: input.flag,
+    sysFlag: input.sysFlag,
+    bornTimestamp: input.bornTimestamp,
+    bornHost: hostAddressBytes(input.bornHost),
+    storeHost: hostAddressBytes(input.storeHost),
+    reconsumeTimes: input.reconsumeTimes,
+    preparedTransactionOffset: input.preparedTransactionOffset,
+    body: input.body,
+    bodyCrc: bodyCrc(input.body),
+    properties: input.properties,
+  };
+}
+
+/**
+ * Writes a prepared record at `at` with its final position fields. The caller guarantees room for
+ * `record.size` bytes and safe non-negative integers (the store's own counters).
+ */
+export function writePreparedRecord(record: PreparedRecord, target: Buffer, at: number, queueOffset: number, physicalOffset: number, storeTimestamp: number): void {
+  target.writeInt32BE(record.size, at + TOTAL_SIZE);
+  target.writeInt32BE(MAGIC_V1, at + MAGIC);
+  target.writeInt32BE(record.bodyCrc, at + BODY_CRC);
+  target.writeInt32BE(record.queueId, at + QUEUE_ID);
+  target.writeInt32BE(record.flag, at + FLAG);
+  writeUnsigned64(target, at + QUEUE_OFFSET, queueOffset);
+  writeUnsigned64(target, at + PHYSICAL_OFFSET, physicalOffset);
+  target.writeInt32BE(record.sysFlag, at + SYS_FLAG);
+  writeUnsigned64(target, at + BORN_TIMESTAMP, record.bornTimestamp);
+  record.bornHost.copy(target, at + BORN_HOST);
+  writeUnsigned64(target, at + STORE_TIMESTAMP, storeTimestamp);
+  record.storeHost.copy(target, at + STORE_HOST);
+  target.writeInt32BE(record.reconsumeTimes, at + RECONSUME_TIMES);
+  writeUnsigned64(target, at + PREPARED_TX_OFFSET, record.preparedTransactionOffset);
+  target.writeInt32BE(record.body.length, at + BODY_LENGTH);
+  let pos = at + BODY + record.body.copy(target, at + BODY);
+  target[pos] = record.topic.length;
+  pos += 1;
+  pos += target.write(record.topic, pos, 'latin1');
+  const propertiesLength = at + record.size - pos - 2;
+  target.writeInt16BE(propertiesLength, pos);
+  target.write(record.properties, pos + 2, propertiesLength, 'utf8');
+}
+
+function writeUnsigned64(target: Buffer, at: number, value: number): void {
+  const high = Math.floor(value / TWO_POW_32);
+  target.writeUInt32BE(high, at);
+  target.writeUInt32BE(value - high * TWO_POW_32, at + 4);
+}
