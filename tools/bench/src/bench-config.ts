@@ -1,0 +1,180 @@
+import * as path from 'node:path';
+
+/** Repository root (tools/bench/src -> ../../..), where tmp/ and docs/ live. */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/** What one run of the store benchmark measures, and for how long. */
+export interface StoreBenchConfig {
+  /** A smoke run: its figures are labelled as not meaningful. */
+  quick: boolean;
+  /** Each scenario gets a fresh directory under this one (same filesystem as the raw-disk figures). */
+  workDir: string;
+  /** Unmeasured time before each put scenario's window, ms (JIT warm-up, first pages touched). */
+  warmupMs: number;
+  /** Measured window of each put and read scenario, ms. */
+  durationMs: number;
+  /** Message body sizes of the put scenarios, bytes. */
+  bodySizes: number[];
+  asyncWriters: number[];
+  syncWriters: number[];
+  /** Rounds over all put scenarios (interleaved, so disk hiccups hit different rows); the median is reported. */
+  putRounds: number;
+  /**
+   * Commit-log segment size for put scenarios; undefined keeps the store default (1 GiB), whose
+   * open-time pre-fill of the next segment the bench waits out before measuring.
+   */
+  putSegmentBytes: number | undefined;
+  /** Wait for the commit-log directory to stop growing for this long after open (pre-fill done), ms. */
+  settleQuietMs: number;
+  /** Messages of 128 B in the queue the read scenario walks. */
+  readMessages: number;
+  /** maxMsgNums of the read scenarios: RocketMQ's default 32 and a large batch. */
+  readBatches: number[];
+  /** Commit-log bytes the recovery scenario's writer reaches before it is killed. */
+  recoveryLogBytes: number;
+  recoverySegmentBytes: number;
+  recoveryWriters: number;
+  /** Raw-disk figures: file size of the buffered-write passes, and fdatasync samples. */
+  rawFileBytes: number;
+  rawFsyncSamples: number;
+  /** Scenario groups to run. */
+  groups: ReadonlySet<BenchGroup>;
+  /** Only put scenarios whose label contains this (profiling one case). */
+  match: string | undefined;
+}
+
+export type BenchGroup = 'raw' | 'puts' | 'reads' | 'recovery';
+export const ALL_GROUPS: readonly BenchGroup[] = ['raw', 'puts', 'reads', 'recovery'];
+
+/** The full run, whose figures go into docs/benchmarks.md. */
+export const FULL_CONFIG: StoreBenchConfig = {
+  quick: false,
+  workDir: path.join(REPO_ROOT, 'tmp', 'bench'),
+  warmupMs: 1000,
+  durationMs: 4000,
+  bodySizes: [128, 1024],
+  asyncWriters: [1, 64],
+  syncWriters: [1, 64, 256],
+  // fsync latency on this VM's disk has a long tail (p99 of a few ms, outliers of tens of ms), so one
+  // 4 s window of a SYNC_FLUSH row can land 3x off; three interleaved rounds and the median settle it.
+  putRounds: 3,
+  putSegmentBytes: undefined,
+  settleQuietMs: 300,
+  readMessages: 1_000_000,
+  readBatches: [32, 1024],
+  recoveryLogBytes: GIB,
+  // 256 MiB segments put 1 GiB in five files, so the fill rolls segments (pre-fill, blank records).
+  recoverySegmentBytes: 256 * MIB,
+  recoveryWriters: 64,
+  rawFileBytes: 256 * MIB,
+  rawFsyncSamples: 2000,
+  groups: new Set(ALL_GROUPS),
+  match: undefined,
+};
+
+/** A smoke run: every scenario, tiny counts, small segments (a 1 GiB pre-fill per scenario is too slow). */
+export const QUICK_CONFIG: StoreBenchConfig = {
+  ...FULL_CONFIG,
+  quick: true,
+  warmupMs: 100,
+  durationMs: 400,
+  putRounds: 1,
+  putSegmentBytes: 16 * MIB,
+  settleQuietMs: 100,
+  readMessages: 20_000,
+  recoveryLogBytes: 32 * MIB,
+  recoverySegmentBytes: 8 * MIB,
+  rawFileBytes: 32 * MIB,
+  rawFsyncSamples: 200,
+};
+
+export interface CliOptions {
+  config: StoreBenchConfig;
+  /** Where to write the markdown section; undefined: print only. */
+  out: string | undefined;
+}
+
+const USAGE = `usage: npm run bench:store -- [--quick] [--duration <s>] [--rounds <n>] [--dir <path>] [--out <file> | --no-write]
+                                [--only raw,puts,reads,recovery] [--match <put label>]
+  --quick       smoke run (tiny counts, small segments; does not write docs unless --out is given)
+  --duration    measured seconds per put/read scenario (default ${FULL_CONFIG.durationMs / 1000})
+  --rounds      rounds over the put scenarios, median reported (default ${FULL_CONFIG.putRounds})
+  --dir         work directory (default ${path.relative(REPO_ROOT, FULL_CONFIG.workDir)}, gitignored)
+  --out         markdown file whose store section is rewritten (default docs/benchmarks.md on a full run)
+  --only        scenario groups to run (a partial run does not write docs unless --out is given)
+  --match       only put scenarios whose label contains this, e.g. async-1KiB-64w`;
+
+/** A bad command line; its message is the problem and the usage text. */
+export class UsageError extends Error {}
+
+/** Parses the command line; throws UsageError on a bad flag. */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  let quick = false;
+  let duration: number | undefined;
+  let rounds: number | undefined;
+  let dir: string | undefined;
+  let out: string | undefined;
+  let noWrite = false;
+  let only: BenchGroup[] | undefined;
+  let match: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const next = argv[i + 1];
+      if (next === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      i += 1;
+      return next;
+    };
+    switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--duration':
+        duration = Number(value());
+        if (!(duration > 0)) throw new UsageError(`--duration takes a positive number of seconds\n${USAGE}`);
+        break;
+      case '--rounds':
+        rounds = Number(value());
+        if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds takes a positive integer\n${USAGE}`);
+        break;
+      case '--dir':
+        dir = path.resolve(value());
+        break;
+      case '--out':
+        out = path.resolve(value());
+        break;
+      case '--no-write':
+        noWrite = true;
+        break;
+      case '--only':
+        only = value().split(',').map((group) => {
+          if (!(ALL_GROUPS as readonly string[]).includes(group)) throw new UsageError(`unknown group '${group}'\n${USAGE}`);
+          return group as BenchGroup;
+        });
+        break;
+      case '--match':
+        match = value();
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError(USAGE);
+      default:
+        throw new UsageError(`unknown flag '${flag}'\n${USAGE}`);
+    }
+  }
+  const base = quick ? QUICK_CONFIG : FULL_CONFIG;
+  const config: StoreBenchConfig = {
+    ...base,
+    ...(duration !== undefined ? { durationMs: duration * 1000 } : {}),
+    ...(rounds !== undefined ? { putRounds: rounds } : {}),
+    ...(dir !== undefined ? { workDir: dir } : {}),
+    ...(only !== undefined ? { groups: new Set(only) } : {}),
+    match,
+  };
+  const partial = quick || only !== undefined || match !== undefined;
+  const defaultOut = partial ? undefined : path.join(REPO_ROOT, 'docs', 'benchmarks.md');
+  return { config, out: noWrite ? undefined : (out ?? defaultOut) };
+}
