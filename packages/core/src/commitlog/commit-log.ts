@@ -19,6 +19,7 @@ export class CommitLog {
   private readonly nextQueueOffsets = new Map<string, number>();
   private staging: Buffer;
   private readonly blank = Buffer.alloc(BLANK_RECORD_MIN_SIZE);
+  private flushChain: Promise<number> = Promise.resolve(0);
 
   constructor(
     log: SegmentedLog,
@@ -167,8 +168,21 @@ export class CommitLog {
     return results;
   }
 
-  /** Makes everything written so far durable; returns the offset now covered. */
-  async flush(): Promise<number> {
+  /**
+   * Makes everything written so far durable; returns the offset now covered. Flushes run one after
+   * another: a second caller must not see the dirty set emptied by a running fsync and report its
+   * offset durable before that fsync returns.
+   */
+  flush(): Promise<number> {
+    const run = this.flushChain.then(
+      () => this.flushOnce(),
+      () => this.flushOnce(),
+    );
+    this.flushChain = run.catch(() => this.flushedPosition);
+    return run;
+  }
+
+  private async flushOnce(): Promise<number> {
     const target = this.writePosition;
     const segments = [...this.dirty];
     this.dirty.clear();

@@ -69,17 +69,20 @@ export class SegmentedLog {
     return segment.read(target, targetOffset, Math.min(length, segment.size - position), position);
   }
 
-  /** Removes the first segment (retention). */
+  /** Removes the first segment (retention); its file may be recycled for a future segment. */
   async removeFirst(): Promise<Segment | undefined> {
     const first = this.segments.shift();
-    if (first) await this.directory.remove(first);
+    if (first) await this.directory.remove(first, true);
     return first;
   }
 
-  /** Removes every segment starting at or after `offset` (recovery of a corrupt tail). */
+  /**
+   * Removes every segment starting at or after `offset` (recovery of a cut tail). Never recycled:
+   * the same start offsets will be written again, and their old records must not reappear.
+   */
   async removeFrom(offset: number): Promise<void> {
     while (this.segments.length > 0 && this.last()!.start >= offset) {
-      await this.directory.remove(this.segments.pop()!);
+      await this.directory.remove(this.segments.pop()!, false);
     }
   }
 

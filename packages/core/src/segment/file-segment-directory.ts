@@ -96,10 +96,10 @@ export class FileSegmentDirectory implements SegmentDirectory {
     await this.prefills.get(start)?.settled;
   }
 
-  async remove(segment: Segment): Promise<void> {
+  async remove(segment: Segment, mayRecycle: boolean): Promise<void> {
     const file = segment as FileSegment;
     file.close();
-    if (this.options.recycle && this.spares.length === 0) {
+    if (mayRecycle && this.options.recycle && this.spares.length === 0) {
       const spare = path.join(this.dir, `${SPARE_PREFIX}${segmentFileName(segment.start)}`);
       fs.renameSync(file.path, spare);
       this.spares.push(spare);

@@ -29,7 +29,7 @@ export class MemorySegmentDirectory implements SegmentDirectory {
     // Nothing to warm.
   }
 
-  async remove(segment: Segment): Promise<void> {
+  async remove(segment: Segment, _mayRecycle: boolean): Promise<void> {
     this.segments.delete(segment.start);
     segment.close();
   }

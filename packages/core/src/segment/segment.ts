@@ -39,8 +39,13 @@ export interface SegmentDirectory {
   prepare(start: number, size: number): void;
   /** Like prepare, but resolves once the segment is ready for create() (used for a new log's first segment). */
   prefill(start: number, size: number): Promise<void>;
-  /** Deletes a segment off the hot path (in steps, so concurrent fsyncs are not stalled). */
-  remove(segment: Segment): Promise<void>;
+  /**
+   * Deletes a segment off the hot path (in steps, so concurrent fsyncs are not stalled).
+   * `mayRecycle`: its file may be kept for a later segment. Only retention says so: an expired
+   * segment's start offset never comes back, whereas a segment cut off by recovery would be created
+   * again at the same start, where its old records would look valid.
+   */
+  remove(segment: Segment, mayRecycle: boolean): Promise<void>;
   /** Waits for background work (pre-fill, removals) and stops it. */
   close(): Promise<void>;
 }

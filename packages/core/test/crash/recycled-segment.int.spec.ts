@@ -1,12 +1,9 @@
-// Reproduction of a recovery bug the crash test can only hit by chance (see the report of the crash
-// test's author): a commit-log segment that recovery removes past a torn tail is kept as a recycling
-// spare and reused for the SAME start offset when the log grows back. Its old records then carry
-// the PHYSICALOFFSET of their own position, so the scanner's stale-data check (log-scanner.ts: a
-// record whose offset is not its position ends the log) does not see them. After the next crash,
-// wherever new data ends on an old record boundary, recovery accepts the old records and
-// re-dispatches them with their old queue offsets, replacing the entries of acknowledged messages.
-//
-// `it.failing` while the bug is there; when it is fixed this fails: make it a plain `it`.
+// Regression test for a recovery bug the crash test could only hit by chance: a commit-log segment
+// that recovery removed past a torn tail was kept as a recycling spare and reused for the SAME start
+// offset when the log grew back. Its old records carry the PHYSICALOFFSET of their own position, so
+// the scanner's stale-data check (a record whose offset is not its position ends the log) cannot see
+// them; after the next crash recovery accepted them and replaced acknowledged messages' queue entries.
+// Fixed by never recycling what recovery removes (SegmentedLog.removeFrom).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -68,7 +65,7 @@ describe('recovery after a torn tail with a later segment on disk', () => {
     return store;
   };
 
-  it.failing('never serves records of a segment it cut off in place of acknowledged ones', async () => {
+  it('never serves records of a segment it cut off in place of acknowledged ones', async () => {
     const dir = path.join(root, 'store');
     // 1. 100 records of 2000 bytes: segment 0 and most of segment 1.
     const first = await open(dir);

@@ -21,9 +21,9 @@ export class WriterProcess {
   private readonly child: ChildProcess;
   private partial = '';
   private stderrText = '';
-  private parseError: Error | undefined;
+  /** A malformed line, or a failure to start the child: fails every wait. */
+  private failure: Error | undefined;
   private exitInfo: WriterExit | undefined;
-  private readonly closed: Promise<WriterExit>;
   private readonly listeners = new Set<() => void>();
 
   constructor(dir: string, config: WriterConfig) {
@@ -37,20 +37,15 @@ export class WriterProcess {
     this.child.stderr!.on('data', (chunk: string) => {
       this.stderrText = (this.stderrText + chunk).slice(-STDERR_KEEP);
     });
-    // 'close' comes after the exit AND the end of both pipes: every complete line has been read.
-    this.closed = new Promise((resolve, reject) => {
-      this.child.once('error', reject);
-      this.child.once('close', (code, signal) => {
-        this.exitInfo = { code, signal };
-        this.notify();
-        resolve(this.exitInfo);
-      });
+    this.child.once('error', (error) => {
+      this.failure ??= new Error(`crash writer could not be started or killed: ${error.message}`);
+      this.notify();
     });
-    this.closed.catch(() => undefined);
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
+    // 'close' comes after the exit AND the end of both pipes: every complete line has been read.
+    this.child.once('close', (code, signal) => {
+      this.exitInfo = { code, signal };
+      this.notify();
+    });
   }
 
   get stderr(): string {
@@ -80,14 +75,13 @@ export class WriterProcess {
   /** Waits for the exit and the end of its output. */
   async waitForClose(timeoutMs: number): Promise<WriterExit> {
     await this.waitUntil('the writer to exit', timeoutMs, () => this.exitInfo !== undefined);
-    if (this.parseError) throw this.parseError;
     return this.exitInfo!;
   }
 
   private waitUntil(what: string, timeoutMs: number, condition: () => boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
-        if (this.parseError) return finish(this.parseError);
+        if (this.failure) return finish(this.failure);
         if (condition()) return finish();
         if (this.exitInfo !== undefined) {
           return finish(new Error(`crash writer exited (code ${this.exitInfo.code}, signal ${this.exitInfo.signal}) before ${what}; stderr:\n${this.stderrText}`));
@@ -113,7 +107,7 @@ export class WriterProcess {
       try {
         this.lines.push(parseWriterLine(part));
       } catch (error) {
-        this.parseError ??= new Error(`crash writer printed a malformed line (${String(error)}): ${part.slice(0, 200)}`);
+        this.failure ??= new Error(`crash writer printed a malformed line (${String(error)}): ${part.slice(0, 200)}`);
       }
     }
     this.notify();
