@@ -20,6 +20,8 @@ export class CommitLog {
   private staging: Buffer;
   private readonly blank = Buffer.alloc(BLANK_RECORD_MIN_SIZE);
   private flushChain: Promise<number> = Promise.resolve(0);
+  /** Start of the segment whose pre-fill was last requested (requested once per segment). */
+  private preparedSegment = -1;
 
   constructor(
     log: SegmentedLog,
@@ -54,6 +56,19 @@ export class CommitLog {
     this.flushedPosition = end;
     if (end > 0 || this.log.all().length > 0) this.log.obtain(end);
     this.prepareFollowing(end);
+  }
+
+  /**
+   * Asks for the next segment's pre-fill once the current one is half written: early enough to be
+   * ready, late enough that a new store does not write two segments of zeros at once.
+   */
+  private prepareFollowing(position: number): void {
+    if (!this.prepareNext) return;
+    const within = position % this.segmentSize;
+    const next = position - within + this.segmentSize;
+    if (within * 2 < this.segmentSize || this.preparedSegment === next) return;
+    this.preparedSegment = next;
+    this.log.directory.prepare(next, this.segmentSize);
   }
 
   /**
@@ -129,7 +144,6 @@ export class CommitLog {
         position = segmentEnd;
         stagedStart = segmentEnd;
         this.log.obtain(segmentEnd);
-        this.prepareFollowing(segmentEnd);
       }
       if (staged + request.totalSize > this.staging.length) {
         flushStaging();
@@ -165,6 +179,7 @@ export class CommitLog {
     const end = stagedStart + staged;
     flushStaging();
     this.writePosition = end;
+    this.prepareFollowing(end);
     return results;
   }
 
@@ -207,12 +222,6 @@ export class CommitLog {
   storeTimestampAt(offset: number): number | undefined {
     const field = this.read(offset + RecordField.STORE_TIMESTAMP, 8);
     return field ? field.readUInt32BE(0) * 2 ** 32 + field.readUInt32BE(4) : undefined;
-  }
-
-  private prepareFollowing(currentSegmentStart: number): void {
-    if (!this.prepareNext) return;
-    const start = currentSegmentStart - (currentSegmentStart % this.segmentSize) + this.segmentSize;
-    this.log.directory.prepare(start, this.segmentSize);
   }
 
   close(): void {

@@ -5,6 +5,11 @@ import { parseSegmentFileName, segmentFileName, type Segment, type SegmentDirect
 
 /** Pre-fill writes zeros in chunks of this size on the thread pool. */
 const PREFILL_CHUNK = 1024 * 1024;
+/**
+ * Pre-fill syncs every this many bytes, so the zeros reach the disk as they are written instead of
+ * as a gigabyte of dirty pages whose writeback would later stall the store's own fsyncs.
+ */
+const PREFILL_SYNC_EVERY = 16 * 1024 * 1024;
 /** Deleting a big file stalls concurrent fsyncs for tens of ms; shrinking it in steps spreads that out. */
 const DELETE_STEP = 64 * 1024 * 1024;
 const PREFILL_SUFFIX = '.prefill';
@@ -133,7 +138,9 @@ export class FileSegmentDirectory implements SegmentDirectory {
       for (let pos = 0; pos < entry.size; pos += zeros.length) {
         if (entry.cancelled) return false;
         await handle.write(zeros, 0, Math.min(zeros.length, entry.size - pos), pos);
+        if ((pos + zeros.length) % PREFILL_SYNC_EVERY === 0) await handle.datasync();
       }
+      await handle.datasync();
       return !entry.cancelled;
     } finally {
       await handle.close();
