@@ -58,9 +58,20 @@ export function assertHostAddress(host: HostAddress): void {
  */
 const encodedHosts = new Map<string, Buffer>();
 const ENCODED_HOSTS_MAX = 4096;
+/** The same host object (the store's own host, a connection's peer) skips even building the key. */
+const byIdentity = new WeakMap<HostAddress, { address: string; port: number; bytes: Buffer }>();
 
 /** The 8 bytes (IPv4 + int32 port) of a host; throws BAD_HOST for anything else. */
 export function hostAddressBytes(host: HostAddress): Buffer {
+  const known = byIdentity.get(host);
+  // Compared field by field: a caller may reuse one mutable object for different hosts.
+  if (known !== undefined && known.address === host.address && known.port === host.port) return known.bytes;
+  const bytes = hostAddressBytesByValue(host);
+  byIdentity.set(host, { address: host.address, port: host.port, bytes });
+  return bytes;
+}
+
+function hostAddressBytesByValue(host: HostAddress): Buffer {
   const key = `${host.address}|${host.port}`;
   let bytes = encodedHosts.get(key);
   if (bytes === undefined) {

@@ -17,10 +17,13 @@ const PREFIX = Buffer.from(`${RECORD_CRC_PROPERTY}${NAME_VALUE_SEPARATOR}`, 'lat
 const SEPARATOR_CODE = PROPERTY_SEPARATOR.charCodeAt(0);
 const ZERO = 0x30;
 
+const PLACEHOLDER = `${RECORD_CRC_PROPERTY}${NAME_VALUE_SEPARATOR}${'0'.repeat(DIGITS)}${PROPERTY_SEPARATOR}`;
+const SEPARATED_PLACEHOLDER = PROPERTY_SEPARATOR + PLACEHOLDER;
+
 /** Properties with the CRC property appended, its digits still zero (sealRecordCrc fills them). */
 export function withRecordCrcPlaceholder(properties: string): string {
-  const separator = properties.length > 0 && !properties.endsWith(PROPERTY_SEPARATOR) ? PROPERTY_SEPARATOR : '';
-  return `${properties}${separator}${RECORD_CRC_PROPERTY}${NAME_VALUE_SEPARATOR}${'0'.repeat(DIGITS)}${PROPERTY_SEPARATOR}`;
+  if (properties.length === 0 || properties.charCodeAt(properties.length - 1) === SEPARATOR_CODE) return properties + PLACEHOLDER;
+  return properties + SEPARATED_PLACEHOLDER;
 }
 
 /** Computes and writes the CRC of the record at [at, at + size), which must end with the placeholder. */
