@@ -20,13 +20,19 @@ export interface StoreBenchConfig {
   bodySizes: number[];
   asyncWriters: number[];
   syncWriters: number[];
-  /** Rounds over all put scenarios (interleaved, so disk hiccups hit different rows); the median is reported. */
+  /** Rounds over all put (and read) scenarios, interleaved so hiccups hit different rows; the median is reported. */
   putRounds: number;
   /**
    * Commit-log segment size for put scenarios; undefined keeps the store default (1 GiB), whose
    * open-time pre-fill of the next segment the bench waits out before measuring.
    */
   putSegmentBytes: number | undefined;
+  /**
+   * Before each measured scenario, wait up to this long for other processes to leave the CPU (a busy
+   * neighbour on 2 cores halves the store's figures); 0 measures at once. Windows still disturbed are
+   * flagged in the report.
+   */
+  quietWaitMs: number;
   /** Wait for the commit-log directory to stop growing for this long after open (pre-fill done), ms. */
   settleQuietMs: number;
   /** Messages of 128 B in the queue the read scenario walks. */
@@ -42,7 +48,9 @@ export interface StoreBenchConfig {
   rawFsyncSamples: number;
   /** Scenario groups to run. */
   groups: ReadonlySet<BenchGroup>;
-  /** Only put scenarios whose label contains this (profiling one case). */
+  /** Write CPU profiles of the measured windows (and of the recovering processes) here. */
+  profileDir: string | undefined;
+  /** Only put scenarios whose label matches this regular expression (profiling one case). */
   match: string | undefined;
 }
 
@@ -62,6 +70,7 @@ export const FULL_CONFIG: StoreBenchConfig = {
   // 4 s window of a SYNC_FLUSH row can land 3x off; three interleaved rounds and the median settle it.
   putRounds: 3,
   putSegmentBytes: undefined,
+  quietWaitMs: 120_000,
   settleQuietMs: 300,
   readMessages: 1_000_000,
   readBatches: [32, 1024],
@@ -73,6 +82,7 @@ export const FULL_CONFIG: StoreBenchConfig = {
   rawFsyncSamples: 2000,
   groups: new Set(ALL_GROUPS),
   match: undefined,
+  profileDir: undefined,
 };
 
 /** A smoke run: every scenario, tiny counts, small segments (a 1 GiB pre-fill per scenario is too slow). */
@@ -83,6 +93,7 @@ export const QUICK_CONFIG: StoreBenchConfig = {
   durationMs: 400,
   putRounds: 1,
   putSegmentBytes: 16 * MIB,
+  quietWaitMs: 0,
   settleQuietMs: 100,
   readMessages: 20_000,
   recoveryLogBytes: 32 * MIB,
@@ -98,17 +109,27 @@ export interface CliOptions {
 }
 
 const USAGE = `usage: npm run bench:store -- [--quick] [--duration <s>] [--rounds <n>] [--dir <path>] [--out <file> | --no-write]
-                                [--only raw,puts,reads,recovery] [--match <put label>]
+                                [--only raw,puts,reads,recovery] [--match <put label regexp>] [--profile <dir>]
   --quick       smoke run (tiny counts, small segments; does not write docs unless --out is given)
   --duration    measured seconds per put/read scenario (default ${FULL_CONFIG.durationMs / 1000})
-  --rounds      rounds over the put scenarios, median reported (default ${FULL_CONFIG.putRounds})
+  --rounds      rounds over the put and read scenarios, median reported (default ${FULL_CONFIG.putRounds})
   --dir         work directory (default ${path.relative(REPO_ROOT, FULL_CONFIG.workDir)}, gitignored)
   --out         markdown file whose store section is rewritten (default docs/benchmarks.md on a full run)
   --only        scenario groups to run (a partial run does not write docs unless --out is given)
-  --match       only put scenarios whose label contains this, e.g. async-1KiB-64w`;
+  --profile     write .cpuprofile files of each measured put/read window and of the recovering processes
+                (summarise with: npx tsx tools/bench/src/profile-summary.ts <file> --per <messages>)
+  --match       only put scenarios whose label matches this regular expression, e.g. '^async-1KiB-64w$'`;
 
-/** A bad command line; its message is the problem and the usage text. */
-export class UsageError extends Error {}
+/** A bad command line (or --help); its message is the problem and the usage text. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** --help was asked for: print the usage and exit 0. */
+    readonly help = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Parses the command line; throws UsageError on a bad flag. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -120,6 +141,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let noWrite = false;
   let only: BenchGroup[] | undefined;
   let match: string | undefined;
+  let profileDir: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i]!;
     const value = (): string => {
@@ -157,10 +179,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--match':
         match = value();
+        try {
+          new RegExp(match);
+        } catch {
+          throw new UsageError(`--match takes a regular expression; '${match}' is not one\n${USAGE}`);
+        }
+        break;
+      case '--profile':
+        profileDir = path.resolve(value());
         break;
       case '--help':
       case '-h':
-        throw new UsageError(USAGE);
+        throw new UsageError(USAGE, true);
       default:
         throw new UsageError(`unknown flag '${flag}'\n${USAGE}`);
     }
@@ -173,8 +203,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     ...(dir !== undefined ? { workDir: dir } : {}),
     ...(only !== undefined ? { groups: new Set(only) } : {}),
     match,
+    profileDir,
   };
-  const partial = quick || only !== undefined || match !== undefined;
+  // A profiled run is slower, so its figures do not go into the docs either.
+  const partial = quick || only !== undefined || match !== undefined || profileDir !== undefined;
   const defaultOut = partial ? undefined : path.join(REPO_ROOT, 'docs', 'benchmarks.md');
   return { config, out: noWrite ? undefined : (out ?? defaultOut) };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { MessageStore, type FlushDiskType, type PutMessageInput, type StoreStats } from '@pulsejet/core';
-import { MB, SampleBuffer, freshDirectory, latencyOf, sleep, waitForQuietDirectory, type Latency } from './measure';
+import type { WindowProfiler } from './window-profiler';
+import { MB, SampleBuffer, cpuSnapshot, freshDirectory, latencyOf, otherCpuShare, sleep, waitForQuietCpu, waitForQuietDirectory, type Latency } from './measure';
 
 export const BENCH_TOPIC = 'BenchTopic';
 
@@ -20,6 +21,10 @@ export interface PutTiming {
   /** undefined: the store default. */
   segmentBytes: number | undefined;
   settleQuietMs: number;
+  /** Longest wait for other processes to go quiet before the warm-up, ms (0: measure at once). */
+  quietWaitMs: number;
+  /** Profile the measured window into this file name (without extension) via the profiler. */
+  profile?: { profiler: WindowProfiler; name: string };
 }
 
 export interface PutResult {
@@ -42,6 +47,8 @@ export interface PutResult {
   latency: Latency;
   /** How long the store's open-time background pre-fill took to finish before the warm-up, ms. */
   settleMs: number;
+  /** Share of the machine's CPU that other processes used during the window (undefined off Linux). */
+  otherCpuShare: number | undefined;
 }
 
 export function putLabel(scenario: PutScenario): string {
@@ -66,6 +73,8 @@ export async function runPutScenario(dir: string, scenario: PutScenario, timing:
     // At open the store pre-fills the next segment in the background; a long-running broker does that
     // once per segment, so the window starts after it (the 1 GiB default takes about a second).
     const settleMs = await waitForQuietDirectory(path.join(dir, 'commitlog'), timing.settleQuietMs, 60_000);
+    // On a shared 2-core machine another busy process halves the store's CPU: wait for quiet first.
+    if (timing.quietWaitMs > 0) await waitForQuietCpu(500, timing.quietWaitMs);
     return { ...(await measurePuts(store, scenario, timing)), settleMs };
   } finally {
     await store.close();
@@ -100,12 +109,16 @@ async function measurePuts(store: MessageStore, scenario: PutScenario, timing: P
 
   const running = Array.from({ length: scenario.writers }, writer);
   await sleep(timing.warmupMs);
+  await timing.profile?.profiler.start();
   const before = snapshot(store);
+  const cpuBefore = cpuSnapshot();
   completed = 0;
   phase = 'measure';
   await sleep(timing.durationMs);
   const after = snapshot(store);
+  const cpuAfter = cpuSnapshot();
   const measured = completed;
+  if (timing.profile) await timing.profile.profiler.stop(`${timing.profile.name}-${measured}msgs`);
   phase = 'stop';
   await Promise.all(running);
   if (failure) throw failure;
@@ -127,6 +140,7 @@ async function measurePuts(store: MessageStore, scenario: PutScenario, timing: P
     fsyncsPerSecond: sync ? fsyncs / seconds : undefined,
     messagesPerFsync: sync && fsyncs > 0 ? measured / fsyncs : undefined,
     latency: latencyOf(latencies.values()),
+    otherCpuShare: otherCpuShare(cpuBefore, cpuAfter),
   };
 }
 
@@ -137,6 +151,8 @@ function snapshot(store: MessageStore): { time: number; stats: StoreStats } {
 /** A put scenario over several rounds: the median round (by messages/s) and the spread. */
 export interface PutRow extends PutResult {
   rounds: number;
+  /** The largest share of the CPU other processes took during any round's window. */
+  maxOtherCpuShare: number | undefined;
   minMessagesPerSecond: number;
   maxMessagesPerSecond: number;
 }
@@ -148,6 +164,7 @@ export function summarizeRounds(rounds: readonly PutResult[]): PutRow {
   return {
     ...median,
     rounds: rounds.length,
+    maxOtherCpuShare: rounds.some((r) => r.otherCpuShare !== undefined) ? Math.max(...rounds.map((r) => r.otherCpuShare ?? 0)) : undefined,
     minMessagesPerSecond: sorted[0]!.messagesPerSecond,
     maxMessagesPerSecond: sorted[sorted.length - 1]!.messagesPerSecond,
   };

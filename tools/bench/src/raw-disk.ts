@@ -27,6 +27,11 @@ export interface RawDiskFigures {
   growingWriteMBps: number;
   /** The first growing pass alone (page-cache memory the run had not touched yet). */
   firstGrowingWriteMBps: number;
+  /**
+   * Writing a new file and fdatasyncing it, timed to the end of the sync: what the device itself
+   * sustains (not a target's reference; it says how far page-cache figures are from the disk).
+   */
+  durableWriteMBps: number;
   appendBytes: number;
   /** fdatasync after a 1 KiB append into pre-written space (no size change to journal). */
   fdatasyncPrewritten: Latency;
@@ -62,6 +67,11 @@ export async function measureRawDisk(dir: string, options: RawDiskOptions): Prom
   for (let pass = 0; pass < PASSES; pass += 1) prewritten.push(writePass(prewrittenFile, 'r+', chunk, fileBytes));
   fs.rmSync(prewrittenFile, { force: true });
 
+  const durableFile = path.join(dir, 'raw-durable');
+  fs.rmSync(durableFile, { force: true });
+  const durableWriteMBps = durableWritePass(durableFile, chunk, fileBytes);
+  fs.rmSync(durableFile, { force: true });
+
   const samples = options.fsyncSamples;
   const fdatasyncPrewritten = latencyOf(appendAndSync(path.join(dir, 'raw-fsync-prewritten'), samples, true));
   const fdatasyncGrowing = latencyOf(appendAndSync(path.join(dir, 'raw-fsync-growing'), samples, false));
@@ -74,6 +84,7 @@ export async function measureRawDisk(dir: string, options: RawDiskOptions): Prom
     prewrittenWriteMBps: median(prewritten),
     growingWriteMBps: median(growing),
     firstGrowingWriteMBps: growing[0]!,
+    durableWriteMBps,
     appendBytes: APPEND_BYTES,
     fdatasyncPrewritten,
     fdatasyncGrowing,
@@ -92,6 +103,18 @@ function writePass(file: string, flags: 'w' | 'r+', chunk: Buffer, bytes: number
     }
     const seconds = (performance.now() - started) / 1000;
     return bytes / MB / seconds;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function durableWritePass(file: string, chunk: Buffer, bytes: number): number {
+  const fd = fs.openSync(file, 'w');
+  try {
+    const started = performance.now();
+    for (let position = 0; position < bytes; position += chunk.length) fs.writeSync(fd, chunk, 0, chunk.length, position);
+    fs.fdatasyncSync(fd);
+    return bytes / MB / ((performance.now() - started) / 1000);
   } finally {
     fs.closeSync(fd);
   }

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { DEFAULT_MAX_TOTAL_BYTES, MessageStore, type PutMessageInput } from '@pulsejet/core';
 import { decodeStoredRecord } from '@pulsejet/protocol';
-import { MB, freshDirectory } from './measure';
+import { MB, cpuSnapshot, freshDirectory, otherCpuShare, waitForQuietCpu } from './measure';
 import { BENCH_TOPIC } from './put-bench';
+import type { WindowProfiler } from './window-profiler';
 
 export const READ_BODY_SIZE = 128;
 /** Messages per putMessages call while filling (the fill is not what is measured). */
@@ -25,6 +26,11 @@ export interface ReadResult {
   MBps: number;
   /** Average messages per getMessage call. */
   messagesPerCall: number;
+  /** Share of the machine's CPU other processes used during the window (the largest over the rounds). */
+  otherCpuShare: number | undefined;
+  rounds: number;
+  minMessagesPerSecond: number;
+  maxMessagesPerSecond: number;
 }
 
 export interface ReadRun {
@@ -35,9 +41,21 @@ export interface ReadRun {
 
 /**
  * Fills one queue with `messages` messages of 128 B, then walks it from offset 0 with getMessage,
- * once per batch size, for `durationMs` each (starting over at the end), after a short warm-up.
+ * per batch size and round, for `durationMs` each (starting over at the end), after a short warm-up.
  */
-export async function runReadScenarios(dir: string, options: { messages: number; batches: readonly number[]; warmupMs: number; durationMs: number }): Promise<ReadRun> {
+export async function runReadScenarios(
+  dir: string,
+  options: {
+    messages: number;
+    batches: readonly number[];
+    warmupMs: number;
+    durationMs: number;
+    /** Rounds over the batch sizes (interleaved); each row reports its median round. */
+    rounds: number;
+    quietWaitMs: number;
+    profiler?: WindowProfiler | undefined;
+  },
+): Promise<ReadRun> {
   freshDirectory(dir);
   const store = await MessageStore.open({ storePathRootDir: dir, flushDiskType: 'ASYNC_FLUSH' });
   try {
@@ -47,24 +65,36 @@ export async function runReadScenarios(dir: string, options: { messages: number;
     // The key index catches up in the background on the same thread; let it finish first.
     await store.waitForIndex();
     checkFirstMessage(store);
-    const results: ReadResult[] = [];
     const cursor = { offset: 0 };
-    for (const maxMsgNums of options.batches) {
-      const maxTotalBytes = Math.max(DEFAULT_MAX_TOTAL_BYTES, maxMsgNums * 1024);
-      await readFor(store, cursor, maxMsgNums, maxTotalBytes, options.warmupMs);
-      const measured = await readFor(store, cursor, maxMsgNums, maxTotalBytes, options.durationMs);
-      results.push({
-        bodySize: READ_BODY_SIZE,
-        maxMsgNums,
-        maxTotalBytes,
-        queueMessages: options.messages,
-        messages: measured.messages,
-        seconds: measured.seconds,
-        messagesPerSecond: measured.messages / measured.seconds,
-        MBps: measured.bytes / MB / measured.seconds,
-        messagesPerCall: measured.messages / measured.calls,
-      });
+    const rounds: ReadResult[][] = options.batches.map(() => []);
+    for (let round = 1; round <= options.rounds; round += 1) {
+      for (const [index, maxMsgNums] of options.batches.entries()) {
+        const maxTotalBytes = Math.max(DEFAULT_MAX_TOTAL_BYTES, maxMsgNums * 1024);
+        if (options.quietWaitMs > 0) await waitForQuietCpu(500, options.quietWaitMs);
+        await readFor(store, cursor, maxMsgNums, maxTotalBytes, options.warmupMs);
+        const cpuBefore = cpuSnapshot();
+        await options.profiler?.start();
+        const measured = await readFor(store, cursor, maxMsgNums, maxTotalBytes, options.durationMs);
+        const otherCpu = otherCpuShare(cpuBefore, cpuSnapshot());
+        await options.profiler?.stop(`read-128B-maxMsgNums${maxMsgNums}-round${round}-${measured.messages}msgs`);
+        rounds[index]!.push({
+          bodySize: READ_BODY_SIZE,
+          maxMsgNums,
+          maxTotalBytes,
+          queueMessages: options.messages,
+          messages: measured.messages,
+          seconds: measured.seconds,
+          messagesPerSecond: measured.messages / measured.seconds,
+          MBps: measured.bytes / MB / measured.seconds,
+          messagesPerCall: measured.messages / measured.calls,
+          otherCpuShare: otherCpu,
+          rounds: 1,
+          minMessagesPerSecond: measured.messages / measured.seconds,
+          maxMessagesPerSecond: measured.messages / measured.seconds,
+        });
+      }
     }
+    const results = rounds.map((results) => medianRound(results));
     return { fillSeconds, fillMessagesPerSecond: options.messages / fillSeconds, results };
   } finally {
     await store.close();
@@ -133,4 +163,17 @@ async function readFor(
     }
   }
   return { messages, bytes, calls, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The median round by messages/s, with the spread and the worst disturbance over all rounds. */
+function medianRound(rounds: readonly ReadResult[]): ReadResult {
+  const sorted = [...rounds].sort((a, b) => a.messagesPerSecond - b.messagesPerSecond);
+  const shares = rounds.map((r) => r.otherCpuShare).filter((share): share is number => share !== undefined);
+  return {
+    ...sorted[Math.floor((sorted.length - 1) / 2)]!,
+    otherCpuShare: shares.length > 0 ? Math.max(...shares) : undefined,
+    rounds: rounds.length,
+    minMessagesPerSecond: sorted[0]!.messagesPerSecond,
+    maxMessagesPerSecond: sorted[sorted.length - 1]!.messagesPerSecond,
+  };
 }

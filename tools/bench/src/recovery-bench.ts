@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RecoveryReport } from '@pulsejet/core';
 import { REPO_ROOT } from './bench-config';
-import { freshDirectory, processMemory } from './measure';
+import { cpuSnapshot, freshDirectory, otherCpuShare, processMemory, waitForQuietCpu } from './measure';
 import type { ChildMessage, FilledMessage, RecoveredMessage } from './recovery-messages';
 
 const CHILD_SCRIPT = path.join(__dirname, 'recovery-child.ts');
@@ -15,6 +15,10 @@ export interface RecoveryOptions {
   segmentBytes: number;
   writers: number;
   bodySize: number;
+  /** Longest wait for a quiet CPU before the fill and before each open, ms (0: none). */
+  quietWaitMs: number;
+  /** Profile the recovering processes (node --cpu-prof) into this directory. */
+  profileDir?: string | undefined;
 }
 
 export interface RecoveryMeasurement {
@@ -25,6 +29,8 @@ export interface RecoveryMeasurement {
   messages: number;
   rss: number;
   peakRss: number;
+  /** Share of the machine's CPU other processes used while the child started and opened the store. */
+  otherCpuShare: number | undefined;
 }
 
 export interface RecoveryResult {
@@ -43,16 +49,23 @@ export interface RecoveryResult {
  */
 export async function runRecoveryScenario(dir: string, options: RecoveryOptions): Promise<RecoveryResult> {
   freshDirectory(dir);
+  const quiet = async (): Promise<void> => {
+    if (options.quietWaitMs > 0) await waitForQuietCpu(500, options.quietWaitMs);
+  };
   try {
+    await quiet();
     const filler = startChild(['fill', dir, options.logBytes, options.segmentBytes, options.writers, options.bodySize]);
     // Generous: 5 MB/s would be a broken store, not a slow one.
     const filled = await expectMessage<FilledMessage>(filler, 'filled', 60_000 + (options.logBytes / 5e6) * 1000);
     const memory = processMemory(filler.pid!);
     await kill(filler);
 
-    const afterKill = await recoverOnce(dir, options.segmentBytes);
+    const profileArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+    await quiet();
+    const afterKill = await recoverOnce(dir, options.segmentBytes, profileArgs);
     fs.rmSync(path.join(dir, CHECKPOINT_FILE), { force: true });
-    const withoutCheckpoint = await recoverOnce(dir, options.segmentBytes);
+    await quiet();
+    const withoutCheckpoint = await recoverOnce(dir, options.segmentBytes, profileArgs);
     for (const measurement of [afterKill, withoutCheckpoint]) {
       if (measurement.messages < filled.messages) {
         throw new Error(`recovery found ${measurement.messages} messages, but ${filled.messages} were acknowledged before the kill`);
@@ -75,10 +88,13 @@ export async function runRecoveryScenario(dir: string, options: RecoveryOptions)
   }
 }
 
-async function recoverOnce(dir: string, segmentBytes: number): Promise<RecoveryMeasurement> {
-  const child = startChild(['recover', dir, segmentBytes]);
+async function recoverOnce(dir: string, segmentBytes: number, nodeArgs: readonly string[]): Promise<RecoveryMeasurement> {
+  const cpuBefore = cpuSnapshot();
+  const child = startChild(['recover', dir, segmentBytes], nodeArgs);
   const message = await expectMessage<RecoveredMessage>(child, 'recovered', 120_000);
   await exited(child);
+  // The child has exited, so its CPU time counts as ours (cutime), not as another process's.
+  const otherCpu = otherCpuShare(cpuBefore, cpuSnapshot());
   return {
     openMs: message.openMs,
     report: message.recovery,
@@ -86,12 +102,13 @@ async function recoverOnce(dir: string, segmentBytes: number): Promise<RecoveryM
     messages: message.messages,
     rss: message.rss,
     peakRss: message.peakRss,
+    otherCpuShare: otherCpu,
   };
 }
 
-function startChild(args: ReadonlyArray<string | number>): ChildProcess {
+function startChild(args: ReadonlyArray<string | number>, nodeArgs: readonly string[] = []): ChildProcess {
   // tsx runs the TypeScript child the way the bench itself runs; resolved from the repository root.
-  return fork(CHILD_SCRIPT, args.map(String), { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(CHILD_SCRIPT, args.map(String), { cwd: REPO_ROOT, execArgv: [...nodeArgs, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function expectMessage<T extends ChildMessage>(child: ChildProcess, kind: T['kind'], timeoutMs: number): Promise<T> {

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
-import { formatBytes, formatInt, formatMB, formatMBps, formatMicros, formatMs } from './format';
+import { formatBytes, formatInt, formatMB, formatMBps, formatMicros, formatMs, formatPercent } from './format';
 import type { StoreBenchResults } from './results';
+import { BUSY_MACHINE } from './measure';
+import { sameSource, type SourceState } from './source';
 import type { TargetCheck } from './targets';
 
 /** Renders the store section of docs/benchmarks.md (markdown, without the markers). */
@@ -16,6 +18,8 @@ export function renderStoreSection(results: StoreBenchResults, checks: readonly 
     '',
     `**Code measured:** ${sourceLine(results)}.`,
     '',
+    `**Quiet machine?** ${quietLine(results)}`,
+    '',
   );
   push(...machineLines(results), '');
   push('### Targets', '', '| Target | Measured | Required | Result |', '|---|---|---|---|');
@@ -24,15 +28,54 @@ export function renderStoreSection(results: StoreBenchResults, checks: readonly 
   push(...rawLines(results), '');
   push(...putLines(results), '');
   push(...readLines(results), '');
-  push(...recoveryLines(results));
+  push(...recoveryLines(results), '');
+  push(...reproduceLines());
   return lines.join('\n').trimEnd();
 }
 
+/** How to rerun one scenario and see where its CPU time goes. */
+export function reproduceLines(): string[] {
+  return [
+    '### Reproducing and profiling',
+    '',
+    '`npm run bench:store -- --quick` is a smoke run (about 15 s, writes nothing). To see where one scenario spends its CPU, profile only its measured windows and summarise per message:',
+    '',
+    '```sh',
+    "npm run bench:store -- --only puts --match '^async-1KiB-64w$' --rounds 1 --profile tmp/prof",
+    'npx tsx tools/bench/src/profile-summary.ts tmp/prof/put-async-1KiB-64w-round1-<N>msgs.cpuprofile 40 --per <N>',
+    '```',
+    '',
+    '`--only reads --profile …` profiles the read windows the same way; `--only recovery --profile …` runs the recovering processes under `node --cpu-prof` (summarise with `--under recoverStore`).',
+  ];
+}
+
+function quietLine(results: StoreBenchResults): string {
+  if (results.otherCpuShare === undefined) return 'unknown (no /proc/stat).';
+  const disturbed =
+    results.puts.filter((put) => disturbedBy(put.maxOtherCpuShare)).length +
+    (results.reads?.results.filter((read) => disturbedBy(read.otherCpuShare)).length ?? 0) +
+    (results.recovery ? [results.recovery.afterKill, results.recovery.withoutCheckpoint].filter((open) => disturbedBy(open.otherCpuShare)).length : 0);
+  const rows = disturbed === 0 ? 'no measured window was disturbed' : `${disturbed} rows marked † had a window in which other processes took more than ${formatPercent(BUSY_MACHINE)}`;
+  return (
+    `each scenario waited for other processes to leave the CPU before it started; over the whole run they (and kernel threads) used ` +
+    `${formatPercent(results.otherCpuShare)} of the machine's CPU, and ${rows}. On 2 cores a busy neighbour takes CPU from the store directly, so disturbed figures read low.`
+  );
+}
+
+/** A window in which other processes took a noticeable share of the CPU. */
+function disturbedBy(share: number | undefined): boolean {
+  return (share ?? 0) > BUSY_MACHINE;
+}
+
 function sourceLine(results: StoreBenchResults): string {
-  const { source } = results;
-  const commit = source.commit ? `commit ${source.commit}` : 'an unknown commit';
-  if (source.changedFiles === 0) return `${commit}, no uncommitted changes under packages/`;
-  return `${commit} plus uncommitted changes in ${source.changedFiles} files under packages/ (fingerprint ${source.changesFingerprint})`;
+  const describe = (source: SourceState): string => {
+    const commit = source.commit ? `commit ${source.commit}` : 'an unknown commit';
+    if (source.changedFiles === 0) return `${commit}, no uncommitted changes under packages/`;
+    return `${commit} plus uncommitted changes in ${source.changedFiles} files under packages/ (fingerprint ${source.changesFingerprint})`;
+  };
+  const { source, sourceAtEnd } = results;
+  if (sameSource(source, sourceAtEnd)) return describe(source);
+  return `${describe(source)}; **the code changed during the run** (at the end: ${describe(sourceAtEnd)}), so the recovery children, started later, may have run newer code`;
 }
 
 function machineLines(results: StoreBenchResults): string[] {
@@ -61,6 +104,7 @@ function rawLines(results: StoreBenchResults): string[] {
     `| Buffered sequential write, **pre-written file** (${size} rewritten in ${chunk} writes, median of 3): **raw**, used by the ratios (the store pre-fills segments) | **${formatMBps(raw.prewrittenWriteMBps)} MB/s** |`,
     `| Buffered sequential write, growing file (a new ${size} file per pass, median of 3) | ${formatMBps(raw.growingWriteMBps)} MB/s |`,
     `| … its first pass alone (page-cache memory this run had not touched before) | ${formatMBps(raw.firstGrowingWriteMBps)} MB/s |`,
+    `| Sequential write of a new ${size} file **plus fdatasync**, timed to the end of the sync (what the device sustains; not used by the targets) | ${formatMBps(raw.durableWriteMBps)} MB/s |`,
     `| fdatasync after a ${append} append, pre-written file | ${lat(raw.fdatasyncPrewritten)} |`,
     `| fdatasync after a ${append} append, growing file | ${lat(raw.fdatasyncGrowing)} |`,
     `| fdatasync after a ${append} append, pre-written file, through the libuv thread pool (as the store calls it) | ${lat(raw.fdatasyncPrewrittenAsync)} |`,
@@ -77,18 +121,21 @@ function putLines(results: StoreBenchResults): string[] {
     `Closed-loop writers, each awaiting its \`putMessage\` before the next; topic \`BenchTopic\`, queue 0, property \`TAGS=a\`, random bodies. ` +
       `A fresh store per row with ${segment}; each row waits for the store's open-time pre-fill of the next segment to finish, ` +
       `warms up for ${formatMs(results.warmupMs)}, then counts completed puts for ${formatMs(results.durationMs)}. ` +
+      `${results.putRounds > 1 ? `All rows ran in ${results.putRounds} interleaved rounds; each row shows its median round (by msg/s) and the range over the rounds. ` : ''}` +
       'Log MB/s counts commit-log bytes (header, body, topic, properties); fsyncs are group-commit fsyncs (ASYNC_FLUSH fsyncs on a 500 ms timer instead). ' +
       'Latency is from the call to its result.',
     '',
-    '| Flush | Body | Writers | msg/s | Payload MB/s | Log MB/s | fsyncs/s | msg/fsync | Latency p50 | Latency p99 |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Flush | Body | Writers | msg/s | msg/s range | Payload MB/s | Log MB/s | fsyncs/s | msg/fsync | Latency p50 | Latency p99 |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  if (results.puts.length === 0) lines.push('| not run | | | | | | | | | |');
+  if (results.puts.length === 0) lines.push('| not run | | | | | | | | | | |');
   for (const put of results.puts) {
     const { scenario } = put;
-    const writers = `${scenario.writers}${(scenario.batch ?? 1) > 1 ? ` × batch of ${scenario.batch} (not a target)` : ''}`;
+    const disturbed = disturbedBy(put.maxOtherCpuShare) ? ' †' : '';
+    const writers = `${scenario.writers}${(scenario.batch ?? 1) > 1 ? ` × batch of ${scenario.batch} (not a target)` : ''}${disturbed}`;
     lines.push(
       `| ${scenario.flushDiskType === 'SYNC_FLUSH' ? 'sync' : 'async'} | ${formatBytes(scenario.bodySize)} (record ${put.recordBytes} B) | ${writers} | ${formatInt(put.messagesPerSecond)} | ` +
+        `${put.rounds > 1 ? `${formatInt(put.minMessagesPerSecond)}–${formatInt(put.maxMessagesPerSecond)}` : '—'} | ` +
         `${formatMBps(put.payloadMBps)} | ${formatMBps(put.logMBps)} | ${put.fsyncsPerSecond === undefined ? '—' : formatInt(put.fsyncsPerSecond)} | ` +
         `${put.messagesPerFsync === undefined ? '—' : put.messagesPerFsync.toFixed(1)} | ${formatMicros(put.latency.p50)} | ${formatMicros(put.latency.p99)} |`,
     );
@@ -104,15 +151,16 @@ function readLines(results: StoreBenchResults): string[] {
     '### Reads',
     '',
     `One queue of ${formatInt(first?.queueMessages ?? 0)} messages of 128 B (filled with \`putMessages\` batches at ${formatInt(reads.fillMessagesPerSecond)} msg/s, not a target), ` +
-      `read from offset 0 with synchronous \`getMessage\` calls (starting over at the end) for ${formatMs(results.durationMs)} per row after a warm-up; ` +
+      `read from offset 0 with synchronous \`getMessage\` calls (starting over at the end) for ${formatMs(results.durationMs)} per window after a warm-up` +
+      `${(first?.rounds ?? 1) > 1 ? `, in ${first!.rounds} interleaved rounds (median shown)` : ''}; ` +
       'page cache warm, key index caught up before reading. MB/s counts the stored-record bytes returned.',
     '',
-    '| Body | maxMsgNums | maxTotalBytes | msg/s | MB/s | msg per call |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| Body | maxMsgNums | maxTotalBytes | msg/s | msg/s range | MB/s | msg per call |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const read of reads.results) {
     lines.push(
-      `| ${read.bodySize} B | ${read.maxMsgNums} | ${formatBytes(read.maxTotalBytes)} | ${formatInt(read.messagesPerSecond)} | ${formatMBps(read.MBps)} | ${read.messagesPerCall.toFixed(1)} |`,
+      `| ${read.bodySize} B | ${read.maxMsgNums}${disturbedBy(read.otherCpuShare) ? ' †' : ''} | ${formatBytes(read.maxTotalBytes)} | ${formatInt(read.messagesPerSecond)} | ${read.rounds > 1 ? `${formatInt(read.minMessagesPerSecond)}–${formatInt(read.maxMessagesPerSecond)}` : '—'} | ${formatMBps(read.MBps)} | ${read.messagesPerCall.toFixed(1)} |`,
     );
   }
   return lines;
@@ -138,7 +186,7 @@ function recoveryLines(results: StoreBenchResults): string[] {
     ['checkpoint deleted (whole log scanned)', recovery.withoutCheckpoint],
   ] as const) {
     lines.push(
-      `| ${name} | ${formatMs(m.openMs)} | ${formatMs(m.report.durationMs)} | ${formatInt(m.report.scannedFrom)} | ${formatBytes(m.scannedBytes)} | ${formatInt(m.report.logEnd)} | ` +
+      `| ${name}${disturbedBy(m.otherCpuShare) ? ' †' : ''} | ${formatMs(m.openMs)} | ${formatMs(m.report.durationMs)} | ${formatInt(m.report.scannedFrom)} | ${formatBytes(m.scannedBytes)} | ${formatInt(m.report.logEnd)} | ` +
         `${m.report.stop.kind} | ${formatInt(m.report.redispatched)} | ${formatInt(m.messages)} | ${formatMB(m.rss)} | ${formatMB(m.peakRss)} |`,
     );
   }

@@ -16,7 +16,12 @@ export interface StoreBenchResults {
   putSegmentBytes: number | undefined;
   putRounds: number;
   machine: MachineInfo;
+  /** Share of the machine's CPU other processes used over the whole run. */
+  otherCpuShare: number | undefined;
+  /** The code at the start of the run (the bench process loads it then)... */
   source: SourceState;
+  /** ...and at the end (child processes load it when they start). */
+  sourceAtEnd: SourceState;
   raw: RawDiskFigures | undefined;
   puts: PutRow[];
   reads: ReadRun | undefined;

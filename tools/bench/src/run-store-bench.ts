@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import { REPO_ROOT, type StoreBenchConfig } from './bench-config';
-import { formatInt, formatMBps, formatMicros, formatMs } from './format';
+import { formatInt, formatMBps, formatMicros, formatMs, formatPercent } from './format';
 import { machineInfo } from './machine';
+import { BUSY_MACHINE, cpuSnapshot, otherCpuShare } from './measure';
 import { putLabel, runPutScenario, summarizeRounds, type PutResult, type PutRow, type PutScenario } from './put-bench';
 import { measureRawDisk } from './raw-disk';
 import { runReadScenarios } from './read-bench';
 import { runRecoveryScenario } from './recovery-bench';
 import type { StoreBenchResults } from './results';
+import { WindowProfiler } from './window-profiler';
 import { sourceState } from './source';
 
 /** Messages per putMessages call of the extra batched row (RocketMQ's default batch size is 32 too). */
@@ -22,7 +24,9 @@ export function putScenarios(config: StoreBenchConfig): PutScenario[] {
   const largest = Math.max(...config.bodySizes);
   const mostWriters = Math.max(...config.asyncWriters);
   scenarios.push({ flushDiskType: 'ASYNC_FLUSH', bodySize: largest, writers: mostWriters, batch: EXTRA_BATCH });
-  return config.match === undefined ? scenarios : scenarios.filter((scenario) => putLabel(scenario).includes(config.match!));
+  if (config.match === undefined) return scenarios;
+  const pattern = new RegExp(config.match);
+  return scenarios.filter((scenario) => pattern.test(putLabel(scenario)));
 }
 
 /** Runs the configured scenario groups one after another and collects their results. */
@@ -31,9 +35,12 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
   const startedAt = new Date();
   const machine = machineInfo(config.workDir);
   const source = sourceState(REPO_ROOT);
+  const cpuAtStart = cpuSnapshot();
+  const profiler = config.profileDir === undefined ? undefined : new WindowProfiler(config.profileDir);
   log(`store bench: ${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}; work dir ${machine.disk.dir} (${machine.disk.device}, ${machine.disk.fsType})`);
 
   let raw: StoreBenchResults['raw'];
+  if (profiler) log(`profiling the measured windows into ${config.profileDir}`);
   if (config.groups.has('raw')) {
     raw = await measureRawDisk(path.join(config.workDir, 'raw'), { fileBytes: config.rawFileBytes, fsyncSamples: config.rawFsyncSamples });
     log(
@@ -44,16 +51,24 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
 
   const puts: PutRow[] = [];
   if (config.groups.has('puts')) {
-    const timing = { warmupMs: config.warmupMs, durationMs: config.durationMs, segmentBytes: config.putSegmentBytes, settleQuietMs: config.settleQuietMs };
+    const timing = {
+      warmupMs: config.warmupMs,
+      durationMs: config.durationMs,
+      segmentBytes: config.putSegmentBytes,
+      settleQuietMs: config.settleQuietMs,
+      quietWaitMs: config.quietWaitMs,
+    };
     const scenarios = putScenarios(config);
     const rounds: PutResult[][] = scenarios.map(() => []);
     for (let round = 1; round <= config.putRounds; round += 1) {
       for (const [index, scenario] of scenarios.entries()) {
-        const result = await runPutScenario(path.join(config.workDir, 'puts'), scenario, timing);
+        const profile = profiler && { profiler, name: `put-${putLabel(scenario)}-round${round}` };
+        const result = await runPutScenario(path.join(config.workDir, 'puts'), scenario, { ...timing, ...(profile ? { profile } : {}) });
         rounds[index]!.push(result);
         log(
           `put ${config.putRounds > 1 ? `${round}/${config.putRounds} ` : ''}${result.label.padEnd(22)} ${formatInt(result.messagesPerSecond).padStart(9)} msg/s ${formatMBps(result.logMBps).padStart(6)} log MB/s` +
-            `${result.fsyncsPerSecond === undefined ? '' : ` ${formatInt(result.fsyncsPerSecond)} fsyncs/s`} p50 ${formatMicros(result.latency.p50)} p99 ${formatMicros(result.latency.p99)}`,
+            `${result.fsyncsPerSecond === undefined ? '' : ` ${formatInt(result.fsyncsPerSecond)} fsyncs/s`} p50 ${formatMicros(result.latency.p50)} p99 ${formatMicros(result.latency.p99)}` +
+            `${(result.otherCpuShare ?? 0) > BUSY_MACHINE ? ` (other processes used ${formatPercent(result.otherCpuShare!)} of the CPU)` : ''}`,
         );
       }
     }
@@ -67,6 +82,9 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
       batches: config.readBatches,
       warmupMs: Math.min(config.warmupMs, config.durationMs),
       durationMs: config.durationMs,
+      rounds: config.putRounds,
+      quietWaitMs: config.quietWaitMs,
+      profiler,
     });
     for (const read of reads.results) log(`read 128 B maxMsgNums ${read.maxMsgNums}: ${formatInt(read.messagesPerSecond)} msg/s, ${formatMBps(read.MBps)} MB/s`);
   }
@@ -78,6 +96,8 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
       segmentBytes: config.recoverySegmentBytes,
       writers: config.recoveryWriters,
       bodySize: 1024,
+      quietWaitMs: config.quietWaitMs,
+      profileDir: config.profileDir,
     });
     log(
       `recovery: open ${formatMs(recovery.afterKill.openMs)} after kill, ${formatMs(recovery.withoutCheckpoint.openMs)} without checkpoint; ` +
@@ -94,7 +114,9 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
     putSegmentBytes: config.putSegmentBytes,
     putRounds: config.putRounds,
     machine,
+    otherCpuShare: otherCpuShare(cpuAtStart, cpuSnapshot()),
     source,
+    sourceAtEnd: sourceState(REPO_ROOT),
     raw,
     puts,
     reads,

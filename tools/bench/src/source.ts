@@ -37,3 +37,7 @@ export function sourceState(repoRoot: string): SourceState {
   }
   return { commit, changedFiles: changed.length, changesFingerprint: hash.digest('hex').slice(0, 12) };
 }
+
+export function sameSource(a: SourceState, b: SourceState): boolean {
+  return a.commit === b.commit && a.changedFiles === b.changedFiles && a.changesFingerprint === b.changesFingerprint;
+}

@@ -56,7 +56,7 @@ describe('store bench (tiny run)', () => {
 
   it('measures the raw disk', () => {
     const raw = results.raw!;
-    for (const mbps of [raw.prewrittenWriteMBps, raw.growingWriteMBps, raw.firstGrowingWriteMBps]) expect(mbps).toBeGreaterThan(0);
+    for (const mbps of [raw.prewrittenWriteMBps, raw.growingWriteMBps, raw.firstGrowingWriteMBps, raw.durableWriteMBps]) expect(mbps).toBeGreaterThan(0);
     for (const latency of [raw.fdatasyncPrewritten, raw.fdatasyncGrowing, raw.fdatasyncPrewrittenAsync]) {
       expect(latency.samples).toBe(20);
       expect(latency.p99).toBeGreaterThanOrEqual(latency.p50);
@@ -113,6 +113,10 @@ describe('docs section', () => {
     expect(next).toBe(`# Benchmarks\n\nintro\n\n${begin}\nnew\n${end}\n\n${other}\n`);
   });
 
+  it('keeps replacement-pattern characters of the body literally', () => {
+    expect(replaceSection(`${begin}\nold\n${end}\n`, 'store', "run --match '^a$' and $&")).toBe(`${begin}\nrun --match '^a$' and $&\n${end}\n`);
+  });
+
   it('appends its section to a document without one', () => {
     expect(replaceSection('# Benchmarks\n', 'store', 'new')).toBe(`# Benchmarks\n\n${begin}\nnew\n${end}\n`);
   });
@@ -123,6 +127,7 @@ describe('parseArgs', () => {
     expect(parseArgs([]).out).toBe(path.join(REPO_ROOT, 'docs', 'benchmarks.md'));
     expect(parseArgs(['--quick']).out).toBeUndefined();
     expect(parseArgs(['--only', 'reads']).out).toBeUndefined();
+    expect(parseArgs(['--profile', 'tmp/prof']).out).toBeUndefined();
     expect(parseArgs(['--quick', '--out', 'x.md']).out).toBe(path.resolve('x.md'));
   });
 
