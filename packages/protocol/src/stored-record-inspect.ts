@@ -50,13 +50,15 @@ export function inspectStoredRecord(
   if (!result.ok) return corrupt(result.reason);
   const { frame } = result;
 
-  const storedCrc = buf.readInt32BE(offset + RecordField.BODY_CRC);
-  const actualCrc = bodyCrc(buf.subarray(frame.bodyStart, frame.bodyEnd));
-  if (storedCrc !== actualCrc) return corrupt(`body CRC of the record at ${offset} is ${actualCrc}, the record says ${storedCrc}`);
-
+  // A valid whole-record CRC covers the body and the BODYCRC field too, so the body is not hashed twice.
   const recordCrc = verifyRecordCrc(buf, offset, frame.totalSize);
   if (recordCrc === 'invalid') return corrupt(`record CRC of the record at ${offset} does not match its bytes`);
-  if (recordCrc === 'absent' && options.requireRecordCrc) return corrupt(`record at ${offset} has no __CRC32# property`);
+  if (recordCrc === 'absent') {
+    if (options.requireRecordCrc) return corrupt(`record at ${offset} has no __CRC32# property`);
+    const storedCrc = buf.readInt32BE(offset + RecordField.BODY_CRC);
+    const actualCrc = bodyCrc(buf.subarray(frame.bodyStart, frame.bodyEnd));
+    if (storedCrc !== actualCrc) return corrupt(`body CRC of the record at ${offset} is ${actualCrc}, the record says ${storedCrc}`);
+  }
 
   const topic = buf.toString('utf8', frame.topicStart, frame.topicEnd);
   const topicProblem = validateTopicName(topic);

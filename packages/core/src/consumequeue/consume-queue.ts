@@ -1,4 +1,4 @@
-import { readInt64, readUInt64, writeInt64, writeUInt64 } from '@pulsejet/protocol';
+import { writeInt64, writeUInt64 } from '@pulsejet/protocol';
 import { SegmentedLog } from '../commitlog/segmented-log';
 import type { Segment } from '../segment/segment';
 
@@ -9,6 +9,8 @@ import type { Segment } from '../segment/segment';
  *   12 tag hash code     (int64; the delivery time for delay-topic entries)
  */
 export const CQ_ENTRY_SIZE = 20;
+/** Entries place() reads ahead at once during recovery. */
+const READ_AHEAD_ENTRIES = 1024;
 
 export interface ConsumeQueueEntry {
   physicalOffset: number;
@@ -33,6 +35,8 @@ export class ConsumeQueue {
   private max = 0;
   private readonly entryBuffer = Buffer.alloc(CQ_ENTRY_SIZE);
   private readonly dirtySegments = new Set<Segment>();
+  /** Entries read ahead by place(); dropped on every write. */
+  private ahead: { from: number; bytes: Buffer } | undefined;
 
   constructor(
     readonly topic: string,
@@ -64,6 +68,7 @@ export class ConsumeQueue {
 
   /** Appends entries whose queue offsets continue the queue (the hot dispatch path). */
   appendRun(entries: readonly QueueEntryAt[]): void {
+    this.ahead = undefined;
     let index = 0;
     while (index < entries.length) {
       const firstOffset = entries[index]!.queueOffset;
@@ -81,20 +86,32 @@ export class ConsumeQueue {
 
   /**
    * Places one entry at its queue offset, idempotently (recovery re-dispatch). 'gap' means entries
-   * before it are missing: the caller must re-dispatch from further back.
+   * before it are missing: the caller must re-dispatch from further back. The tag code is asked for
+   * only when an entry is written (computing it parses the message's properties).
    */
-  place(entry: QueueEntryAt): PlaceResult {
-    if (entry.queueOffset < this.min) return 'present'; // below what retention kept: nothing to restore
-    if (entry.queueOffset > this.max) return 'gap';
-    if (entry.queueOffset < this.max) {
-      const existing = this.readAt(entry.queueOffset);
-      if (existing && existing.physicalOffset === entry.physicalOffset && existing.size === entry.size) return 'present';
-      this.truncateFrom(entry.queueOffset);
-      this.appendRun([entry]);
+  place(queueOffset: number, physicalOffset: number, size: number, tagsCode: () => number): PlaceResult {
+    if (queueOffset < this.min) return 'present'; // below what retention kept: nothing to restore
+    if (queueOffset > this.max) return 'gap';
+    if (queueOffset < this.max) {
+      const existing = this.readAhead(queueOffset);
+      if (existing && existing.physicalOffset === physicalOffset && existing.size === size) return 'present';
+      this.truncateFrom(queueOffset);
+      this.appendRun([{ queueOffset, physicalOffset, size, tagsCode: tagsCode() }]);
       return 'replaced';
     }
-    this.appendRun([entry]);
+    this.appendRun([{ queueOffset, physicalOffset, size, tagsCode: tagsCode() }]);
     return 'appended';
+  }
+
+  /** readAt through a run read ahead: recovery checks consecutive entries, one pread per run. */
+  private readAhead(queueOffset: number): ConsumeQueueEntry | undefined {
+    const cache = this.ahead;
+    if (cache && queueOffset >= cache.from && (queueOffset - cache.from + 1) * CQ_ENTRY_SIZE <= cache.bytes.length) {
+      return decodeEntry(cache.bytes, (queueOffset - cache.from) * CQ_ENTRY_SIZE);
+    }
+    const bytes = this.readRun(queueOffset, READ_AHEAD_ENTRIES);
+    this.ahead = { from: queueOffset, bytes };
+    return bytes.length >= CQ_ENTRY_SIZE ? decodeEntry(bytes, 0) : undefined;
   }
 
   /**
@@ -130,6 +147,7 @@ export class ConsumeQueue {
 
   /** Drops entries from `queueOffset` on, overwriting them with zeros so a reload agrees. */
   truncateFrom(queueOffset: number): void {
+    this.ahead = undefined;
     if (queueOffset >= this.max) return;
     for (let offset = queueOffset; offset < this.max; ) {
       const segment = this.log.find(offset * CQ_ENTRY_SIZE);
@@ -201,10 +219,13 @@ export function encodeEntry(target: Buffer, at: number, entry: ConsumeQueueEntry
   writeInt64(target, at + 12, entry.tagsCode);
 }
 
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** Reads an entry; inlined 64-bit reads (this runs per message read) — offsets and codes are safe integers by construction. */
 export function decodeEntry(source: Buffer, at: number): ConsumeQueueEntry {
   return {
-    physicalOffset: readUInt64(source, at),
+    physicalOffset: source.readUInt32BE(at) * TWO_POW_32 + source.readUInt32BE(at + 4),
     size: source.readInt32BE(at + 8),
-    tagsCode: readInt64(source, at + 12),
+    tagsCode: source.readInt32BE(at + 12) * TWO_POW_32 + source.readUInt32BE(at + 16),
   };
 }

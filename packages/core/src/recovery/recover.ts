@@ -61,8 +61,8 @@ export async function recoverStore(args: {
     if (!only && gapQueues.has(key)) return;
     const queue = queues.obtain(record.topic, record.queueId);
     if (only && !queue.hasEntries()) queue.startAt(record.queueOffset);
-    const tagsCode = tagsCodeOf(record.topic, decodeProperties(record.properties), record.storeTimestamp);
-    const outcome = queue.place({ queueOffset: record.queueOffset, physicalOffset: record.physicalOffset, size: record.size, tagsCode });
+    const tagsCode = (): number => tagsCodeOf(record.topic, decodeProperties(record.properties), record.storeTimestamp);
+    const outcome = queue.place(record.queueOffset, record.physicalOffset, record.size, tagsCode);
     if (outcome === 'gap') gapQueues.add(key);
     else if (outcome !== 'present') redispatched += 1;
   };

@@ -29,8 +29,12 @@ export interface GetMessageResult {
 export const DEFAULT_MAX_MSG_NUMS = 32;
 export const DEFAULT_MAX_TOTAL_BYTES = 256 * 1024;
 
-/** How many consume-queue entries are read per call while scanning. */
+/** Most consume-queue entries read per call while scanning with a filter (without one: what is asked). */
 const ENTRY_READ_BATCH = 512;
+// Module-level copies: this runs per message, and imported constants are module-export getters.
+const TOTAL_SIZE = RecordField.TOTAL_SIZE;
+const MAGIC = RecordField.MAGIC;
+const MAGIC_V1 = MESSAGE_MAGIC_CODE_V1;
 
 /**
  * Reads a queue from a logical offset, RocketMQ's DefaultMessageStore.getMessage: statuses and next
@@ -85,7 +89,7 @@ export function getMessage(
     if (bytes) {
       for (const { entry, queueOffset } of run) {
         const at = entry.physicalOffset - first.physicalOffset;
-        if (bytes.readInt32BE(at + RecordField.TOTAL_SIZE) !== entry.size || bytes.readInt32BE(at + RecordField.MAGIC) !== MESSAGE_MAGIC_CODE_V1) continue;
+        if (bytes.readInt32BE(at + TOTAL_SIZE) !== entry.size || bytes.readInt32BE(at + MAGIC) !== MAGIC_V1) continue;
         messages.push(bytes.subarray(at, at + entry.size));
         queueOffsets.push(queueOffset);
       }
@@ -94,7 +98,9 @@ export function getMessage(
   };
 
   scan: while (next < maxOffset && scanned < scanLimit) {
-    const raw = queue.readRun(next, Math.min(ENTRY_READ_BATCH, scanLimit - scanned));
+    // Without a filter every entry is wanted: read only as many as can still be returned (+1 to see the end).
+    const wanted = options.filter ? ENTRY_READ_BATCH : Math.min(ENTRY_READ_BATCH, maxMsgNums - messages.length - run.length + 1);
+    const raw = queue.readRun(next, Math.min(wanted, scanLimit - scanned));
     if (raw.length === 0) break;
     for (let at = 0; at < raw.length; at += CQ_ENTRY_SIZE) {
       const entry = decodeEntry(raw, at);

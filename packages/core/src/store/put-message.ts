@@ -1,18 +1,23 @@
-import {
+import * as protocol from '@pulsejet/protocol';
+import type { HostAddress, PreparedRecord } from '@pulsejet/protocol';
+import type { AppendRecord, AppendRequest, AppendedRecord } from '../commitlog/append-types';
+import type { PutMessageStatus } from '../status';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// which the profile of the put path showed per message.
+const {
+  MessageConst,
   PROPERTIES_MAX_BYTES,
   ProtocolError,
   createOffsetMessageId,
   encodeProperties,
-  MessageConst,
   keysOf,
   prepareStoredRecord,
   validateTopicName,
   withRecordCrcPlaceholder,
-  type HostAddress,
-  type PreparedRecord,
-} from '@pulsejet/protocol';
-import type { AppendRecord, AppendRequest, AppendedRecord } from '../commitlog/append-types';
-import type { PutMessageStatus } from '../status';
+} = protocol;
+const KEYS = MessageConst.KEYS;
+const UNIQ_KEY = MessageConst.UNIQ_KEY;
 
 /** One message to store. The broker fills what the wire request carried. */
 export interface PutMessageInput {
@@ -125,8 +130,8 @@ export function preparePut(
     }
     records.push({ prepared, tagsCode: limits.tagsCodeOf(input.topic, input.properties, now), storeTimestamp: now });
     totalSize += prepared.size;
-    const keys = input.properties[MessageConst.KEYS] === undefined ? [] : keysOf(input.properties);
-    const uniqKey = input.properties[MessageConst.UNIQ_KEY];
+    const keys = input.properties[KEYS] === undefined ? [] : keysOf(input.properties);
+    const uniqKey = input.properties[UNIQ_KEY];
     if (keys.length > 0 || uniqKey) (indexKeys ??= [])[records.length - 1] = { keys, uniqKey };
   }
   return {
