@@ -2,20 +2,12 @@ import fc from 'fast-check';
 import { prepareStoredRecord, writePreparedRecord } from './prepared-record';
 import { encodeStoredRecord } from './stored-record-encode';
 import type { StoredRecordInput } from './stored-record';
+import { goldenInput } from '../test/records';
 
-const input = (body: Buffer, properties: string, topic = 'PreparedTopic'): StoredRecordInput => ({
-  topic,
-  queueId: 3,
-  flag: 9,
-  sysFlag: 0,
-  bornTimestamp: 1_700_000_000_123,
-  bornHost: { address: '10.1.2.3', port: 4567 },
-  storeHost: { address: '127.0.0.1', port: 10911 },
-  reconsumeTimes: 2,
-  preparedTransactionOffset: 77,
-  body,
-  properties,
-});
+const input = (body: Buffer, properties: string, topic = 'PreparedTopic'): StoredRecordInput => {
+  const { queueOffset: _q, physicalOffset: _p, storeTimestamp: _s, ...rest } = goldenInput();
+  return { ...rest, topic, body, properties };
+};
 
 describe('prepared records', () => {
   it('write the same bytes as encodeStoredRecord, at any position in a larger buffer', () => {

@@ -1,24 +1,16 @@
 import fc from 'fast-check';
 import { decodeProperties, encodeProperties } from './properties';
 import { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, sealRecordCrc, verifyRecordCrc, withRecordCrcPlaceholder } from './record-crc';
-import { encodeStoredRecord, patchRecordPosition } from './stored-record-encode';
+import { encodeStoredRecord } from './stored-record-encode';
+import { goldenInput } from '../test/records';
 import { inspectStoredRecord } from './stored-record-inspect';
 
 function sealedRecord(properties: Record<string, string>, body = 'payload'): Buffer {
   const record = encodeStoredRecord({
-    topic: 'CrcTopic',
-    queueId: 1,
-    flag: 0,
-    sysFlag: 0,
-    bornTimestamp: 1,
-    bornHost: { address: '127.0.0.1', port: 1 },
-    storeHost: { address: '127.0.0.1', port: 10911 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
+    ...goldenInput(),
     body: Buffer.from(body),
     properties: withRecordCrcPlaceholder(encodeProperties(properties)),
   });
-  patchRecordPosition(record, 0, 5, 0, 1234);
   sealRecordCrc(record, 0, record.length);
   return record;
 }
@@ -32,10 +24,7 @@ describe('whole-record CRC (RocketMQ 5 __CRC32# property)', () => {
 
   it('verifies a sealed record and says absent for records without it', () => {
     expect(verifyRecordCrc(sealedRecord({ TAGS: 'a' }), 0, sealedRecord({ TAGS: 'a' }).length)).toBe('valid');
-    const plain = encodeStoredRecord({
-      topic: 'CrcTopic', queueId: 1, flag: 0, sysFlag: 0, bornTimestamp: 1, bornHost: { address: '127.0.0.1', port: 1 },
-      storeHost: { address: '127.0.0.1', port: 1 }, reconsumeTimes: 0, preparedTransactionOffset: 0, body: Buffer.from('x'), properties: 'TAGS\u0001a',
-    });
+    const plain = encodeStoredRecord(goldenInput());
     expect(verifyRecordCrc(plain, 0, plain.length)).toBe('absent');
   });
 
