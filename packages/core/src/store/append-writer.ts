@@ -1,16 +1,20 @@
 import type { AppendResult } from '../commitlog/append-types';
 import type { CommitLog } from '../commitlog/commit-log';
-import type { PreparedPut } from './put-message';
+import type { PreparedPut, PutMessageResult } from './put-message';
 
 interface PendingPut {
   prepared: PreparedPut;
-  resolve: (result: AppendResult | Error) => void;
+  resolve: (result: PutMessageResult) => void;
 }
+
+/** Turns an append's outcome into the caller's answer (at once, or after a flush). */
+export type CompletePut = (put: PreparedPut, appended: AppendResult | Error, resolve: (result: PutMessageResult) => void) => void;
 
 /**
  * The single writer. Puts queue here; once per turn of the event loop everything queued (up to
  * maxBatchBytes) is appended with one write call, then handed to `afterAppend` (consume-queue
- * dispatch, arrival notification) before the callers hear back.
+ * dispatch, arrival notification) before the callers hear back. Each put costs one promise: the
+ * one submit returns, resolved by `complete` with the final result.
  */
 export class AppendWriter {
   private pending: PendingPut[] = [];
@@ -21,9 +25,10 @@ export class AppendWriter {
     private readonly commitLog: CommitLog,
     private readonly maxBatchBytes: number,
     private readonly afterAppend: (puts: readonly PreparedPut[], results: readonly AppendResult[]) => void,
+    private readonly complete: CompletePut,
   ) {}
 
-  submit(prepared: PreparedPut): Promise<AppendResult | Error> {
+  submit(prepared: PreparedPut): Promise<PutMessageResult> {
     return new Promise((resolve) => {
       this.pending.push({ prepared, resolve });
       if (!this.scheduled) {
@@ -50,16 +55,19 @@ export class AppendWriter {
       bytes += this.pending[count]!.prepared.request.totalSize;
       count += 1;
     }
-    const batch = this.pending.slice(0, count);
-    this.pending = this.pending.slice(count);
+    const batch = count === this.pending.length ? this.pending : this.pending.slice(0, count);
+    this.pending = count === this.pending.length ? [] : this.pending.slice(count);
+    const puts = batch.map((put) => put.prepared);
+    let results: AppendResult[] | Error;
     try {
-      const puts = batch.map((put) => put.prepared);
-      const results = this.commitLog.append(puts.map((put) => put.request));
+      results = this.commitLog.append(puts.map((put) => put.request));
       this.afterAppend(puts, results);
-      batch.forEach((put, i) => put.resolve(results[i]!));
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      for (const put of batch) put.resolve(failure);
+      results = error instanceof Error ? error : new Error(String(error));
+    }
+    for (let i = 0; i < batch.length; i += 1) {
+      const put = batch[i]!;
+      this.complete(put.prepared, results instanceof Error ? results : results[i]!, put.resolve);
     }
     if (this.pending.length > 0) {
       setImmediate(() => this.drain());

@@ -60,6 +60,7 @@ export class MessageStore {
   private readonly listeners = new Set<MessageArrivalListener>();
   private readonly retention: Retention;
   private closing: Promise<void> | undefined;
+  private readonly putLimits: { maxMessageSize: number; storeHost: { address: string; port: number }; tagsCodeOf: TagsCodeFunction };
 
   private constructor(
     options: ResolvedStoreOptions,
@@ -69,14 +70,20 @@ export class MessageStore {
     private readonly indexDispatcher: IndexDispatcher,
     metadata: MetadataStore,
     private readonly databases: KvDatabase[],
-    private readonly tagsCodeOf: TagsCodeFunction,
+    tagsCodeOf: TagsCodeFunction,
     recovery: RecoveryReport | undefined,
   ) {
     this.options = options;
+    this.putLimits = { maxMessageSize: options.maxMessageSize, storeHost: options.storeHost, tagsCodeOf };
     this.metadata = metadata;
     this.recovery = recovery;
     const log = options.log;
-    this.writer = new AppendWriter(commitLog, options.maxWriteBatchBytes, (puts, results) => this.afterAppend(puts, results));
+    this.writer = new AppendWriter(
+      commitLog,
+      options.maxWriteBatchBytes,
+      (puts, results) => this.afterAppend(puts, results),
+      (put, appended, resolve) => this.completePut(put, appended, resolve),
+    );
     this.groupCommit = new GroupCommit(commitLog, options.syncFlushTimeout, (error) => log('error', `commit-log flush failed: ${String(error)}`));
     const root = options.storePathRootDir;
     this.retention = new Retention(options, commitLog, queues, keyIndex, () => (root ? fileSystemUsageRatio(root) : 0), log);
@@ -151,23 +158,31 @@ export class MessageStore {
    * Stores messages of one topic and queue together (a batch send): they get consecutive queue
    * offsets and succeed or fail as one.
    */
-  async putMessages(inputs: readonly PutMessageInput[]): Promise<PutMessageResult> {
-    if (this.closing) return { status: 'SERVICE_NOT_AVAILABLE', message: 'the message store is closing; retry against another broker' };
-    const outcome = preparePut(inputs, { maxMessageSize: this.options.maxMessageSize, storeHost: this.options.storeHost, tagsCodeOf: this.tagsCodeOf });
-    if (!outcome.ok) return outcome.result;
-    const appended = await this.writer.submit(outcome.prepared);
+  putMessages(inputs: readonly PutMessageInput[]): Promise<PutMessageResult> {
+    if (this.closing) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', message: 'the message store is closing; retry against another broker' });
+    const outcome = preparePut(inputs, this.putLimits);
+    if (!outcome.ok) return Promise.resolve(outcome.result);
+    return this.writer.submit(outcome.prepared);
+  }
+
+  private completePut(put: PreparedPut, appended: AppendResult | Error, resolve: (result: PutMessageResult) => void): void {
     if (appended instanceof Error) {
       this.options.log('error', `commit-log append failed: ${appended.message}`);
-      return { status: 'UNKNOWN_ERROR', message: `the store could not write the message (${appended.message}); check the broker's disk` };
+      resolve({ status: 'UNKNOWN_ERROR', message: `the store could not write the message (${appended.message}); check the broker's disk` });
+      return;
     }
     const stored = storedPositions(appended.records, this.options.storeHost);
-    if (this.options.flushDiskType === 'SYNC_FLUSH' && outcome.prepared.waitStoreMsgOK) {
-      const flushed = await this.groupCommit.waitFor(appended.endOffset);
-      if (!flushed) {
-        return { status: 'FLUSH_DISK_TIMEOUT', message: `the message was written but not flushed within ${this.options.syncFlushTimeout} ms`, stored };
-      }
+    if (this.options.flushDiskType !== 'SYNC_FLUSH' || !put.waitStoreMsgOK) {
+      resolve({ status: 'PUT_OK', stored });
+      return;
     }
-    return { status: 'PUT_OK', stored };
+    void this.groupCommit.waitFor(appended.endOffset).then((flushed) =>
+      resolve(
+        flushed
+          ? { status: 'PUT_OK', stored }
+          : { status: 'FLUSH_DISK_TIMEOUT', message: `the message was written but not flushed within ${this.options.syncFlushTimeout} ms`, stored },
+      ),
+    );
   }
 
   /** Reads messages of a queue from a logical offset (RocketMQ statuses and next offsets). */
