@@ -58,16 +58,25 @@ export function assertHostAddress(host: HostAddress): void {
  */
 const encodedHosts = new Map<string, Buffer>();
 const ENCODED_HOSTS_MAX = 4096;
-/** The same host object (the store's own host, a connection's peer) skips even building the key. */
-const byIdentity = new WeakMap<HostAddress, { address: string; port: number; bytes: Buffer }>();
+/**
+ * The last few host objects seen, by identity (the store's own host, a connection's peer): a hit
+ * skips even building the key. A small ring, not a WeakMap: inserting into a WeakMap for every new
+ * object costs more than the lookup saves.
+ */
+const RECENT = 4;
+const recentHosts: Array<{ host: HostAddress; address: string; port: number; bytes: Buffer } | undefined> = new Array(RECENT);
+let recentNext = 0;
 
 /** The 8 bytes (IPv4 + int32 port) of a host; throws BAD_HOST for anything else. */
 export function hostAddressBytes(host: HostAddress): Buffer {
-  const known = byIdentity.get(host);
-  // Compared field by field: a caller may reuse one mutable object for different hosts.
-  if (known !== undefined && known.address === host.address && known.port === host.port) return known.bytes;
+  for (let i = 0; i < RECENT; i += 1) {
+    const entry = recentHosts[i];
+    // Compared field by field too: a caller may reuse one mutable object for different hosts.
+    if (entry !== undefined && entry.host === host && entry.address === host.address && entry.port === host.port) return entry.bytes;
+  }
   const bytes = hostAddressBytesByValue(host);
-  byIdentity.set(host, { address: host.address, port: host.port, bytes });
+  recentHosts[recentNext] = { host, address: host.address, port: host.port, bytes };
+  recentNext = (recentNext + 1) % RECENT;
   return bytes;
 }
 

@@ -16,8 +16,17 @@ export function createOffsetMessageId(storeHost: HostAddress, physicalOffset: nu
   return hostHex(storeHost) + physicalOffset.toString(16).toUpperCase().padStart(16, '0');
 }
 
+/** Hex of each encoded host, keyed by the cached bytes object (hostAddressBytes returns the same one). */
+const hexByBytes = new WeakMap<Buffer, string>();
+
 function hostHex(host: HostAddress): string {
-  return hostAddressBytes(host).toString('hex').toUpperCase();
+  const bytes = hostAddressBytes(host);
+  let hex = hexByBytes.get(bytes);
+  if (hex === undefined) {
+    hex = bytes.toString('hex').toUpperCase();
+    hexByBytes.set(bytes, hex);
+  }
+  return hex;
 }
 
 /** Accepts either case, like Java's `UtilAll.string2bytes`. */

@@ -20,17 +20,20 @@ function badProperty(what: string): ProtocolError {
  * (`string2messageProperties` drops them). A key or value that would corrupt the format throws.
  */
 export function encodeProperties(props: Readonly<Record<string, string>>): string {
-  const pairs: string[] = [];
-  for (const [key, raw] of Object.entries(props)) {
-    const value: unknown = raw;
+  // String concatenation over Object.keys: this runs for every stored message.
+  let encoded = '';
+  const keys = Object.keys(props);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    const value: unknown = props[key];
     if (value === undefined || value === null || value === '') continue;
     if (typeof value !== 'string') throw badProperty(`property '${key}' has a ${typeof value} value, not a string`);
     if (key === '') throw badProperty('a property has an empty name');
     if (hasSeparator(key)) throw badProperty(`property name ${JSON.stringify(key)} contains a separator character`);
     if (hasSeparator(value)) throw badProperty(`the value of property '${key}' contains a separator character`);
-    pairs.push(key + NAME_VALUE_SEPARATOR + value);
+    encoded = encoded.length === 0 ? key + NAME_VALUE_SEPARATOR + value : encoded + PROPERTY_SEPARATOR + key + NAME_VALUE_SEPARATOR + value;
   }
-  return pairs.join(PROPERTY_SEPARATOR);
+  return encoded;
 }
 
 function hasSeparator(s: string): boolean {
