@@ -42,7 +42,10 @@ describe('ProtocolError', () => {
   it('has stable code values equal to their names', () => {
     for (const [name, value] of Object.entries(ProtocolErrorCode)) expect(value).toBe(name);
     expect(Object.keys(ProtocolErrorCode).sort()).toEqual(
-      ['BAD_HOST', 'BAD_LENGTH', 'BAD_MAGIC', 'BAD_MESSAGE_ID', 'BAD_PROPERTIES', 'INVALID_TOPIC', 'TRUNCATED_RECORD', 'UNSAFE_INTEGER'],
+      [
+        'BAD_FRAME', 'BAD_HEADER', 'BAD_HOST', 'BAD_LENGTH', 'BAD_MAGIC', 'BAD_MESSAGE_ID', 'BAD_PROPERTIES',
+        'FRAME_TOO_LARGE', 'INVALID_TOPIC', 'TRUNCATED_RECORD', 'UNSAFE_INTEGER',
+      ],
     );
   });
 });

@@ -54,6 +54,15 @@ export const ProtocolErrorCode = {
   BAD_HOST: 'BAD_HOST',
   /** A topic name is empty, too long or uses characters outside RocketMQ's alphabet. */
   INVALID_TOPIC: 'INVALID_TOPIC',
+  /**
+   * A remoting frame is malformed: length prefix below 4, header length beyond the frame, or a
+   * serialize-type byte other than 0 (JSON) or 1 (ROCKETMQ). The connection can't be resynchronised.
+   */
+  BAD_FRAME: 'BAD_FRAME',
+  /** A remoting header doesn't decode: invalid JSON, a field of the wrong type, or binary lengths that don't fit. */
+  BAD_HEADER: 'BAD_HEADER',
+  /** A remoting frame's length is above the configured maximum (16 MiB by default, as in Java). */
+  FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
 } as const;
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 

@@ -47,3 +47,36 @@ export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlacehold
 export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';
+export {
+  RemotingCommandFlag,
+  PULSEJET_REMOTING_VERSION,
+  isResponse,
+  isOneway,
+  createRequest,
+  createResponse,
+} from './remoting/remoting-command';
+export type { RemotingCommand, SerializeType } from './remoting/remoting-command';
+export { RequestCode } from './remoting/request-code';
+export type { RequestCodeName } from './remoting/request-code';
+export { ResponseCode } from './remoting/response-code';
+export type { ResponseCodeName } from './remoting/response-code';
+export { DEFAULT_MAX_FRAME_SIZE, encodeCommand, decodeCommandFrame } from './remoting/frame-codec';
+export { FrameDecoder } from './remoting/frame-decoder';
+export { resolveFrameCodecOptions } from './remoting/frame-layout';
+export type { FrameCodecOptions, ResolvedFrameCodecOptions } from './remoting/frame-layout';
+export { LanguageCode, languageName, languageCodeOf } from './remoting/language-code';
+export type { LanguageCodeName } from './remoting/language-code';
+// Route bodies shared by the nameserver, brokers and clients (reference §5.1).
+export { BodyError, BodyErrorCode } from './route/body-error';
+export { PermName, isReadable, isWriteable } from './route/perm';
+export { MASTER_BROKER_ID, encodeTopicRouteData, decodeTopicRouteData, masterAddressOf } from './route/topic-route-data';
+export type { QueueData, BrokerData, TopicRouteData } from './route/topic-route-data';
+export type { TopicConfigData, TopicFilterType } from './route/topic-config-data';
+export { encodeRegisterBrokerBody, decodeRegisterBrokerBody, dataVersionEquals } from './route/register-broker-body';
+export type { DataVersion, TopicConfigSerializeWrapper, RegisterBrokerBody } from './route/register-broker-body';
+export { encodeClusterInfo, decodeClusterInfo } from './route/cluster-info';
+export type { ClusterInfo } from './route/cluster-info';
+export { encodeTopicList, decodeTopicList } from './route/topic-list';
+export type { TopicList } from './route/topic-list';
+export { NAMESPACE_ORDER_TOPIC_CONFIG, encodeKVTable, decodeKVTable } from './route/kv-table';
+export type { KVTable } from './route/kv-table';
