@@ -1,0 +1,112 @@
+// TCP-only framing behaviour: split chunks, frame limits on send and receive, idle channels.
+import { ProtocolError, ResponseCode, createRequest, createResponse, encodeCommand } from '@pulsejet/protocol';
+import { RemotingError, TcpRemotingClient, TcpRemotingServer } from '../src';
+import type { ChannelEvent, RemotingChannel } from '../src';
+import { collectingLog, rejectionOf, waitFor } from './helpers';
+import { RawPeer } from './raw-peer';
+
+const ECHO = 9001;
+const BIG = 9010;
+
+describe('TCP framing', () => {
+  const closers: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  async function echoServer(options: ConstructorParameters<typeof TcpRemotingServer>[0] = {}): Promise<{ server: TcpRemotingServer; address: string; log: ReturnType<typeof collectingLog> }> {
+    const log = collectingLog();
+    const server = new TcpRemotingServer({ log: log.log, ...options });
+    server.registerProcessor(ECHO, (request) => createResponse(request, ResponseCode.SUCCESS, undefined, request.extFields, request.body));
+    await server.start();
+    closers.push(() => server.close());
+    return { server, address: server.address(), log };
+  }
+
+  it('answers a request written one byte at a time, and two requests written in one chunk', async () => {
+    const { address } = await echoServer();
+    const peer = await RawPeer.connect(address);
+    closers.push(() => peer.destroy());
+    const request = createRequest(ECHO, { city: 'Zürich' }, Buffer.from('€ body'));
+    request.opaque = 77;
+    const bytes = encodeCommand(request);
+    for (let i = 0; i < bytes.length; i += 1) {
+      await peer.write(bytes.subarray(i, i + 1));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => peer.received.length === 1, 'the answer');
+    expect(peer.received[0]).toMatchObject({ opaque: 77, code: ResponseCode.SUCCESS, extFields: { city: 'Zürich' } });
+    expect(peer.received[0]!.body!.toString()).toBe('€ body');
+
+    const second = { ...request, opaque: 78 };
+    const third = { ...request, opaque: 79 };
+    await peer.write(Buffer.concat([encodeCommand(second), encodeCommand(third)]));
+    await waitFor(() => peer.received.length === 3, 'both answers');
+    expect(peer.received.map((response) => response.opaque).sort()).toEqual([77, 78, 79]);
+  });
+
+  it('refuses to send a request over the frame limit and keeps the connection', async () => {
+    const { address } = await echoServer();
+    const client = new TcpRemotingClient({ maxFrameSize: 1024, log: collectingLog().log });
+    closers.push(() => client.close());
+    const error = await rejectionOf(client.request(address, createRequest(ECHO, {}, Buffer.alloc(2048)), 3000));
+    expect(ProtocolError.is(error) && error.code).toBe('FRAME_TOO_LARGE');
+    expect((await client.request(address, createRequest(ECHO, {}, Buffer.alloc(100)), 3000)).code).toBe(ResponseCode.SUCCESS);
+  });
+
+  it('answers SYSTEM_ERROR when the response is over the frame limit', async () => {
+    const { server, address, log } = await echoServer({ maxFrameSize: 4096 });
+    server.registerProcessor(BIG, (request) => createResponse(request, ResponseCode.SUCCESS, undefined, {}, Buffer.alloc(8192)));
+    const client = new TcpRemotingClient({ log: collectingLog().log });
+    closers.push(() => client.close());
+    const response = await client.request(address, createRequest(BIG), 3000);
+    expect(response.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(response.remark).toMatch(/could not be sent/);
+    expect(log.has(/could not send the response/, 'warn')).toBe(true);
+  });
+
+  it('closes the client channel when the server sends a frame over the client limit', async () => {
+    const { server, address } = await echoServer();
+    server.registerProcessor(BIG, (request) => createResponse(request, ResponseCode.SUCCESS, undefined, {}, Buffer.alloc(8192)));
+    const clientLog = collectingLog();
+    const client = new TcpRemotingClient({ maxFrameSize: 4096, log: clientLog.log });
+    closers.push(() => client.close());
+    const error = await rejectionOf(client.request(address, createRequest(BIG), 3000));
+    expect(RemotingError.is(error) && error.code).toBe('CHANNEL_CLOSED');
+    expect(clientLog.has(/bad frame/, 'warn')).toBe(true);
+    expect((await client.request(address, createRequest(ECHO), 3000)).code).toBe(ResponseCode.SUCCESS);
+  });
+
+  it('closes idle channels', async () => {
+    const { address, log } = await echoServer({ channelIdleTimeoutMs: 100 });
+    const client = new TcpRemotingClient({ log: collectingLog().log });
+    closers.push(() => client.close());
+    const events: ChannelEvent[] = [];
+    client.onChannelEvent((event) => events.push(event));
+    await client.request(address, createRequest(ECHO), 3000);
+    await waitFor(() => events.includes('close'), 'the idle channel to close');
+    expect(log.has(/idle for 100 ms/, 'info')).toBe(true);
+  });
+
+  it('reports CONNECT_FAILED for a malformed address, not retriable', async () => {
+    const client = new TcpRemotingClient({ log: collectingLog().log });
+    closers.push(() => client.close());
+    const error = await rejectionOf(client.request('no-port-here', createRequest(ECHO), 3000));
+    expect(RemotingError.is(error) && error.code).toBe('CONNECT_FAILED');
+    expect(RemotingError.is(error) && error.retriable).toBe(false);
+  });
+
+  it('uses the server channel for server-to-client calls on the connection that sent a request', async () => {
+    const { server, address } = await echoServer();
+    let seen: RemotingChannel | undefined;
+    server.registerProcessor(BIG, (request, context) => {
+      seen = context.channel;
+      return createResponse(request, ResponseCode.SUCCESS);
+    });
+    const client = new TcpRemotingClient({ log: collectingLog().log });
+    closers.push(() => client.close());
+    client.registerProcessor(ECHO, (request) => createResponse(request, ResponseCode.SUCCESS, 'from client'));
+    await client.request(address, createRequest(BIG), 3000);
+    expect((await seen!.request(createRequest(ECHO), 3000)).remark).toBe('from client');
+  });
+});
