@@ -1,0 +1,45 @@
+/**
+ * Options of the NameServer, named after RocketMQ's NamesrvConfig where it has a name. Defaults are
+ * resolved once, by resolveNameServerOptions(); nothing reads the environment (apps/namesrv maps
+ * env vars and flags to these).
+ */
+import { DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS } from './route-info-manager';
+import { silentRoutingLog, type RoutingLog } from './log';
+
+export interface NameServerOptions {
+  /** How often brokers not heard from are looked for, ms. @default 5000 (Java scanNotActiveBroker period) */
+  scanNotActiveBrokerIntervalMs?: number;
+  /** A broker not heard from for this long is removed with its queue data, ms. @default 120000 */
+  brokerChannelExpiredTimeMs?: number;
+  /** JSON file the KV config is kept in. @default in memory only */
+  kvConfigPath?: string;
+  /**
+   * Fill a route's orderTopicConf from the ORDER_TOPIC_CONFIG KV namespace. @default true (Java's
+   * orderMessageEnable defaults to false; Pulsejet serves it because admin tools set it on purpose)
+   */
+  orderMessageEnable?: boolean;
+  /** Receives registrations, expiries and bad requests. @default silent */
+  log?: RoutingLog;
+}
+
+export type ResolvedNameServerOptions = Required<Omit<NameServerOptions, 'kvConfigPath'>> & { kvConfigPath: string | undefined };
+
+export const DEFAULT_SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS = 5000;
+export const DEFAULT_ORDER_MESSAGE_ENABLE = true;
+
+export function resolveNameServerOptions(options: NameServerOptions = {}): ResolvedNameServerOptions {
+  const resolved: ResolvedNameServerOptions = {
+    scanNotActiveBrokerIntervalMs: options.scanNotActiveBrokerIntervalMs ?? DEFAULT_SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS,
+    brokerChannelExpiredTimeMs: options.brokerChannelExpiredTimeMs ?? DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS,
+    kvConfigPath: options.kvConfigPath,
+    orderMessageEnable: options.orderMessageEnable ?? DEFAULT_ORDER_MESSAGE_ENABLE,
+    log: options.log ?? silentRoutingLog,
+  };
+  positive('scanNotActiveBrokerIntervalMs', resolved.scanNotActiveBrokerIntervalMs);
+  positive('brokerChannelExpiredTimeMs', resolved.brokerChannelExpiredTimeMs);
+  return resolved;
+}
+
+export function positive(name: string, value: number): void {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
+}
