@@ -1,0 +1,110 @@
+import * as path from 'node:path';
+import { REPO_ROOT } from './bench-config';
+
+/** The request code the benchmark servers answer by echoing the body. */
+export const BENCH_ECHO_CODE = 9001;
+
+export type BenchTransport = 'bare-echo' | 'pulsejet-tcp' | 'pulsejet-inprocess';
+export const BENCH_TRANSPORTS: readonly BenchTransport[] = ['bare-echo', 'pulsejet-tcp', 'pulsejet-inprocess'];
+
+/** What one run of the remoting benchmark measures, and for how long. */
+export interface RemotingBenchConfig {
+  /** A smoke run: its figures are labelled as not meaningful. */
+  quick: boolean;
+  /** Unmeasured time before each window, ms (JIT warm-up, socket buffers grown). */
+  warmupMs: number;
+  /** Measured window of each scenario, ms. */
+  durationMs: number;
+  /** Rounds over all scenarios, interleaved so hiccups hit different rows; the median is reported. */
+  rounds: number;
+  /** Body size of every request and response, bytes. */
+  bodyBytes: number;
+  /** Requests in flight per scenario: one at a time, and as many as a busy client keeps. */
+  inFlight: number[];
+  /** Transports to measure (the target needs 'bare-echo' and 'pulsejet-tcp'). */
+  transports: BenchTransport[];
+  /** Write CPU profiles of the server child here (run the bench itself under --cpu-prof for the client). */
+  profileDir: string | undefined;
+}
+
+export const REMOTING_FULL_CONFIG: RemotingBenchConfig = {
+  quick: false,
+  warmupMs: 1000,
+  durationMs: 3000,
+  rounds: 3,
+  bodyBytes: 1024,
+  inFlight: [1, 64],
+  transports: [...BENCH_TRANSPORTS],
+  profileDir: undefined,
+};
+
+export const REMOTING_QUICK_CONFIG: RemotingBenchConfig = { ...REMOTING_FULL_CONFIG, quick: true, warmupMs: 200, durationMs: 500, rounds: 1 };
+
+export interface RemotingCliOptions {
+  config: RemotingBenchConfig;
+  /** Where to write the markdown section; undefined: print only. */
+  out: string | undefined;
+}
+
+const USAGE = `usage: npm run bench:remoting -- [--quick] [--duration <s>] [--rounds <n>] [--out <file> | --no-write] [--profile <dir>]
+                                   [--only bare-echo,pulsejet-tcp,pulsejet-inprocess] [--in-flight 1,64]
+  --quick       smoke run (short windows; does not write docs unless --out is given)
+  --duration    measured seconds per scenario (default ${REMOTING_FULL_CONFIG.durationMs / 1000})
+  --rounds      rounds over the scenarios, median reported (default ${REMOTING_FULL_CONFIG.rounds})
+  --out         markdown file whose remoting section is rewritten (default docs/benchmarks.md on a full run)
+  --only        transports to measure (a partial run does not write docs unless --out is given)
+  --in-flight   requests in flight per scenario (default ${REMOTING_FULL_CONFIG.inFlight.join(',')})
+  --profile     write a .cpuprofile of the server child process into <dir>; for the client side run
+                node --cpu-prof --import tsx tools/bench/src/remoting-bench.ts`;
+
+export class RemotingUsageError extends Error {
+  constructor(
+    message: string,
+    readonly help = false,
+  ) {
+    super(message);
+  }
+}
+
+export function parseRemotingArgs(argv: readonly string[]): RemotingCliOptions {
+  let config = REMOTING_FULL_CONFIG;
+  let out: string | undefined;
+  let write = true;
+  let partial = false;
+  const overrides: Partial<RemotingBenchConfig> = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const next = argv[i + 1];
+      if (next === undefined) throw new RemotingUsageError(`${flag} needs a value\n${USAGE}`);
+      i += 1;
+      return next;
+    };
+    const positive = (text: string): number => {
+      const n = Number(text);
+      if (!(n > 0)) throw new RemotingUsageError(`${flag} needs a positive number, got ${text}\n${USAGE}`);
+      return n;
+    };
+    if (flag === '--help' || flag === '-h') throw new RemotingUsageError(USAGE, true);
+    else if (flag === '--quick') config = REMOTING_QUICK_CONFIG;
+    else if (flag === '--duration') overrides.durationMs = positive(value()) * 1000;
+    else if (flag === '--rounds') overrides.rounds = Math.round(positive(value()));
+    else if (flag === '--out') out = path.resolve(value());
+    else if (flag === '--no-write') write = false;
+    else if (flag === '--profile') overrides.profileDir = path.resolve(value());
+    else if (flag === '--only') {
+      const names = value().split(',');
+      const unknown = names.filter((name) => !(BENCH_TRANSPORTS as readonly string[]).includes(name));
+      if (unknown.length > 0) throw new RemotingUsageError(`unknown transport ${unknown.join(', ')}\n${USAGE}`);
+      overrides.transports = names as BenchTransport[];
+      partial = true;
+    } else if (flag === '--in-flight') {
+      overrides.inFlight = value().split(',').map((n) => Math.round(positive(n)));
+      partial = true;
+    }
+    else throw new RemotingUsageError(`unknown flag ${flag}\n${USAGE}`);
+  }
+  const merged = { ...config, ...overrides };
+  if (out === undefined && write && !merged.quick && !partial) out = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
+  return { config: merged, out: write ? out : undefined };
+}
