@@ -1,0 +1,72 @@
+// Topic administration (Java AdminBrokerProcessor): 17 UPDATE_AND_CREATE_TOPIC, 215
+// DELETE_TOPIC_IN_BROKER, 21 GET_ALL_TOPIC_CONFIG (body: TopicConfigSerializeWrapper JSON).
+import { topicConfigWithDefaults } from '@pulsejet/core';
+import { RequestCode, ResponseCode, createResponse, validateTopicName, type TopicConfigSerializeWrapper } from '@pulsejet/protocol';
+import type { RemotingServer } from '@pulsejet/remoting';
+import type { BrokerContext } from '../broker-context';
+import { HeaderError, HeaderReader } from '../remoting/header-fields';
+
+/** GET_ALL_TOPIC_CONFIG body: `{"dataVersion":{...},"topicConfigTable":{...}}`, fields sorted as fastjson writes them. */
+export function encodeTopicConfigSerializeWrapper(wrapper: TopicConfigSerializeWrapper): Buffer {
+  const table: Record<string, unknown> = {};
+  for (const name of Object.keys(wrapper.topicConfigTable).sort()) {
+    const c = wrapper.topicConfigTable[name]!;
+    table[name] = {
+      ...(c.attributes !== undefined ? { attributes: c.attributes } : {}),
+      order: c.order,
+      perm: c.perm,
+      readQueueNums: c.readQueueNums,
+      topicFilterType: c.topicFilterType,
+      topicName: c.topicName,
+      topicSysFlag: c.topicSysFlag,
+      writeQueueNums: c.writeQueueNums,
+    };
+  }
+  const { counter, stateVersion, timestamp } = wrapper.dataVersion;
+  return Buffer.from(JSON.stringify({ dataVersion: { counter, stateVersion, timestamp }, topicConfigTable: table }), 'utf8');
+}
+
+export function registerAdminProcessors(server: RemotingServer, ctx: BrokerContext): void {
+  const { topics, options } = ctx;
+
+  server.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, async (request) => {
+    try {
+      const h = new HeaderReader(request.extFields);
+      const topic = h.string('topic');
+      const problem = validateTopicName(topic);
+      if (problem !== undefined) return createResponse(request, ResponseCode.SYSTEM_ERROR, `illegal topic: ${problem}`);
+      if (topic === options.brokerClusterName) {
+        return createResponse(request, ResponseCode.SYSTEM_ERROR, `the topic[${topic}] is conflict with system reserved words`);
+      }
+      const filter = h.optionalString('topicFilterType') ?? 'SINGLE_TAG';
+      if (filter !== 'SINGLE_TAG' && filter !== 'MULTI_TAG') return createResponse(request, ResponseCode.SYSTEM_ERROR, `topicFilterType must be SINGLE_TAG or MULTI_TAG, got ${filter}`);
+      const config = topicConfigWithDefaults(topic, {
+        readQueueNums: h.int('readQueueNums'),
+        writeQueueNums: h.int('writeQueueNums'),
+        perm: h.int('perm'),
+        topicFilterType: filter,
+        topicSysFlag: h.optionalInt('topicSysFlag') ?? 0,
+        order: h.optionalBoolean('order') ?? false,
+      });
+      await topics.put(config);
+      return createResponse(request, ResponseCode.SUCCESS);
+    } catch (error) {
+      if (error instanceof HeaderError || error instanceof RangeError || error instanceof TypeError) {
+        return createResponse(request, ResponseCode.SYSTEM_ERROR, `bad UPDATE_AND_CREATE_TOPIC request: ${error.message}`);
+      }
+      throw error;
+    }
+  });
+
+  server.registerProcessor(RequestCode.DELETE_TOPIC_IN_BROKER, async (request) => {
+    const topic = request.extFields['topic'];
+    if (topic === undefined || topic === '') return createResponse(request, ResponseCode.SYSTEM_ERROR, 'bad DELETE_TOPIC_IN_BROKER header: the custom field <topic> is null');
+    await topics.delete(topic);
+    await ctx.store.deleteTopic(topic);
+    return createResponse(request, ResponseCode.SUCCESS);
+  });
+
+  server.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, (request) =>
+    createResponse(request, ResponseCode.SUCCESS, undefined, {}, encodeTopicConfigSerializeWrapper(topics.serializeWrapper())),
+  );
+}

@@ -1,0 +1,194 @@
+// The broker runtime (Java BrokerController): opens the store, serves requests, registers with the
+// nameservers. One lifecycle: idempotent start() and close() (STYLE.md habit 9).
+import { MessageStore } from '@pulsejet/core';
+import { RequestCode, type HostAddress } from '@pulsejet/protocol';
+import { TcpRemotingClient, TcpRemotingServer, type RemotingClient, type RemotingServer } from '@pulsejet/remoting';
+import { BrokerRegistration, type RegistrationOutcome } from '@pulsejet/routing';
+import { registerAdminProcessors } from './admin/admin-processors';
+import type { BrokerContext } from './broker-context';
+import type { ConsumerManager } from './client/consumer-manager';
+import type { ProducerManager } from './client/producer-manager';
+import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from './broker-options';
+import { registerPeerProcessors, type PeerProcessorsHandle } from './peer-processors';
+import { registerOffsetProcessors } from './offset/offset-processors';
+import { createSendBatchMessageProcessor } from './send/send-batch-processor';
+import { createSendMessageProcessor } from './send/send-message-processor';
+import { TopicConfigManager } from './topic/topic-config-manager';
+
+export interface BrokerControllerDeps {
+  /**
+   * A server to serve on instead of TCP on listenPort (e.g. an InProcessRemotingServer). The broker
+   * starts it but does not close it: its owner does. Its address() is the broker address.
+   */
+  server?: RemotingServer;
+  /** The client that talks to the nameservers. @default a TcpRemotingClient the broker owns */
+  client?: RemotingClient;
+}
+
+interface Running {
+  server: RemotingServer;
+  ownsServer: boolean;
+  client: RemotingClient | undefined;
+  ownsClient: boolean;
+  store: MessageStore;
+  topics: TopicConfigManager;
+  brokerAddr: string;
+  registration: BrokerRegistration | undefined;
+  peers: PeerProcessorsHandle;
+  stopWatchingTopics: () => void;
+}
+
+export class BrokerController {
+  readonly options: ResolvedBrokerOptions;
+  private running: Running | undefined;
+  private starting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private registering: Promise<unknown> = Promise.resolve();
+  private queuedRound: Promise<RegistrationOutcome[]> | undefined;
+
+  constructor(
+    options: BrokerOptions = {},
+    private readonly deps: BrokerControllerDeps = {},
+  ) {
+    this.options = resolveBrokerOptions(options);
+  }
+
+  /** Opens the store, starts serving and registers with every nameserver. Idempotent. */
+  start(): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('BrokerController is closed; create a new one'));
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  /** "ip:port" clients dial (brokerIP1 and the bound port). Valid after start(). */
+  get brokerAddr(): string {
+    return this.state().brokerAddr;
+  }
+
+  get store(): MessageStore {
+    return this.state().store;
+  }
+
+  get topics(): TopicConfigManager {
+    return this.state().topics;
+  }
+
+  /**
+   * One registration round (also run after every topic change). Rounds run one at a time; calls
+   * made while a round waits to start share it, so a burst of topic creations costs one round.
+   * Empty without nameservers.
+   */
+  registerBrokerAll(): Promise<RegistrationOutcome[]> {
+    const registration = this.state().registration;
+    if (!registration) return Promise.resolve([]);
+    this.queuedRound ??= this.registering.then(() => {
+      this.queuedRound = undefined;
+      return registration.registerAll();
+    });
+    const round = this.queuedRound;
+    this.registering = round.catch(() => undefined);
+    return round;
+  }
+
+  /** Consumer groups known from heartbeats (HEART_BEAT / UNREGISTER_CLIENT). */
+  get consumers(): ConsumerManager {
+    return this.state().peers.consumers;
+  }
+
+  get producers(): ProducerManager {
+    return this.state().peers.producers;
+  }
+
+  /** Unregisters, stops serving, flushes and closes the store. Idempotent; waits for a start in progress. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      const running = this.running;
+      if (!running) return;
+      running.stopWatchingTopics();
+      await running.registration?.close();
+      await this.registering;
+      await running.peers.close();
+      if (running.ownsServer) await running.server.close();
+      if (running.ownsClient) await running.client?.close();
+      await running.store.close();
+      this.options.log('info', `broker ${this.options.brokerName} at ${running.brokerAddr} closed`);
+    })();
+    return this.closing;
+  }
+
+  private state(): Running {
+    if (!this.running) throw new Error('BrokerController is not started; await start() first');
+    return this.running;
+  }
+
+  private async doStart(): Promise<void> {
+    const { options } = this;
+    const log = options.log;
+    const ownsServer = this.deps.server === undefined;
+    const server = this.deps.server ?? new TcpRemotingServer({ host: options.bindAddress, port: options.listenPort, log });
+    await server.start();
+    const { brokerAddr, storeHost } = this.addressOf(server, ownsServer);
+
+    let store: MessageStore;
+    try {
+      store = await MessageStore.open({
+        ...options.store,
+        ...(options.storePathRootDir !== undefined ? { storePathRootDir: options.storePathRootDir } : { memory: true }),
+        storeHost,
+        flushDiskType: options.flushDiskType,
+        maxMessageSize: options.maxMessageSize,
+        log,
+      });
+    } catch (error) {
+      if (ownsServer) await server.close();
+      throw error;
+    }
+    const topics = new TopicConfigManager(store.metadata, options);
+    await topics.init();
+    const ctx: BrokerContext = { options, store, topics };
+
+    server.registerProcessor(RequestCode.SEND_MESSAGE, createSendMessageProcessor(ctx, false));
+    server.registerProcessor(RequestCode.SEND_MESSAGE_V2, createSendMessageProcessor(ctx, true));
+    server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, createSendBatchMessageProcessor(ctx));
+    registerOffsetProcessors(server, ctx);
+    registerAdminProcessors(server, ctx);
+    const peers = registerPeerProcessors(server, ctx);
+
+    let client: RemotingClient | undefined;
+    let registration: BrokerRegistration | undefined;
+    const ownsClient = this.deps.client === undefined;
+    if (options.namesrvAddr.length > 0) {
+      client = this.deps.client ?? new TcpRemotingClient({ log });
+      registration = new BrokerRegistration({
+        client,
+        namesrvAddrs: options.namesrvAddr,
+        broker: { clusterName: options.brokerClusterName, brokerName: options.brokerName, brokerId: options.brokerId, brokerAddr },
+        topicConfigs: () => topics.serializeWrapper(),
+        registerNameServerPeriodMs: options.registerNameServerPeriod,
+        log,
+      });
+    }
+    // Java registers the increment at once when a topic is created or deleted.
+    const stopWatchingTopics = topics.onChange(() => {
+      if (this.closing || !registration) return;
+      this.registerBrokerAll().catch((error: unknown) => log('warn', `re-registration after a topic change failed: ${String(error)}`));
+    });
+    this.running = { server, ownsServer, client, ownsClient, store, topics, brokerAddr, registration, peers, stopWatchingTopics };
+    await registration?.start();
+    log('info', `broker ${options.brokerName} (${options.brokerClusterName}, id ${options.brokerId}) serving at ${brokerAddr}`);
+  }
+
+  /** The address clients dial and the host written into msgIds: they must agree (reference §6.2). */
+  private addressOf(server: RemotingServer, ownsServer: boolean): { brokerAddr: string; storeHost: HostAddress } {
+    const { brokerIP1, listenPort } = this.options;
+    const bound = server.address();
+    if (ownsServer) {
+      const port = Number(bound.slice(bound.lastIndexOf(':') + 1));
+      return { brokerAddr: `${brokerIP1}:${port}`, storeHost: { address: brokerIP1, port } };
+    }
+    const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d+)$/.exec(bound);
+    if (match) return { brokerAddr: bound, storeHost: { address: match[1]!, port: Number(match[2]) } };
+    return { brokerAddr: bound, storeHost: { address: brokerIP1, port: listenPort } };
+  }
+}

@@ -1,0 +1,128 @@
+// Options of a broker (Java BrokerConfig + NettyServerConfig + the MessageStoreConfig pass-through),
+// with RocketMQ's names and defaults. Resolved once; libraries never read process.env (STYLE.md habit 8).
+import type { FlushDiskType, MessageStoreOptions } from '@pulsejet/core';
+import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_TOPIC_QUEUE_NUMS } from '@pulsejet/core';
+import { DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS } from '@pulsejet/routing';
+import type { PullHoldOptions } from './pull/pull-hold-options';
+
+export type BrokerRole = 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
+export const BROKER_ROLES: readonly BrokerRole[] = ['ASYNC_MASTER', 'SYNC_MASTER', 'SLAVE'];
+
+export type BrokerLogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type BrokerLog = (level: BrokerLogLevel, message: string) => void;
+export const silentBrokerLog: BrokerLog = () => undefined;
+
+/** Store options the broker passes through to MessageStore.open (it owns storePathRootDir, storeHost, flushDiskType, maxMessageSize). */
+export type BrokerStoreOptions = Omit<MessageStoreOptions, 'storePathRootDir' | 'storeHost' | 'flushDiskType' | 'maxMessageSize' | 'log'>;
+
+export interface BrokerOptions {
+  /** @default 'DefaultCluster' */
+  brokerClusterName?: string;
+  /** @default 'broker-a' */
+  brokerName?: string;
+  /** 0 is the master; >= 1 a slave. @default 0 */
+  brokerId?: number;
+  /** @default 'ASYNC_MASTER' */
+  brokerRole?: BrokerRole;
+  /** Nameservers, 'a:9876;b:9876' or a list. Empty: the broker registers nowhere. @default [] */
+  namesrvAddr?: string | readonly string[];
+  /** TCP port clients dial; 0 picks a free one. @default 10911 */
+  listenPort?: number;
+  /** Interface the TCP server binds. @default '0.0.0.0' */
+  bindAddress?: string;
+  /** The IPv4 address clients reach this broker at; also the store host inside msgIds. @default '127.0.0.1' */
+  brokerIP1?: string;
+  /** Data directory; unset keeps everything in memory. @default undefined */
+  storePathRootDir?: string;
+  /** @default 'ASYNC_FLUSH' */
+  flushDiskType?: FlushDiskType;
+  /** Largest message body accepted, bytes. @default 4 MiB (RocketMQ maxMessageSize) */
+  maxMessageSize?: number;
+  /** Create unknown topics on first send. @default true */
+  autoCreateTopicEnable?: boolean;
+  /** Queues of an auto-created topic. @default 4 */
+  defaultTopicQueueNums?: number;
+  /** Re-registration period with the nameservers, ms. @default 30000 */
+  registerNameServerPeriod?: number;
+  /** Cluster name stored in each message's CLUSTER property (Java does). @default true */
+  clusterPropertyEnable?: boolean;
+  /** Long polling of PULL_MESSAGE (longPollingEnable, maxSuspendMillis, ...). @default {} (their defaults) */
+  longPolling?: PullHoldOptions;
+  /** Further MessageStore options. @default {} */
+  store?: BrokerStoreOptions;
+  /** @default silent */
+  log?: BrokerLog;
+}
+
+export interface ResolvedBrokerOptions {
+  brokerClusterName: string;
+  brokerName: string;
+  brokerId: number;
+  brokerRole: BrokerRole;
+  namesrvAddr: string[];
+  listenPort: number;
+  bindAddress: string;
+  brokerIP1: string;
+  storePathRootDir: string | undefined;
+  flushDiskType: FlushDiskType;
+  maxMessageSize: number;
+  autoCreateTopicEnable: boolean;
+  defaultTopicQueueNums: number;
+  registerNameServerPeriod: number;
+  clusterPropertyEnable: boolean;
+  longPolling: PullHoldOptions;
+  store: BrokerStoreOptions;
+  log: BrokerLog;
+}
+
+export const DEFAULT_BROKER_CLUSTER_NAME = 'DefaultCluster';
+export const DEFAULT_BROKER_NAME = 'broker-a';
+export const DEFAULT_BROKER_LISTEN_PORT = 10911;
+export const DEFAULT_BROKER_IP = '127.0.0.1';
+export const DEFAULT_BIND_ADDRESS = '0.0.0.0';
+
+/** Splits 'a:9876;b:9876' (RocketMQ namesrvAddr) into addresses. */
+export function parseNamesrvAddr(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const parts = typeof value === 'string' ? value.split(';') : value;
+  return parts.map((part) => part.trim()).filter((part) => part !== '');
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new RangeError(`BrokerOptions: ${message}`);
+}
+
+export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBrokerOptions {
+  const resolved: ResolvedBrokerOptions = {
+    brokerClusterName: options.brokerClusterName ?? DEFAULT_BROKER_CLUSTER_NAME,
+    brokerName: options.brokerName ?? DEFAULT_BROKER_NAME,
+    brokerId: options.brokerId ?? 0,
+    brokerRole: options.brokerRole ?? 'ASYNC_MASTER',
+    namesrvAddr: parseNamesrvAddr(options.namesrvAddr),
+    listenPort: options.listenPort ?? DEFAULT_BROKER_LISTEN_PORT,
+    bindAddress: options.bindAddress ?? DEFAULT_BIND_ADDRESS,
+    brokerIP1: options.brokerIP1 ?? DEFAULT_BROKER_IP,
+    storePathRootDir: options.storePathRootDir,
+    flushDiskType: options.flushDiskType ?? 'ASYNC_FLUSH',
+    maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    autoCreateTopicEnable: options.autoCreateTopicEnable ?? true,
+    defaultTopicQueueNums: options.defaultTopicQueueNums ?? DEFAULT_TOPIC_QUEUE_NUMS,
+    registerNameServerPeriod: options.registerNameServerPeriod ?? DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS,
+    clusterPropertyEnable: options.clusterPropertyEnable ?? true,
+    longPolling: { ...(options.longPolling ?? {}) },
+    store: { ...(options.store ?? {}) },
+    log: options.log ?? silentBrokerLog,
+  };
+  check(resolved.brokerClusterName !== '', 'brokerClusterName is empty');
+  check(resolved.brokerName !== '', 'brokerName is empty');
+  check(Number.isInteger(resolved.brokerId) && resolved.brokerId >= 0, `brokerId must be an integer >= 0, got ${resolved.brokerId}`);
+  check(BROKER_ROLES.includes(resolved.brokerRole), `brokerRole must be one of ${BROKER_ROLES.join(', ')}, got ${String(resolved.brokerRole)}`);
+  check((resolved.brokerRole === 'SLAVE') === (resolved.brokerId !== 0), `brokerRole ${resolved.brokerRole} needs brokerId ${resolved.brokerRole === 'SLAVE' ? '>= 1' : '0'}, got ${resolved.brokerId}`);
+  check(Number.isInteger(resolved.listenPort) && resolved.listenPort >= 0 && resolved.listenPort <= 65535, `listenPort must be 0..65535, got ${resolved.listenPort}`);
+  check(/^\d{1,3}(\.\d{1,3}){3}$/.test(resolved.brokerIP1), `brokerIP1 must be an IPv4 address (it goes into msgIds), got ${resolved.brokerIP1}`);
+  check(resolved.flushDiskType === 'ASYNC_FLUSH' || resolved.flushDiskType === 'SYNC_FLUSH', `flushDiskType must be ASYNC_FLUSH or SYNC_FLUSH, got ${String(resolved.flushDiskType)}`);
+  check(Number.isInteger(resolved.maxMessageSize) && resolved.maxMessageSize > 0, `maxMessageSize must be a positive integer, got ${resolved.maxMessageSize}`);
+  check(Number.isInteger(resolved.defaultTopicQueueNums) && resolved.defaultTopicQueueNums > 0, `defaultTopicQueueNums must be a positive integer, got ${resolved.defaultTopicQueueNums}`);
+  check(resolved.registerNameServerPeriod > 0, `registerNameServerPeriod must be > 0 ms, got ${resolved.registerNameServerPeriod}`);
+  return resolved;
+}

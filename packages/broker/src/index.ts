@@ -1,0 +1,41 @@
+// Public API of @pulsejet/broker: the broker runtime. Explicit names only (STYLE.md habit 2).
+export { BrokerController } from './broker-controller';
+export type { BrokerControllerDeps } from './broker-controller';
+export {
+  resolveBrokerOptions,
+  parseNamesrvAddr,
+  silentBrokerLog,
+  BROKER_ROLES,
+  DEFAULT_BROKER_CLUSTER_NAME,
+  DEFAULT_BROKER_NAME,
+  DEFAULT_BROKER_LISTEN_PORT,
+  DEFAULT_BROKER_IP,
+  DEFAULT_BIND_ADDRESS,
+} from './broker-options';
+export type { BrokerOptions, ResolvedBrokerOptions, BrokerRole, BrokerLog, BrokerLogLevel, BrokerStoreOptions } from './broker-options';
+export type { BrokerContext } from './broker-context';
+export { TopicConfigManager } from './topic/topic-config-manager';
+export type { TopicChangeListener, TopicConfigOptions } from './topic/topic-config-manager';
+export {
+  AUTO_CREATE_TOPIC_KEY_TOPIC,
+  SCHEDULE_TOPIC,
+  SCHEDULE_TOPIC_QUEUE_NUMS,
+  SELF_TEST_TOPIC,
+  OFFSET_MOVED_EVENT,
+  RETRY_GROUP_TOPIC_PREFIX,
+  DLQ_GROUP_TOPIC_PREFIX,
+  retryTopicOf,
+  dlqTopicOf,
+  isRetryTopic,
+  isNotAllowedSendTopic,
+} from './topic/system-topics';
+export { parseSendMessageHeader, SEND_MESSAGE_V2_KEYS } from './send/send-message-header';
+export type { SendMessageRequestHeader } from './send/send-message-header';
+export { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './send/put-status';
+export { createSendMessageProcessor, DEFAULT_MSG_REGION } from './send/send-message-processor';
+export { createSendBatchMessageProcessor } from './send/send-batch-processor';
+export { encodeMessageBatch, decodeMessageBatch, BatchDecodeError } from './send/message-batch-codec';
+export type { BatchEntry } from './send/message-batch-codec';
+export { registerOffsetProcessors, queryConsumerOffset } from './offset/offset-processors';
+export { registerAdminProcessors, encodeTopicConfigSerializeWrapper } from './admin/admin-processors';
+export { HeaderError, HeaderReader } from './remoting/header-fields';

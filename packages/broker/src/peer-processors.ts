@@ -1,0 +1,57 @@
+// Registers the processors built beside the controller: PULL_MESSAGE with long polling (./pull) and
+// the client manager (./client: HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP), and
+// adapts the broker context to their deps.
+import { PERM_READ } from '@pulsejet/core';
+import type { RemotingServer } from '@pulsejet/remoting';
+import type { BrokerContext } from './broker-context';
+import { ConsumerManager } from './client/consumer-manager';
+import { ProducerManager } from './client/producer-manager';
+import { registerClientProcessors } from './client/register-client-processors';
+import { registerPullProcessor } from './pull/register-pull-processor';
+
+export interface PeerProcessorsHandle {
+  readonly consumers: ConsumerManager;
+  readonly producers: ProducerManager;
+  /** Answers held pulls, stops the expiry scans; idempotent. */
+  close(): Promise<void>;
+}
+
+export function registerPeerProcessors(server: RemotingServer, ctx: BrokerContext): PeerProcessorsHandle {
+  const { options, store, topics } = ctx;
+  const log = options.log;
+  const consumers = new ConsumerManager({ log });
+  const producers = new ProducerManager({ log });
+  registerClientProcessors(server, {
+    consumers,
+    producers,
+    ensureRetryTopic: async (group) => void (await topics.createRetryTopic(group)),
+    log,
+  });
+  const pull = registerPullProcessor(server, {
+    store,
+    brokerId: options.brokerId,
+    isSlave: () => options.brokerRole === 'SLAVE',
+    topicReadable: (topic) => {
+      const config = topics.get(topic);
+      if (config === undefined) return 'not-exist';
+      return (config.perm & PERM_READ) === 0 ? 'no-permission' : 'ok';
+    },
+    readQueueNums: (topic) => topics.get(topic)?.readQueueNums,
+    findSubscription: (group, topic) => consumers.findSubscription(group, topic)?.subString,
+    longPolling: options.longPolling,
+    log,
+  });
+  consumers.start();
+  producers.start();
+  let closing: Promise<void> | undefined;
+  return {
+    consumers,
+    producers,
+    close: () =>
+      (closing ??= (async () => {
+        await pull.close();
+        await consumers.close();
+        await producers.close();
+      })()),
+  };
+}

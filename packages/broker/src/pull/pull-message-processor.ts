@@ -1,0 +1,153 @@
+// PULL_MESSAGE (11), Java PullMessageProcessor (reference §3.9 and §7): validate, read the queue with
+// the tag filter, re-check exact tags, map the store status to a reply code, save a piggybacked
+// commit offset, and park PULL_NOT_FOUND pulls that ask to be suspended.
+import type { GetMessageResult, MessageStore } from '@pulsejet/core';
+import { MASTER_BROKER_ID, ResponseCode, createResponse, type RemotingCommand } from '@pulsejet/protocol';
+import type { RemotingChannel, RemotingLog } from '@pulsejet/remoting';
+import { PullSysFlag, hasFlag, parsePullRequestHeader, type PullRequestHeader } from './pull-header';
+import type { PullHoldService } from './pull-hold-service';
+import { pullReplyCode } from './pull-status';
+import { matchesTagsCode, parseSubscription, recordMatchesTags, tagsCodeFilter, type Subscription } from './subscription';
+
+/**
+ * Most messages one pull returns, whatever it asks: with a tag filter the store scans at least this
+ * many entries synchronously, so a huge maxMsgNums must not turn into a scan of the whole queue.
+ * (Java caps transfers at 32 messages in memory; ali-ons asks for 32.)
+ */
+export const MAX_MSG_NUMS_PER_PULL = 1024;
+
+export type TopicReadability = 'ok' | 'not-exist' | 'no-permission';
+
+/** What the pull path needs from the rest of the broker. */
+export interface PullMessageProcessorDeps {
+  store: MessageStore;
+  /** This broker's id (0 = master). */
+  brokerId: number;
+  isSlave: () => boolean;
+  topicReadable: (topic: string) => TopicReadability;
+  /** Read queue count of a topic, to refuse out-of-range queue ids; undefined: not checked. */
+  readQueueNums?: (topic: string) => number | undefined;
+  /**
+   * The group's registered expression for a topic (ConsumerManager.findSubscription), used when the
+   * pull carries no subscription (SUBSCRIPTION flag clear). Absent: such pulls get everything.
+   */
+  findSubscription?: (group: string, topic: string) => string | undefined;
+  log: RemotingLog;
+}
+
+interface PullRun {
+  header: PullRequestHeader;
+  subscription: Subscription;
+  channel: RemotingChannel;
+}
+
+export class PullMessageProcessor {
+  constructor(
+    private readonly deps: PullMessageProcessorDeps,
+    private readonly holds: PullHoldService,
+  ) {}
+
+  /** The RequestProcessor: answers at once, or later for a held pull. */
+  process(request: RemotingCommand, channel: RemotingChannel): RemotingCommand | Promise<RemotingCommand> {
+    const parsed = parsePullRequestHeader(request.extFields);
+    if (!parsed.ok) return createResponse(request, ResponseCode.SYSTEM_ERROR, parsed.remark);
+    const header = parsed.header;
+
+    const readable = this.deps.topicReadable(header.topic);
+    if (readable === 'not-exist') {
+      return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, `topic ${header.topic} does not exist on this broker; create it or check the route`);
+    }
+    if (readable === 'no-permission') {
+      return createResponse(request, ResponseCode.NO_PERMISSION, `topic ${header.topic} is not readable on this broker`);
+    }
+    const queueNums = this.deps.readQueueNums?.(header.topic);
+    if (queueNums !== undefined && header.queueId >= queueNums) {
+      return createResponse(
+        request,
+        ResponseCode.SYSTEM_ERROR,
+        `queueId ${header.queueId} is out of range: topic ${header.topic} has ${queueNums} read queues on this broker`,
+      );
+    }
+    if (header.expressionType !== 'TAG') {
+      return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `expression type ${header.expressionType} is not supported; use TAG`);
+    }
+
+    let expression: string | undefined = header.subscription;
+    if (!hasFlag(header.sysFlag, PullSysFlag.SUBSCRIPTION) && this.deps.findSubscription) {
+      expression = this.deps.findSubscription(header.consumerGroup, header.topic);
+      if (expression === undefined) {
+        return createResponse(
+          request,
+          ResponseCode.SUBSCRIPTION_NOT_EXIST,
+          `consumer group ${header.consumerGroup} has no subscription to ${header.topic}; send a heartbeat first or pull with the SUBSCRIPTION flag`,
+        );
+      }
+    }
+    const sub = parseSubscription(expression);
+    if (!sub.ok) return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, sub.reason);
+
+    const run: PullRun = { header, subscription: sub.subscription, channel };
+    const response = this.pull(request, run);
+
+    // Piggybacked consumer offset (reference §7): saved whatever the reply code, on first handling only.
+    if (hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET) && !this.deps.isSlave()) this.commitOffset(header);
+
+    if (response.code === ResponseCode.PULL_NOT_FOUND && hasFlag(header.sysFlag, PullSysFlag.SUSPEND)) {
+      return new Promise<RemotingCommand>((resolve) => {
+        const held = this.holds.hold({
+          topic: header.topic,
+          queueId: header.queueId,
+          offset: header.queueOffset,
+          channelId: channel.id,
+          deadline: Date.now() + this.holds.holdMillis(header.suspendTimeoutMillis),
+          matches: (tagsCode) => matchesTagsCode(run.subscription, tagsCode),
+          answer: () => resolve(this.pull(request, run)),
+          drop: () => resolve(response),
+        });
+        if (!held) resolve(response);
+      });
+    }
+    return response;
+  }
+
+  /** One non-suspending read of the queue, turned into a reply. */
+  private pull(request: RemotingCommand, run: PullRun): RemotingCommand {
+    const { header, subscription } = run;
+    const filter = tagsCodeFilter(subscription);
+    const result: GetMessageResult = this.deps.store.getMessage(header.topic, header.queueId, header.queueOffset, {
+      maxMsgNums: Math.min(header.maxMsgNums, MAX_MSG_NUMS_PER_PULL),
+      ...(filter ? { filter } : {}),
+    });
+    let status = result.status;
+    let messages = result.messages;
+    if (status === 'FOUND' && !subscription.all) {
+      // Hash collisions: drop records whose exact tag is not subscribed; the offsets still advance.
+      messages = messages.filter((record) => recordMatchesTags(subscription, record));
+      if (messages.length === 0) status = 'NO_MATCHED_MESSAGE';
+    }
+    let code: number = pullReplyCode(status, header.queueOffset);
+    let nextBeginOffset = result.nextBeginOffset;
+    if (code === ResponseCode.PULL_OFFSET_MOVED && this.deps.isSlave()) {
+      // A slave may lag its master: never move a consumer's offset from here (Java offsetCheckInSlave=false).
+      code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+      nextBeginOffset = header.queueOffset;
+    }
+    const ext = {
+      nextBeginOffset: String(nextBeginOffset),
+      minOffset: String(result.minOffset),
+      maxOffset: String(result.maxOffset),
+      suggestWhichBrokerId: String(MASTER_BROKER_ID),
+    };
+    if (code === ResponseCode.SUCCESS) return createResponse(request, code, undefined, ext, Buffer.concat(messages));
+    return createResponse(request, code, status, ext);
+  }
+
+  private commitOffset(header: PullRequestHeader): void {
+    if (header.commitOffset < 0) return;
+    try {
+      this.deps.store.metadata.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
+    } catch (error) {
+      this.deps.log('warn', `could not save the offset piggybacked on a pull of ${header.topic}@${header.queueId} by ${header.consumerGroup}: ${String(error)}`);
+    }
+  }
+}

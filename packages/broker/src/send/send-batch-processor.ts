@@ -1,0 +1,60 @@
+// SEND_BATCH_MESSAGE (320): one header (V1 or V2 names, Java sends V2 with m=true), a body of
+// MessageBatch-encoded messages for one topic and queue, stored together with consecutive queue
+// offsets (Java SendMessageProcessor.asyncSendBatchMessage). The reply's msgId lists every offset
+// msgId, comma-separated; queueOffset is the first message's.
+import { MessageConst, ResponseCode, createResponse, type RemotingCommand } from '@pulsejet/protocol';
+import type { RequestContext } from '@pulsejet/remoting';
+import type { BrokerContext } from '../broker-context';
+import { HeaderError } from '../remoting/header-fields';
+import { isRetryTopic } from '../topic/system-topics';
+import { BatchDecodeError, decodeMessageBatch, type BatchEntry } from './message-batch-codec';
+import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
+import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
+import { DEFAULT_MSG_REGION, checkMessage, rewriteForStore } from './send-message-processor';
+
+export function createSendBatchMessageProcessor(ctx: BrokerContext) {
+  return async (request: RemotingCommand, { channel }: RequestContext): Promise<RemotingCommand> => {
+    let header: SendMessageRequestHeader;
+    try {
+      // Java clients send batches with the V2 letters; accept full names too.
+      header = parseSendMessageHeader(request.extFields, request.extFields['b'] !== undefined);
+    } catch (error) {
+      if (error instanceof HeaderError) return createResponse(request, ResponseCode.SYSTEM_ERROR, `bad SEND_BATCH_MESSAGE header: ${error.message}`);
+      throw error;
+    }
+    if (isRetryTopic(header.topic)) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${header.topic}`);
+    const body = request.body ?? Buffer.alloc(0);
+    const checked = await checkMessage(ctx, header, body, channel.remoteAddress);
+    if (!checked.ok) return createResponse(request, checked.code, checked.remark);
+
+    let entries: BatchEntry[];
+    try {
+      entries = decodeMessageBatch(body);
+    } catch (error) {
+      if (error instanceof BatchDecodeError) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `bad batch body: ${error.message}`);
+      throw error;
+    }
+    if (entries.length === 0) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages');
+
+    const base = checked.input;
+    const inputs = entries.map((entry) => {
+      const properties = { ...entry.properties };
+      delete properties[MessageConst.WAIT_STORE_MSG_OK];
+      if (ctx.options.clusterPropertyEnable) properties[MessageConst.CLUSTER] = ctx.options.brokerClusterName;
+      return rewriteForStore({ ...base, body: entry.body, flag: entry.flag, properties });
+    });
+    const result = await ctx.store.putMessages(inputs);
+    const code = PUT_STATUS_RESPONSE_CODE[result.status];
+    const stored = result.stored;
+    if (!isStoredStatus(result.status) || stored === undefined || stored.length === 0) {
+      return createResponse(request, code, result.message ?? `putting the batch failed: ${result.status}`);
+    }
+    return createResponse(request, code, code === ResponseCode.SUCCESS ? undefined : result.status, {
+      msgId: stored.map((position) => position.msgId).join(','),
+      queueId: String(base.queueId),
+      queueOffset: String(stored[0]!.queueOffset),
+      MSG_REGION: DEFAULT_MSG_REGION,
+      TRACE_ON: 'true',
+    });
+  };
+}

@@ -1,0 +1,109 @@
+// SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310): plain messages (Java SendMessageProcessor.sendMessage
+// and AbstractSendMessageProcessor.msgCheck). Delay levels, transactions and retry-topic semantics
+// come later; `rewriteForStore` is where the schedule-topic rewrite will go.
+import type { PutMessageInput } from '@pulsejet/core';
+import { PERM_WRITE } from '@pulsejet/core';
+import { MessageConst, ResponseCode, createResponse, decodeProperties, validateTopicName, type RemotingCommand } from '@pulsejet/protocol';
+import type { RequestContext } from '@pulsejet/remoting';
+import type { BrokerContext } from '../broker-context';
+import { bornHostOf } from '../remoting/born-host';
+import { HeaderError } from '../remoting/header-fields';
+import { isNotAllowedSendTopic } from '../topic/system-topics';
+import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
+import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
+
+/** Java adds these to every send reply; ali-ons ignores them. */
+export const DEFAULT_MSG_REGION = 'DefaultRegion';
+
+type Checked = { ok: true; input: PutMessageInput } | { ok: false; code: number; remark: string };
+
+export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
+  return async (request: RemotingCommand, { channel }: RequestContext): Promise<RemotingCommand> => {
+    let header: SendMessageRequestHeader;
+    try {
+      header = parseSendMessageHeader(request.extFields, v2);
+    } catch (error) {
+      if (error instanceof HeaderError) return createResponse(request, ResponseCode.SYSTEM_ERROR, `bad SEND_MESSAGE header: ${error.message}`);
+      throw error;
+    }
+    const checked = await checkMessage(ctx, header, request.body ?? Buffer.alloc(0), channel.remoteAddress);
+    if (!checked.ok) return createResponse(request, checked.code, checked.remark);
+
+    const result = await ctx.store.putMessage(rewriteForStore(checked.input));
+    const code = PUT_STATUS_RESPONSE_CODE[result.status];
+    const stored = result.stored?.[0];
+    if (!isStoredStatus(result.status) || stored === undefined) {
+      return createResponse(request, code, result.message ?? `putting the message failed: ${result.status}`);
+    }
+    return createResponse(request, code, code === ResponseCode.SUCCESS ? undefined : result.status, {
+      msgId: stored.msgId,
+      queueId: String(checked.input.queueId),
+      queueOffset: String(stored.queueOffset),
+      MSG_REGION: DEFAULT_MSG_REGION,
+      TRACE_ON: 'true',
+    });
+  };
+}
+
+/** Validates a send and builds the store input; an expected refusal is a value, not an exception. */
+export async function checkMessage(ctx: BrokerContext, header: SendMessageRequestHeader, body: Buffer, remoteAddress: string): Promise<Checked> {
+  const { options, topics } = ctx;
+  if (options.brokerRole === 'SLAVE') {
+    return { ok: false, code: ResponseCode.SERVICE_NOT_AVAILABLE, remark: `broker ${options.brokerName} is a slave; send to its master` };
+  }
+  const topicProblem = validateTopicName(header.topic);
+  if (topicProblem !== undefined) return { ok: false, code: ResponseCode.SYSTEM_ERROR, remark: `illegal topic: ${topicProblem}` };
+  if (isNotAllowedSendTopic(header.topic)) {
+    return { ok: false, code: ResponseCode.NO_PERMISSION, remark: `Sending message to topic[${header.topic}] is forbidden.` };
+  }
+  const config = await topics.getOrCreateForSend(header.topic, header.defaultTopic, header.defaultTopicQueueNums);
+  if (config === undefined) {
+    return { ok: false, code: ResponseCode.TOPIC_NOT_EXIST, remark: `topic[${header.topic}] not exist, apply first please!` };
+  }
+  if ((config.perm & PERM_WRITE) === 0) {
+    return { ok: false, code: ResponseCode.NO_PERMISSION, remark: `the topic[${header.topic}] sending message is forbidden` };
+  }
+  let queueId = header.queueId;
+  if (queueId < 0) {
+    if (config.writeQueueNums === 0) return { ok: false, code: ResponseCode.NO_PERMISSION, remark: `topic[${header.topic}] has no writable queue` };
+    queueId = Math.floor(Math.random() * config.writeQueueNums);
+  }
+  const queueLimit = Math.max(config.readQueueNums, config.writeQueueNums);
+  if (queueId >= queueLimit) {
+    return { ok: false, code: ResponseCode.SYSTEM_ERROR, remark: `request queueId[${queueId}] is illegal, topic[${header.topic}] has ${queueLimit} queues` };
+  }
+  if (body.length > options.maxMessageSize) {
+    return { ok: false, code: ResponseCode.MESSAGE_ILLEGAL, remark: `the message body size ${body.length} exceeds maxMessageSize ${options.maxMessageSize}` };
+  }
+
+  const properties = decodeProperties(header.properties ?? '');
+  // Java keeps WAIT out of the stored properties and adds the cluster name.
+  const waitStoreMsgOK = properties[MessageConst.WAIT_STORE_MSG_OK] !== 'false';
+  delete properties[MessageConst.WAIT_STORE_MSG_OK];
+  if (options.clusterPropertyEnable) properties[MessageConst.CLUSTER] = options.brokerClusterName;
+
+  return {
+    ok: true,
+    input: {
+      topic: header.topic,
+      queueId,
+      body,
+      properties,
+      flag: header.flag,
+      sysFlag: header.sysFlag,
+      bornTimestamp: header.bornTimestamp,
+      bornHost: bornHostOf(remoteAddress),
+      reconsumeTimes: header.reconsumeTimes ?? 0,
+      waitStoreMsgOK,
+    },
+  };
+}
+
+/**
+ * The seam before the store: delayed messages (DELAY property) will be rewritten here to
+ * SCHEDULE_TOPIC_XXXX with REAL_TOPIC/REAL_QID, and half messages to RMQ_SYS_TRANS_HALF_TOPIC.
+ * Plain messages pass through.
+ */
+export function rewriteForStore(input: PutMessageInput): PutMessageInput {
+  return input;
+}

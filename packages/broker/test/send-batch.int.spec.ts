@@ -1,0 +1,51 @@
+// SEND_BATCH_MESSAGE (320) over TCP.
+import { RequestCode, ResponseCode, createRequest, decodeStoredRecord } from '@pulsejet/protocol';
+import { encodeMessageBatch } from '../src/index';
+import { startTestBroker, uniqueTopic, type TestBroker } from './helpers';
+
+describe('SEND_BATCH_MESSAGE', () => {
+  let b: TestBroker;
+  beforeAll(async () => {
+    b = await startTestBroker();
+  });
+  afterAll(() => b.close());
+
+  const batchRequest = (topic: string, body: Buffer) =>
+    createRequest(
+      RequestCode.SEND_BATCH_MESSAGE,
+      { a: 'PID_batch', b: topic, c: 'TBW102', d: '4', e: '1', f: '0', g: String(Date.now()), h: '0', i: 'WAIT\u0001true', j: '0', k: 'false', m: 'true' },
+      body,
+    );
+
+  it('stores every message with consecutive offsets and answers all msgIds', async () => {
+    const topic = uniqueTopic('Batch');
+    const body = encodeMessageBatch([
+      { flag: 0, body: Buffer.from('m0'), properties: { TAGS: 'A', UNIQ_KEY: 'U0', WAIT: 'true' } },
+      { flag: 5, body: Buffer.from('m1'), properties: { TAGS: 'B', KEYS: 'k1' } },
+      { flag: 0, body: Buffer.from('m2'), properties: {} },
+    ]);
+    const reply = await b.send(batchRequest(topic, body));
+    expect(reply.code).toBe(ResponseCode.SUCCESS);
+    expect(reply.extFields).toMatchObject({ queueId: '1', queueOffset: '0' });
+    const ids = reply.extFields['msgId']!.split(',');
+    expect(ids).toHaveLength(3);
+    const got = b.broker.store.getMessage(topic, 1, 0);
+    const stored = got.messages.map((m) => decodeStoredRecord(m));
+    expect(stored.map((m) => m.msgId)).toEqual(ids);
+    expect(stored.map((m) => m.body.toString())).toEqual(['m0', 'm1', 'm2']);
+    expect(stored[0]!.properties).toMatchObject({ TAGS: 'A', UNIQ_KEY: 'U0', CLUSTER: 'DefaultCluster' });
+    expect(stored[0]!.properties['WAIT']).toBeUndefined();
+    expect(stored[1]).toMatchObject({ flag: 5, queueOffset: 1, properties: { TAGS: 'B', KEYS: 'k1', CLUSTER: 'DefaultCluster' } });
+  });
+
+  it('refuses a malformed body, an empty batch and a retry topic, and keeps serving', async () => {
+    const topic = uniqueTopic('Batch');
+    const good = encodeMessageBatch([{ flag: 0, body: Buffer.from('x'), properties: {} }]);
+    const truncated = await b.send(batchRequest(topic, good.subarray(0, good.length - 1)));
+    expect(truncated.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
+    expect(truncated.remark).toMatch(/bad batch body/);
+    expect((await b.send(batchRequest(topic, Buffer.alloc(0)))).code).toBe(ResponseCode.MESSAGE_ILLEGAL);
+    expect((await b.send(batchRequest('%RETRY%G', good))).code).toBe(ResponseCode.MESSAGE_ILLEGAL);
+    expect((await b.send(batchRequest(topic, good))).code).toBe(ResponseCode.SUCCESS);
+  });
+});
