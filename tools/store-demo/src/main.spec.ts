@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
 
-/** `npm start` runs this demo; it must work twice on the same data directory. */
-describe('store demo (npm start)', () => {
+/** `npm run demo:store` runs this demo; it must work twice on the same data directory. */
+describe('store demo (npm run demo:store)', () => {
   it('writes, reads back and survives a second run', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulsejet-demo-'));
     try {

@@ -1,5 +1,5 @@
 /**
- * `npm start` until the broker lands: a real round trip through the commit-log store in ./data.
+ * `npm run demo:store`: a real round trip through the commit-log store in ./data.
  * Each run recovers what earlier runs wrote, appends a batch of messages, reads them back through the
  * consume queues, looks one up by key, and prints what it saw. Exits 0.
  */

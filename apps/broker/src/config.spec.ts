@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, resolveConfig } from './config';
+
+const files: Record<string, string> = {
+  'broker.conf': [
+    '# RocketMQ-style broker.conf',
+    'brokerClusterName = DefaultCluster',
+    'brokerName=broker-b',
+    'brokerId=0',
+    'brokerRole=SYNC_MASTER',
+    'flushDiskType=SYNC_FLUSH',
+    'namesrvAddr=127.0.0.1:9876;127.0.0.1:9877',
+    'listenPort=10921',
+    'storePathRootDir=/tmp/x',
+    'autoCreateTopicEnable=false',
+    'fileReservedTime=48',
+    'deleteWhen=04',
+  ].join('\n'),
+  'bad-key.conf': 'brokerName=a\nnoSuchKey=1\n',
+  'bad-value.conf': 'listenPort=abc\n',
+};
+const read = (path: string): string => {
+  const text = files[path];
+  if (text === undefined) throw new Error('ENOENT');
+  return text;
+};
+
+describe('broker app config', () => {
+  it('reads a broker.conf into BrokerOptions and store options', () => {
+    const { config } = resolveConfig(['-c', 'broker.conf'], read);
+    expect(config.broker).toEqual({
+      brokerClusterName: 'DefaultCluster',
+      brokerName: 'broker-b',
+      brokerId: 0,
+      brokerRole: 'SYNC_MASTER',
+      flushDiskType: 'SYNC_FLUSH',
+      namesrvAddr: '127.0.0.1:9876;127.0.0.1:9877',
+      listenPort: 10921,
+      storePathRootDir: '/tmp/x',
+      autoCreateTopicEnable: false,
+      store: { fileReservedTime: 48, deleteWhen: '04' },
+    });
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('lets flags win over the file, in both flag forms', () => {
+    const { config } = resolveConfig(['-c', 'broker.conf', '--listenPort', '0', '--brokerName=broker-z', '--logLevel', 'warn'], read);
+    expect(config.broker).toMatchObject({ listenPort: 0, brokerName: 'broker-z' });
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it('rejects unknown keys, bad values, unknown flags and unreadable files', () => {
+    expect(() => resolveConfig(['-c', 'bad-key.conf'], read)).toThrow(/unknown key noSuchKey/);
+    expect(() => resolveConfig(['-c', 'bad-value.conf'], read)).toThrow(/listenPort must be an integer/);
+    expect(() => resolveConfig(['--brokerRole', 'MASTER'], read)).toThrow(/brokerRole must be one of/);
+    expect(() => resolveConfig(['--nope', '1'], read)).toThrow(ConfigError);
+    expect(() => resolveConfig(['-c', 'missing.conf'], read)).toThrow(/cannot read config file/);
+    expect(() => resolveConfig(['--listenPort'], read)).toThrow(/needs a value/);
+  });
+
+  it('flags help and print-config', () => {
+    expect(resolveConfig(['-h', '-p'], read)).toMatchObject({ help: true, printConfig: true });
+  });
+});
+
+describe('shipped conf/broker.conf', () => {
+  it('is valid', () => {
+    const { config } = resolveConfig(['-c', `${__dirname}/../conf/broker.conf`], (path) => readFileSync(path, 'utf8'));
+    expect(config.broker).toMatchObject({ brokerName: 'broker-a', brokerRole: 'ASYNC_MASTER', listenPort: 10911, store: { deleteWhen: '04', fileReservedTime: 72 } });
+  });
+});
