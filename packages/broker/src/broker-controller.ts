@@ -11,6 +11,9 @@ import type { ProducerManager } from './client/producer-manager';
 import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from './broker-options';
 import { registerPeerProcessors, type PeerProcessorsHandle } from './peer-processors';
 import { registerOffsetProcessors } from './offset/offset-processors';
+import { createConsumerSendMsgBackProcessor } from './retry/consumer-send-back-processor';
+import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { scheduleAwareTagsCode } from './schedule/schedule-rewrite';
 import { createSendBatchMessageProcessor } from './send/send-batch-processor';
 import { createSendMessageProcessor } from './send/send-message-processor';
 import { TopicConfigManager } from './topic/topic-config-manager';
@@ -35,6 +38,7 @@ interface Running {
   brokerAddr: string;
   registration: BrokerRegistration | undefined;
   peers: PeerProcessorsHandle;
+  schedule: ScheduleMessageService;
   stopWatchingTopics: () => void;
 }
 
@@ -109,6 +113,7 @@ export class BrokerController {
       await running.registration?.close();
       await this.registering;
       await running.peers.close();
+      await running.schedule.close();
       if (running.ownsServer) await running.server.close();
       if (running.ownsClient) await running.client?.close();
       await running.store.close();
@@ -139,7 +144,7 @@ export class BrokerController {
         flushDiskType: options.flushDiskType,
         maxMessageSize: options.maxMessageSize,
         log,
-      });
+      }, { tagsCodeOf: scheduleAwareTagsCode(options.delayLevelsMs) });
     } catch (error) {
       if (ownsServer) await server.close();
       throw error;
@@ -151,6 +156,7 @@ export class BrokerController {
     server.registerProcessor(RequestCode.SEND_MESSAGE, createSendMessageProcessor(ctx, false));
     server.registerProcessor(RequestCode.SEND_MESSAGE_V2, createSendMessageProcessor(ctx, true));
     server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, createSendBatchMessageProcessor(ctx));
+    server.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, createConsumerSendMsgBackProcessor(ctx));
     registerOffsetProcessors(server, ctx);
     registerAdminProcessors(server, ctx);
     const peers = registerPeerProcessors(server, ctx);
@@ -174,7 +180,9 @@ export class BrokerController {
       if (this.closing || !registration) return;
       this.registerBrokerAll().catch((error: unknown) => log('warn', `re-registration after a topic change failed: ${String(error)}`));
     });
-    this.running = { server, ownsServer, client, ownsClient, store, topics, brokerAddr, registration, peers, stopWatchingTopics };
+    const schedule = new ScheduleMessageService({ store, delayLevelsMs: options.delayLevelsMs, log });
+    schedule.start();
+    this.running = { server, ownsServer, client, ownsClient, store, topics, brokerAddr, registration, peers, schedule, stopWatchingTopics };
     await registration?.start();
     log('info', `broker ${options.brokerName} (${options.brokerClusterName}, id ${options.brokerId}) serving at ${brokerAddr}`);
   }

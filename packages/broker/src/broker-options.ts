@@ -4,6 +4,7 @@ import type { FlushDiskType, MessageStoreOptions } from '@pulsejet/core';
 import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_TOPIC_QUEUE_NUMS } from '@pulsejet/core';
 import { DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS } from '@pulsejet/routing';
 import type { PullHoldOptions } from './pull/pull-hold-options';
+import { DEFAULT_MESSAGE_DELAY_LEVEL, parseMessageDelayLevel } from './schedule/delay-levels';
 
 export type BrokerRole = 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
 export const BROKER_ROLES: readonly BrokerRole[] = ['ASYNC_MASTER', 'SYNC_MASTER', 'SLAVE'];
@@ -48,6 +49,11 @@ export interface BrokerOptions {
   clusterPropertyEnable?: boolean;
   /** Long polling of PULL_MESSAGE (longPollingEnable, maxSuspendMillis, ...). @default {} (their defaults) */
   longPolling?: PullHoldOptions;
+  /**
+   * Delay of each DELAY level, space-separated durations with units ms, s, m, h, d (RocketMQ
+   * messageDelayLevel). @default '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h'
+   */
+  messageDelayLevel?: string;
   /** Further MessageStore options. @default {} */
   store?: BrokerStoreOptions;
   /** @default silent */
@@ -71,6 +77,9 @@ export interface ResolvedBrokerOptions {
   registerNameServerPeriod: number;
   clusterPropertyEnable: boolean;
   longPolling: PullHoldOptions;
+  messageDelayLevel: string;
+  /** messageDelayLevel parsed: milliseconds of level n at index n-1. */
+  delayLevelsMs: readonly number[];
   store: BrokerStoreOptions;
   log: BrokerLog;
 }
@@ -110,6 +119,8 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     registerNameServerPeriod: options.registerNameServerPeriod ?? DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS,
     clusterPropertyEnable: options.clusterPropertyEnable ?? true,
     longPolling: { ...(options.longPolling ?? {}) },
+    messageDelayLevel: options.messageDelayLevel ?? DEFAULT_MESSAGE_DELAY_LEVEL,
+    delayLevelsMs: parseMessageDelayLevel(options.messageDelayLevel ?? DEFAULT_MESSAGE_DELAY_LEVEL),
     store: { ...(options.store ?? {}) },
     log: options.log ?? silentBrokerLog,
   };

@@ -32,10 +32,16 @@ export {
 export { parseSendMessageHeader, SEND_MESSAGE_V2_KEYS } from './send/send-message-header';
 export type { SendMessageRequestHeader } from './send/send-message-header';
 export { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './send/put-status';
-export { createSendMessageProcessor, DEFAULT_MSG_REGION } from './send/send-message-processor';
+export { createSendMessageProcessor, rewriteForStore, DEFAULT_MSG_REGION } from './send/send-message-processor';
 export { createSendBatchMessageProcessor } from './send/send-batch-processor';
 export { encodeMessageBatch, decodeMessageBatch, BatchDecodeError } from './send/message-batch-codec';
 export type { BatchEntry } from './send/message-batch-codec';
 export { registerOffsetProcessors, queryConsumerOffset } from './offset/offset-processors';
 export { registerAdminProcessors, encodeTopicConfigSerializeWrapper } from './admin/admin-processors';
 export { HeaderError, HeaderReader } from './remoting/header-fields';
+export { DEFAULT_MESSAGE_DELAY_LEVEL, parseMessageDelayLevel, effectiveDelayLevel } from './schedule/delay-levels';
+export { rewriteDelayed, scheduleAwareTagsCode, timerTargetOf, hopLevel, TIMER_OUT_MS } from './schedule/schedule-rewrite';
+export { ScheduleMessageService, DEFAULT_SCHEDULE_INTERVAL_MS, deliveryInputOf } from './schedule/schedule-message-service';
+export type { ScheduleMessageServiceOptions } from './schedule/schedule-message-service';
+export { createConsumerSendMsgBackProcessor, parseConsumerSendMsgBackHeader } from './retry/consumer-send-back-processor';
+export type { ConsumerSendMsgBackHeader } from './retry/consumer-send-back-processor';

@@ -1,6 +1,6 @@
 // SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310): plain messages (Java SendMessageProcessor.sendMessage
-// and AbstractSendMessageProcessor.msgCheck). Delay levels, transactions and retry-topic semantics
-// come later; `rewriteForStore` is where the schedule-topic rewrite will go.
+// and AbstractSendMessageProcessor.msgCheck). `rewriteForStore` sends delayed messages to the schedule
+// topic; transactions come later.
 import type { PutMessageInput } from '@pulsejet/core';
 import { PERM_WRITE } from '@pulsejet/core';
 import { MessageConst, ResponseCode, createResponse, decodeProperties, validateTopicName, type RemotingCommand } from '@pulsejet/protocol';
@@ -8,6 +8,7 @@ import type { RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { bornHostOf } from '../remoting/born-host';
 import { HeaderError } from '../remoting/header-fields';
+import { rewriteDelayed } from '../schedule/schedule-rewrite';
 import { isNotAllowedSendTopic } from '../topic/system-topics';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
@@ -29,7 +30,7 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
     const checked = await checkMessage(ctx, header, request.body ?? Buffer.alloc(0), channel.remoteAddress);
     if (!checked.ok) return createResponse(request, checked.code, checked.remark);
 
-    const result = await ctx.store.putMessage(rewriteForStore(checked.input));
+    const result = await ctx.store.putMessage(rewriteForStore(checked.input, ctx.options.delayLevelsMs));
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
     const stored = result.stored?.[0];
     if (!isStoredStatus(result.status) || stored === undefined) {
@@ -100,10 +101,10 @@ export async function checkMessage(ctx: BrokerContext, header: SendMessageReques
 }
 
 /**
- * The seam before the store: delayed messages (DELAY property) will be rewritten here to
- * SCHEDULE_TOPIC_XXXX with REAL_TOPIC/REAL_QID, and half messages to RMQ_SYS_TRANS_HALF_TOPIC.
- * Plain messages pass through.
+ * The seam before the store: a delayed message (DELAY level > 0, not a half message) goes to
+ * SCHEDULE_TOPIC_XXXX with REAL_TOPIC/REAL_QID; half messages (RMQ_SYS_TRANS_HALF_TOPIC) come later.
+ * Without delay levels (the batch path: Java 4.x does not delay batches) nothing is delayed.
  */
-export function rewriteForStore(input: PutMessageInput): PutMessageInput {
-  return input;
+export function rewriteForStore(input: PutMessageInput, delayLevelsMs: readonly number[] = []): PutMessageInput {
+  return rewriteDelayed(input, delayLevelsMs);
 }
