@@ -56,6 +56,12 @@ describe('broker app config', () => {
     expect(() => resolveConfig(['--nope', '1'], read)).toThrow(ConfigError);
     expect(() => resolveConfig(['-c', 'missing.conf'], read)).toThrow(/cannot read config file/);
     expect(() => resolveConfig(['--listenPort'], read)).toThrow(/needs a value/);
+    expect(() => resolveConfig(['--messageDelayLevel', '1s 5x'], read)).toThrow(/messageDelayLevel/);
+  });
+
+  it('passes messageDelayLevel through to the broker', () => {
+    const { config } = resolveConfig(['--messageDelayLevel', '100ms 1s 1m'], read);
+    expect(config.broker).toMatchObject({ messageDelayLevel: '100ms 1s 1m' });
   });
 
   it('flags help and print-config', () => {

@@ -1,7 +1,7 @@
 // Configuration of the standalone broker, like RocketMQ's mqbroker: defaults, then a broker.conf
 // (-c, Java .properties), then flags (`--listenPort 10911` or `--listenPort=10911`). Pure: argv and
 // the file reader come in as arguments. Unknown keys and invalid values are errors (exit 2).
-import { BROKER_ROLES, type BrokerOptions, type BrokerStoreOptions } from '@pulsejet/broker';
+import { BROKER_ROLES, parseMessageDelayLevel, type BrokerOptions, type BrokerStoreOptions } from '@pulsejet/broker';
 import { parseProperties } from './properties';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -26,6 +26,7 @@ const BROKER_KEYS = {
   defaultTopicQueueNums: 'int',
   registerNameServerPeriod: 'int',
   clusterPropertyEnable: 'boolean',
+  messageDelayLevel: 'string',
 } as const satisfies Record<string, Kind>;
 
 const STORE_KEYS = {
@@ -117,12 +118,22 @@ export function resolveConfig(argv: readonly string[], readFile: (path: string) 
     const kind = ALL_KEYS[key];
     if (kind === undefined) throw new ConfigError(`${where}: unknown key ${key}; known keys: ${Object.keys(ALL_KEYS).join(', ')}`);
     const value = parseValue(key, raw, kind, where);
+    if (key === 'messageDelayLevel') checkDelayLevels(String(value), where);
     if (key === 'logLevel') logLevel = value as LogLevel;
     else if (key in STORE_KEYS) store[key] = value;
     else broker[key] = value;
   }
   if (Object.keys(store).length > 0) broker['store'] = store as BrokerStoreOptions;
   return { config: { broker: broker as BrokerOptions, logLevel }, help, printConfig };
+}
+
+/** Rejects a level list the broker could not parse, here where the user can be told which setting. */
+function checkDelayLevels(value: string, where: string): void {
+  try {
+    parseMessageDelayLevel(value);
+  } catch (error) {
+    throw new ConfigError(`${where}: messageDelayLevel ${JSON.stringify(value)} is invalid (${error instanceof Error ? error.message : String(error)}); use levels like "1s 5s 10s 30s 1m 2h"`);
+  }
 }
 
 function parseValue(key: string, raw: string, kind: Kind, where: string): string | number | boolean {
