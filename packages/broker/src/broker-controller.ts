@@ -10,6 +10,8 @@ import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
 import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from './broker-options';
 import { registerPeerProcessors, type PeerProcessorsHandle } from './peer-processors';
+import { registerLockProcessors } from './lock/lock-processors';
+import { RebalanceLockManager } from './lock/rebalance-lock-manager';
 import { registerOffsetProcessors } from './offset/offset-processors';
 import { createConsumerSendMsgBackProcessor } from './retry/consumer-send-back-processor';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
@@ -159,6 +161,7 @@ export class BrokerController {
     server.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, createConsumerSendMsgBackProcessor(ctx));
     registerOffsetProcessors(server, ctx);
     registerAdminProcessors(server, ctx);
+    registerLockProcessors(server, new RebalanceLockManager({ maxLiveTimeMs: options.rebalanceLockMaxLiveTime }));
     const peers = registerPeerProcessors(server, ctx);
 
     let client: RemotingClient | undefined;

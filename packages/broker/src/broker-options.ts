@@ -3,6 +3,7 @@
 import type { FlushDiskType, MessageStoreOptions } from '@pulsejet/core';
 import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_TOPIC_QUEUE_NUMS } from '@pulsejet/core';
 import { DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS } from '@pulsejet/routing';
+import { DEFAULT_REBALANCE_LOCK_MAX_LIVE_TIME_MS } from './lock/rebalance-lock-manager';
 import type { PullHoldOptions } from './pull/pull-hold-options';
 import { DEFAULT_MESSAGE_DELAY_LEVEL, parseMessageDelayLevel } from './schedule/delay-levels';
 
@@ -54,6 +55,8 @@ export interface BrokerOptions {
    * messageDelayLevel). @default '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h'
    */
   messageDelayLevel?: string;
+  /** How long a queue lock of an orderly consumer lives without renewal, ms (RocketMQ rebalance lockMaxLiveTime). @default 60000 */
+  rebalanceLockMaxLiveTime?: number;
   /** Further MessageStore options. @default {} */
   store?: BrokerStoreOptions;
   /** @default silent */
@@ -80,6 +83,7 @@ export interface ResolvedBrokerOptions {
   messageDelayLevel: string;
   /** messageDelayLevel parsed: milliseconds of level n at index n-1. */
   delayLevelsMs: readonly number[];
+  rebalanceLockMaxLiveTime: number;
   store: BrokerStoreOptions;
   log: BrokerLog;
 }
@@ -121,6 +125,7 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     longPolling: { ...(options.longPolling ?? {}) },
     messageDelayLevel: options.messageDelayLevel ?? DEFAULT_MESSAGE_DELAY_LEVEL,
     delayLevelsMs: parseMessageDelayLevel(options.messageDelayLevel ?? DEFAULT_MESSAGE_DELAY_LEVEL),
+    rebalanceLockMaxLiveTime: options.rebalanceLockMaxLiveTime ?? DEFAULT_REBALANCE_LOCK_MAX_LIVE_TIME_MS,
     store: { ...(options.store ?? {}) },
     log: options.log ?? silentBrokerLog,
   };
@@ -135,5 +140,6 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
   check(Number.isInteger(resolved.maxMessageSize) && resolved.maxMessageSize > 0, `maxMessageSize must be a positive integer, got ${resolved.maxMessageSize}`);
   check(Number.isInteger(resolved.defaultTopicQueueNums) && resolved.defaultTopicQueueNums > 0, `defaultTopicQueueNums must be a positive integer, got ${resolved.defaultTopicQueueNums}`);
   check(resolved.registerNameServerPeriod > 0, `registerNameServerPeriod must be > 0 ms, got ${resolved.registerNameServerPeriod}`);
+  check(Number.isFinite(resolved.rebalanceLockMaxLiveTime) && resolved.rebalanceLockMaxLiveTime > 0, `rebalanceLockMaxLiveTime must be > 0 ms, got ${resolved.rebalanceLockMaxLiveTime}`);
   return resolved;
 }

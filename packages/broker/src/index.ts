@@ -38,6 +38,9 @@ export { encodeMessageBatch, decodeMessageBatch, BatchDecodeError } from './send
 export type { BatchEntry } from './send/message-batch-codec';
 export { registerOffsetProcessors, queryConsumerOffset } from './offset/offset-processors';
 export { registerAdminProcessors, encodeTopicConfigSerializeWrapper } from './admin/admin-processors';
+export { registerGroupProcessors, parseSubscriptionGroupBody, subscriptionGroupToJson } from './admin/group-processors';
+export { registerQueryProcessors, QUERY_MESSAGE_MAX_NUM, QUERY_MESSAGE_DEFAULT_MAX_NUM, UNIQUE_MSG_QUERY_FLAG } from './admin/query-processors';
+export { registerStatsProcessors, formatRuntime, BROKER_VERSION_DESC } from './admin/stats-processors';
 export { HeaderError, HeaderReader } from './remoting/header-fields';
 export { DEFAULT_MESSAGE_DELAY_LEVEL, parseMessageDelayLevel, effectiveDelayLevel } from './schedule/delay-levels';
 export { rewriteDelayed, scheduleAwareTagsCode, timerTargetOf, hopLevel, TIMER_OUT_MS } from './schedule/schedule-rewrite';
@@ -45,3 +48,14 @@ export { ScheduleMessageService, DEFAULT_SCHEDULE_INTERVAL_MS, deliveryInputOf }
 export type { ScheduleMessageServiceOptions } from './schedule/schedule-message-service';
 export { createConsumerSendMsgBackProcessor, parseConsumerSendMsgBackHeader } from './retry/consumer-send-back-processor';
 export type { ConsumerSendMsgBackHeader } from './retry/consumer-send-back-processor';
+export { RebalanceLockManager, DEFAULT_REBALANCE_LOCK_MAX_LIVE_TIME_MS } from './lock/rebalance-lock-manager';
+export type { LockedQueue, RebalanceLockManagerOptions } from './lock/rebalance-lock-manager';
+export { registerLockProcessors } from './lock/lock-processors';
+export {
+  parseLockBatchRequestBody,
+  encodeLockBatchRequestBody,
+  parseLockBatchResponseBody,
+  encodeLockBatchResponseBody,
+  LockBodyError,
+} from './lock/lock-batch-body';
+export type { LockBatchRequestBody } from './lock/lock-batch-body';

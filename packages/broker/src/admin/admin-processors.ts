@@ -1,10 +1,14 @@
 // Topic administration (Java AdminBrokerProcessor): 17 UPDATE_AND_CREATE_TOPIC, 215
-// DELETE_TOPIC_IN_BROKER, 21 GET_ALL_TOPIC_CONFIG (body: TopicConfigSerializeWrapper JSON).
+// DELETE_TOPIC_IN_BROKER, 21 GET_ALL_TOPIC_CONFIG (body: TopicConfigSerializeWrapper JSON); also
+// registers the subscription-group, message-query and statistics processors beside them.
 import { topicConfigWithDefaults } from '@pulsejet/core';
 import { RequestCode, ResponseCode, createResponse, validateTopicName, type TopicConfigSerializeWrapper } from '@pulsejet/protocol';
 import type { RemotingServer } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError, HeaderReader } from '../remoting/header-fields';
+import { registerGroupProcessors } from './group-processors';
+import { registerQueryProcessors } from './query-processors';
+import { registerStatsProcessors } from './stats-processors';
 
 /** GET_ALL_TOPIC_CONFIG body: `{"dataVersion":{...},"topicConfigTable":{...}}`, fields sorted as fastjson writes them. */
 export function encodeTopicConfigSerializeWrapper(wrapper: TopicConfigSerializeWrapper): Buffer {
@@ -69,4 +73,8 @@ export function registerAdminProcessors(server: RemotingServer, ctx: BrokerConte
   server.registerProcessor(RequestCode.GET_ALL_TOPIC_CONFIG, (request) =>
     createResponse(request, ResponseCode.SUCCESS, undefined, {}, encodeTopicConfigSerializeWrapper(topics.serializeWrapper())),
   );
+
+  registerGroupProcessors(server, ctx);
+  registerQueryProcessors(server, ctx);
+  registerStatsProcessors(server, ctx);
 }
