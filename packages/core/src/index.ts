@@ -33,5 +33,3 @@ export { topicConfigWithDefaults, DEFAULT_TOPIC_QUEUE_NUMS, PERM_READ, PERM_WRIT
 export type { TopicConfig } from './kv/topic-config';
 export { subscriptionGroupWithDefaults } from './kv/subscription-group-config';
 export type { SubscriptionGroupConfig } from './kv/subscription-group-config';
-export { ServiceLoop } from './lifecycle/service-loop';
-export type { ServiceLoopOptions } from './lifecycle/service-loop';

@@ -80,3 +80,5 @@ export { encodeTopicList, decodeTopicList } from './route/topic-list';
 export type { TopicList } from './route/topic-list';
 export { NAMESPACE_ORDER_TOPIC_CONFIG, encodeKVTable, decodeKVTable } from './route/kv-table';
 export type { KVTable } from './route/kv-table';
+export { ServiceLoop } from './lifecycle/service-loop';
+export type { ServiceLoopOptions } from './lifecycle/service-loop';

@@ -15,7 +15,7 @@ import type { RemotingClient } from '@pulsejet/remoting';
 import { RoutingError, RoutingErrorCode } from './errors';
 import { silentRoutingLog, type RoutingLog } from './log';
 import { positive } from './options';
-import { ServiceLoop } from './service-loop';
+import { ServiceLoop } from '@pulsejet/protocol';
 
 export interface BrokerIdentity {
   /** RocketMQ brokerClusterName. */

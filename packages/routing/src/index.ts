@@ -19,7 +19,5 @@ export type { BrokerRegistrationOptions, BrokerIdentity, BrokerRegisterResult, R
 export { TopicRouteCache, DEFAULT_POLL_NAME_SERVER_INTERVAL_MS, DEFAULT_ROUTE_REQUEST_TIMEOUT_MS } from './topic-route-cache';
 export type { TopicRouteCacheOptions, RouteChangeListener } from './topic-route-cache';
 export { RoutingError, RoutingErrorCode } from './errors';
-export { ServiceLoop } from './service-loop';
-export type { ServiceLoopOptions } from './service-loop';
 export { silentRoutingLog } from './log';
 export type { RoutingLog, RoutingLogLevel } from './log';

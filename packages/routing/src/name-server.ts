@@ -8,7 +8,7 @@ import { kvProcessors } from './kv-processors';
 import { routeProcessors } from './namesrv-processors';
 import { resolveNameServerOptions, type NameServerOptions, type ResolvedNameServerOptions } from './options';
 import { RouteInfoManager, type ExpiredBroker } from './route-info-manager';
-import { ServiceLoop } from './service-loop';
+import { ServiceLoop } from '@pulsejet/protocol';
 
 export class NameServer {
   readonly routes: RouteInfoManager;

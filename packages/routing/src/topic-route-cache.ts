@@ -7,7 +7,7 @@ import { RoutingError, RoutingErrorCode } from './errors';
 import { silentRoutingLog, type RoutingLog } from './log';
 import { NameServerInvoker } from './namesrv-invoker';
 import { positive } from './options';
-import { ServiceLoop } from './service-loop';
+import { ServiceLoop } from '@pulsejet/protocol';
 
 export interface TopicRouteCacheOptions {
   client: RemotingClient;

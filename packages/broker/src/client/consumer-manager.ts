@@ -2,7 +2,7 @@
 // register, UNREGISTER_CLIENT and channel close remove, and a scan drops channels that stopped
 // heartbeating. Whenever a group's membership changes, the group's other channels are told with a
 // oneway NOTIFY_CONSUMER_IDS_CHANGED so they rebalance at once (reference §2.3, §8.1).
-import { ServiceLoop } from '@pulsejet/core';
+import { ServiceLoop } from '@pulsejet/protocol';
 import type { RemotingChannel, RemotingLog } from '@pulsejet/remoting';
 import { notifyConsumerIdsChanged } from './broker2client';
 import { DEFAULT_CHANNEL_EXPIRED_MILLIS, DEFAULT_CLIENT_SCAN_INTERVAL_MILLIS, type ClientChannelInfo } from './client-channel';

@@ -1,6 +1,6 @@
 // Producer groups and their live channels (Java ProducerManager): kept so the broker can call a
 // producer of a group back, e.g. CHECK_TRANSACTION_STATE for a half message.
-import { ServiceLoop } from '@pulsejet/core';
+import { ServiceLoop } from '@pulsejet/protocol';
 import type { RemotingChannel, RemotingLog } from '@pulsejet/remoting';
 import { DEFAULT_CHANNEL_EXPIRED_MILLIS, DEFAULT_CLIENT_SCAN_INTERVAL_MILLIS, type ClientChannelInfo } from './client-channel';
 

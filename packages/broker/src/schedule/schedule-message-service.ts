@@ -3,8 +3,8 @@
 // time (its consume-queue tag code) has come to REAL_TOPIC/REAL_QID without DELAY, and advances the
 // level's offset only after the re-put succeeded: at least once across restarts, never lost. A timed
 // message (TIMER_OUT_MS) whose target is still ahead hops to another level instead.
-import { ServiceLoop, type MessageStore, type PutMessageInput } from '@pulsejet/core';
-import { MessageConst, decodeStoredRecord, type StoredMessage } from '@pulsejet/protocol';
+import type { MessageStore, PutMessageInput } from '@pulsejet/core';
+import { MessageConst, ServiceLoop, decodeStoredRecord, type StoredMessage } from '@pulsejet/protocol';
 import type { BrokerLog } from '../broker-options';
 import { isStoredStatus } from '../send/put-status';
 import { SCHEDULE_TOPIC } from '../topic/system-topics';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MessageConst, decodeStoredRecord, tagsHashCode, type StoredMessage } from '@pulsejet/protocol';
+import { MessageConst, ServiceLoop, decodeStoredRecord, tagsHashCode, type StoredMessage } from '@pulsejet/protocol';
 import type { AppendResult } from '../commitlog/append-types';
 import { CommitLog } from '../commitlog/commit-log';
 import { GroupCommit } from '../commitlog/group-commit';
@@ -10,7 +10,6 @@ import { FileQueueDirectories, MemoryQueueDirectories } from '../consumequeue/qu
 import { KeyIndex, type KeyIndexEntry } from '../kv/key-index';
 import { MetadataStore } from '../kv/metadata-store';
 import { openLevel, type KvDatabase } from '../kv/open-level';
-import { ServiceLoop } from '../lifecycle/service-loop';
 import { resolveStoreOptions, type MessageStoreOptions, type ResolvedStoreOptions } from '../options';
 import { createAbortFile, readCheckpoint, removeAbortFile, writeCheckpoint } from '../recovery/checkpoint';
 import { recoverStore, type RecoveryReport } from '../recovery/recover';

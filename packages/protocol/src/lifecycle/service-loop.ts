@@ -1,11 +1,15 @@
 /**
  * A background loop in the manner of RocketMQ's ServiceThread: runs `task` every `intervalMs`, or
- * sooner when woken, never two runs at once, and stops cleanly. Used by flush, dispatch and retention.
+ * sooner when woken, never two runs at once, and stops cleanly (STYLE.md habit 9). It lives in
+ * protocol, beside PulsejetError, because every layer needs it and protocol is the one package all
+ * layers may import; it does no I/O. Used by the store (flush, dispatch, retention), the nameserver
+ * (broker expiry), broker registration, route polling and the broker's schedule and client loops.
  */
 export interface ServiceLoopOptions {
   name: string;
   intervalMs: number;
   task: (signal: AbortSignal) => Promise<void> | void;
+  /** Called when a run throws; the loop carries on. @default emits a process warning */
   onError?: (error: unknown) => void;
 }
 
@@ -18,6 +22,7 @@ export class ServiceLoop {
 
   constructor(private readonly options: ServiceLoopOptions) {}
 
+  /** Schedules the first run one interval from now. Idempotent; no-op after close. */
   start(): void {
     if (this.started || this.controller.signal.aborted) return;
     this.started = true;
@@ -50,6 +55,7 @@ export class ServiceLoop {
 
   private schedule(delay: number): void {
     if (this.timer) clearTimeout(this.timer);
+    // A background loop never keeps the process alive on its own (unref below).
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.run().then(() => {

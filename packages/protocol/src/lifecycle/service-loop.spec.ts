@@ -70,6 +70,7 @@ describe('ServiceLoop', () => {
     expect(sawAbort).toBe(true);
     const after = runs;
     loop.wakeup();
+    loop.start(); // start after close does nothing
     await loop.close();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(runs).toBe(after);
