@@ -36,8 +36,10 @@ export default [
             },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['layer:protocol', 'layer:core', 'layer:remoting', 'layer:routing', 'layer:replication', 'layer:broker', 'layer:client', 'layer:integration'],
+              onlyDependOnLibsWithTags: ['layer:protocol', 'layer:core', 'layer:remoting', 'layer:routing', 'layer:replication', 'layer:broker', 'layer:client', 'layer:integration', 'type:app-support'],
             },
+            // What the standalone processes share (config files, signal handling); nothing else may use it.
+            { sourceTag: 'type:app-support', onlyDependOnLibsWithTags: [] },
             {
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: ['layer:protocol', 'layer:core', 'layer:remoting', 'layer:routing', 'layer:replication', 'layer:broker', 'layer:client', 'layer:integration'],

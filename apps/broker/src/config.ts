@@ -2,7 +2,7 @@
 // (-c, Java .properties), then flags (`--listenPort 10911` or `--listenPort=10911`). Pure: argv and
 // the file reader come in as arguments. Unknown keys and invalid values are errors (exit 2).
 import { BROKER_ROLES, parseMessageDelayLevel, type BrokerOptions, type BrokerStoreOptions } from '@pulsejet/broker';
-import { parseProperties } from './properties';
+import { parseProperties } from '@pulsejet/app-support';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

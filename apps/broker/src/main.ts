@@ -1,6 +1,7 @@
 // The standalone broker, like RocketMQ's mqbroker: `npm run broker -- -c broker.conf`.
 // Logs with pino to stdout; SIGTERM/SIGINT unregister, close the server and flush the store, exit 0.
 import { readFileSync } from 'node:fs';
+import { closeOnSignal, runMain } from '@pulsejet/app-support';
 import pino from 'pino';
 import { checkBrokerOptions, startBroker } from './broker-app';
 import { ConfigError, USAGE, resolveConfig } from './config';
@@ -37,29 +38,7 @@ async function main(): Promise<number> {
     `The broker[${brokerName}, ${broker.brokerAddr}] boot success. namesrvAddr=${namesrvAddr.join(';') || '(none)'}`,
   );
 
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: NodeJS.Signals): void => {
-      logger.info(`${signal} received, shutting down`);
-      broker.close().then(
-        () => {
-          logger.info('The broker shut down');
-          resolve(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
+  return closeOnSignal('The broker', () => broker.close(), logger);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`broker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('broker', main);

@@ -1,5 +1,4 @@
 import { ConfigError, USAGE, defaultNamesrvConfig, parseArgs, parseConfigFile, resolveConfig } from './config';
-import { parseProperties } from './properties';
 
 const noFile = (path: string): string => {
   throw new Error(`ENOENT: ${path}`);
@@ -38,10 +37,6 @@ describe('namesrv config', () => {
     expect(() => parseConfigFile('{"listenPort":', 'ns.json')).toThrow(ConfigError);
     expect(() => parseConfigFile('[1]', 'ns.json')).toThrow(/JSON object/);
     expect(() => parseConfigFile('{"listenPort":{}}', 'ns.json')).toThrow(/listenPort/);
-  });
-
-  it('parses the .properties subset RocketMQ files use', () => {
-    expect(parseProperties('# comment\n! also\n\na=1\nb : 2\nc 3\nd=x\\\n  y\ne=\n')).toEqual({ a: '1', b: '2', c: '3', d: 'xy', e: '' });
   });
 
   it.each([

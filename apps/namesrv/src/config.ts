@@ -3,7 +3,7 @@
 // Pure: argv, env and the file reader come in as arguments, so it is tested without a process.
 import { DEFAULT_BROKER_CHANNEL_EXPIRED_TIME_MS, DEFAULT_ORDER_MESSAGE_ENABLE, DEFAULT_SCAN_NOT_ACTIVE_BROKER_INTERVAL_MS } from '@pulsejet/routing';
 import { DEFAULT_CHANNEL_IDLE_TIMEOUT_MS } from '@pulsejet/remoting';
-import { parseProperties } from './properties';
+import { parseProperties } from '@pulsejet/app-support';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

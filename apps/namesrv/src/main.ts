@@ -2,6 +2,7 @@
 // Maps flags, a config file and PULSEJET_NAMESRV_* env vars to options (the only place that reads
 // the environment), logs with pino to stdout, and shuts down cleanly on SIGTERM/SIGINT.
 import { readFileSync } from 'node:fs';
+import { closeOnSignal, runMain } from '@pulsejet/app-support';
 import pino from 'pino';
 import { ConfigError, USAGE, resolveConfig } from './config';
 import { startNamesrv } from './namesrv-app';
@@ -34,29 +35,7 @@ async function main(): Promise<number> {
   if (!running) return 1;
   logger.info({ address: running.address, config }, `The Name Server boot success. listening on ${running.address}`);
 
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: NodeJS.Signals): void => {
-      logger.info(`${signal} received, shutting down`);
-      running.close().then(
-        () => {
-          logger.info('The Name Server shut down');
-          resolve(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
+  return closeOnSignal('The Name Server', () => running.close(), logger);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`namesrv: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('namesrv', main);
