@@ -37,7 +37,7 @@ export { createSendBatchMessageProcessor } from './send/send-batch-processor';
 export { encodeMessageBatch, decodeMessageBatch, BatchDecodeError } from './send/message-batch-codec';
 export type { BatchEntry } from './send/message-batch-codec';
 export { registerOffsetProcessors, queryConsumerOffset } from './offset/offset-processors';
-export { registerAdminProcessors, encodeTopicConfigSerializeWrapper } from './admin/admin-processors';
+export { registerAdminProcessors } from './admin/admin-processors';
 export { registerGroupProcessors, parseSubscriptionGroupBody, subscriptionGroupToJson } from './admin/group-processors';
 export { registerQueryProcessors, QUERY_MESSAGE_MAX_NUM, QUERY_MESSAGE_DEFAULT_MAX_NUM, UNIQUE_MSG_QUERY_FLAG } from './admin/query-processors';
 export { registerStatsProcessors, formatRuntime, BROKER_VERSION_DESC } from './admin/stats-processors';

@@ -72,7 +72,7 @@ export { PermName, isReadable, isWriteable } from './route/perm';
 export { MASTER_BROKER_ID, encodeTopicRouteData, decodeTopicRouteData, masterAddressOf } from './route/topic-route-data';
 export type { QueueData, BrokerData, TopicRouteData } from './route/topic-route-data';
 export type { TopicConfigData, TopicFilterType } from './route/topic-config-data';
-export { encodeRegisterBrokerBody, decodeRegisterBrokerBody, dataVersionEquals } from './route/register-broker-body';
+export { encodeRegisterBrokerBody, decodeRegisterBrokerBody, dataVersionEquals, encodeTopicConfigSerializeWrapper } from './route/register-broker-body';
 export type { DataVersion, TopicConfigSerializeWrapper, RegisterBrokerBody } from './route/register-broker-body';
 export { encodeClusterInfo, decodeClusterInfo } from './route/cluster-info';
 export type { ClusterInfo } from './route/cluster-info';

@@ -2,33 +2,13 @@
 // DELETE_TOPIC_IN_BROKER, 21 GET_ALL_TOPIC_CONFIG (body: TopicConfigSerializeWrapper JSON); also
 // registers the subscription-group, message-query and statistics processors beside them.
 import { topicConfigWithDefaults } from '@pulsejet/core';
-import { RequestCode, ResponseCode, createResponse, validateTopicName, type TopicConfigSerializeWrapper } from '@pulsejet/protocol';
+import { RequestCode, ResponseCode, createResponse, encodeTopicConfigSerializeWrapper, validateTopicName } from '@pulsejet/protocol';
 import type { RemotingServer } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError, HeaderReader } from '../remoting/header-fields';
 import { registerGroupProcessors } from './group-processors';
 import { registerQueryProcessors } from './query-processors';
 import { registerStatsProcessors } from './stats-processors';
-
-/** GET_ALL_TOPIC_CONFIG body: `{"dataVersion":{...},"topicConfigTable":{...}}`, fields sorted as fastjson writes them. */
-export function encodeTopicConfigSerializeWrapper(wrapper: TopicConfigSerializeWrapper): Buffer {
-  const table: Record<string, unknown> = {};
-  for (const name of Object.keys(wrapper.topicConfigTable).sort()) {
-    const c = wrapper.topicConfigTable[name]!;
-    table[name] = {
-      ...(c.attributes !== undefined ? { attributes: c.attributes } : {}),
-      order: c.order,
-      perm: c.perm,
-      readQueueNums: c.readQueueNums,
-      topicFilterType: c.topicFilterType,
-      topicName: c.topicName,
-      topicSysFlag: c.topicSysFlag,
-      writeQueueNums: c.writeQueueNums,
-    };
-  }
-  const { counter, stateVersion, timestamp } = wrapper.dataVersion;
-  return Buffer.from(JSON.stringify({ dataVersion: { counter, stateVersion, timestamp }, topicConfigTable: table }), 'utf8');
-}
 
 export function registerAdminProcessors(server: RemotingServer, ctx: BrokerContext): void {
   const { topics, options } = ctx;

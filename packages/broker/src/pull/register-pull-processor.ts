@@ -1,24 +1,14 @@
 // Wires PULL_MESSAGE and long polling into a RemotingServer. The controller owns the server and the
 // store; this owns the held pulls and their timer.
-import type { MessageStore } from '@pulsejet/core';
 import { RequestCode } from '@pulsejet/protocol';
-import type { RemotingLog, RemotingServer } from '@pulsejet/remoting';
+import type { RemotingServer } from '@pulsejet/remoting';
 import { resolvePullHoldOptions, type PullHoldOptions } from './pull-hold-options';
 import { PullHoldService } from './pull-hold-service';
-import { PullMessageProcessor, type TopicReadability } from './pull-message-processor';
+import { PullMessageProcessor, type PullMessageProcessorDeps } from './pull-message-processor';
 
-export interface PullProcessorDeps {
-  store: MessageStore;
-  /** This broker's id (0 = master). */
-  brokerId: number;
-  isSlave: () => boolean;
-  topicReadable: (topic: string) => TopicReadability;
-  /** Read queue count of a topic, to refuse out-of-range queue ids. @default not checked */
-  readQueueNums?: (topic: string) => number | undefined;
-  /** A group's registered expression, for pulls without the SUBSCRIPTION flag. @default "*" */
-  findSubscription?: (group: string, topic: string) => string | undefined;
+/** What registerPullProcessor needs: the processor's deps plus the long-polling settings. */
+export interface PullProcessorDeps extends PullMessageProcessorDeps {
   longPolling: PullHoldOptions;
-  log: RemotingLog;
 }
 
 export interface PullProcessorHandle {

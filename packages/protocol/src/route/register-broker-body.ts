@@ -67,6 +67,11 @@ export function readTopicConfigWrapper(value: unknown, path: string): TopicConfi
   };
 }
 
+/** GET_ALL_TOPIC_CONFIG reply body: the wrapper alone, `{"dataVersion":{...},"topicConfigTable":{...}}`. */
+export function encodeTopicConfigSerializeWrapper(wrapper: TopicConfigSerializeWrapper): Buffer {
+  return toJsonBuffer(topicConfigWrapperToJson(wrapper));
+}
+
 export function encodeRegisterBrokerBody(body: RegisterBrokerBody): Buffer {
   return toJsonBuffer({
     filterServerList: body.filterServerList,
