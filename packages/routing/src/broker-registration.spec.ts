@@ -47,6 +47,14 @@ describe('BrokerRegistration', () => {
     expect(RoutingError.is(await rejectionOf(registration.start()))).toBe(true);
   });
 
+  it('registers its topics in the compressed form when asked to', async () => {
+    const registration = new BrokerRegistration({ client, namesrvAddrs: [ns1.address], broker: MASTER, topicConfigs: () => topicTable([topicConfig('T')]), compressed: true });
+    const outcomes = await registration.start();
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(ns1.nameServer.routes.getTopicRoute('T')?.queueDatas).toEqual([{ brokerName: 'broker-a', perm: 6, readQueueNums: 4, writeQueueNums: 4, topicSysFlag: 0 }]);
+    await registration.close();
+  });
+
   it('gives a slave its master address and the order topic config', async () => {
     await ns1.nameServer.kvConfig.put('ORDER_TOPIC_CONFIG', 'T', 'broker-a:4');
     const master = new BrokerRegistration({ client, namesrvAddrs: [ns1.address], broker: MASTER, topicConfigs: () => topicTable([topicConfig('T')]) });

@@ -9,6 +9,7 @@ import {
   createRequest,
   decodeKVTable,
   encodeRegisterBrokerBody,
+  encodeRegisterBrokerBodyCompressed,
   type TopicConfigSerializeWrapper,
 } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
@@ -42,6 +43,11 @@ export interface BrokerRegistrationOptions {
   registerNameServerPeriodMs?: number;
   /** Timeout of one REGISTER/UNREGISTER_BROKER request, ms. @default 6000 (RocketMQ registerBrokerTimeoutMills) */
   registerBrokerTimeoutMs?: number;
+  /**
+   * Send the topic table in the compressed form (Java compressedRegister): worth it for brokers with
+   * many thousands of topics; it drops topicSysFlag and order, as Java's does. @default false
+   */
+  compressed?: boolean;
   /** Called after every registration round (a slave learns its master's HA address here). */
   onRegistered?: (outcomes: RegistrationOutcome[]) => void;
   /** @default silent */
@@ -110,11 +116,13 @@ export class BrokerRegistration {
   /** One registration round now, e.g. after the topic table changed. */
   async registerAll(): Promise<RegistrationOutcome[]> {
     const { broker } = this.options;
-    const body = encodeRegisterBrokerBody({ topicConfigSerializeWrapper: this.options.topicConfigs(), filterServerList: [] });
+    const compressed = this.options.compressed === true;
+    const content = { topicConfigSerializeWrapper: this.options.topicConfigs(), filterServerList: [] };
+    const body = compressed ? encodeRegisterBrokerBodyCompressed(content) : encodeRegisterBrokerBody(content);
     const ext = {
       ...this.identityFields(),
       haServerAddr: broker.haServerAddr ?? '',
-      compressed: 'false',
+      compressed: String(compressed),
       bodyCrc32: String(bodyCrc(body)),
     };
     const outcomes = await Promise.all(

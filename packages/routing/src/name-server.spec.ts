@@ -10,7 +10,10 @@ import {
   decodeKVTable,
   decodeTopicList,
   decodeTopicRouteData,
+  decodeDataVersion,
+  encodeDataVersion,
   encodeRegisterBrokerBody,
+  encodeRegisterBrokerBodyCompressed,
   type RemotingCommand,
 } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
@@ -123,6 +126,51 @@ describe('NameServer processors', () => {
     await waitFor(() => ns.server.channelCount() === 1, "the expired broker's channel to close");
   });
 
+  it('registers a compressed body (Java compressedRegister) like a JSON one', async () => {
+    const body = encodeRegisterBrokerBodyCompressed({ topicConfigSerializeWrapper: topicTable([topicConfig('T'), topicConfig('U')]), filterServerList: [] });
+    const request = createRequest(RequestCode.REGISTER_BROKER, { ...registerExt('broker-a', 0, 10911), compressed: 'true', bodyCrc32: String(bodyCrc(body)) }, body);
+    expect((await call(request)).code).toBe(ResponseCode.SUCCESS);
+    expect(decodeTopicList((await call(createRequest(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER))).body).topicList).toEqual(['T', 'U']);
+    expect(decodeTopicRouteData((await call(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'U' }))).body).queueDatas[0]).toMatchObject({ brokerName: 'broker-a', perm: 6 });
+  });
+
+  it('wipes and adds back the write permission of a broker name on every topic', async () => {
+    await call(registerRequest('broker-a', 0, 10911, ['T', 'U']));
+    await call(registerRequest('broker-b', 0, 10931, ['T']));
+    const perms = async (topic: string) =>
+      decodeTopicRouteData((await call(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }))).body).queueDatas.map((q) => `${q.brokerName}:${q.perm}`);
+
+    const wiped = await call(createRequest(RequestCode.WIPE_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' }));
+    expect([wiped.code, wiped.extFields['wipeTopicCount']]).toEqual([ResponseCode.SUCCESS, '2']);
+    expect(await perms('T')).toEqual(['broker-a:4', 'broker-b:6']);
+    // The broker's periodic re-registration with an unchanged data version does not undo it (Java).
+    await call(registerRequest('broker-a', 0, 10911, ['T', 'U']));
+    expect(await perms('U')).toEqual(['broker-a:4']);
+
+    const added = await call(createRequest(RequestCode.ADD_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' }));
+    expect([added.code, added.extFields['addTopicCount']]).toEqual([ResponseCode.SUCCESS, '2']);
+    expect(await perms('T')).toEqual(['broker-a:6', 'broker-b:6']);
+    expect((await call(createRequest(RequestCode.WIPE_WRITE_PERM_OF_BROKER, { brokerName: 'nobody' }))).extFields['wipeTopicCount']).toBe('0');
+  });
+
+  it('answers QUERY_DATA_VERSION with changed and its registered version, refreshing an unchanged broker', async () => {
+    const registered = topicTable([topicConfig('T')]).dataVersion;
+    const query = (version: typeof registered) => call(createRequest(RequestCode.QUERY_DATA_VERSION, registerExt('broker-a', 0, 10911), encodeDataVersion(version)));
+    const unknown = await query(registered);
+    expect([unknown.code, unknown.extFields['changed'], unknown.body]).toEqual([ResponseCode.SUCCESS, 'true', undefined]);
+
+    await call(registerRequest('broker-a', 0, 10911, ['T']));
+    const before = ns.nameServer.routes.brokerLiveInfo('127.0.0.1:10911')!.lastUpdateTimestamp;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const same = await query(registered);
+    expect(same.extFields['changed']).toBe('false');
+    expect(decodeDataVersion(same.body)).toEqual(registered);
+    expect(ns.nameServer.routes.brokerLiveInfo('127.0.0.1:10911')!.lastUpdateTimestamp).toBeGreaterThan(before);
+
+    const newer = await query({ ...registered, counter: registered.counter + 1 });
+    expect(newer.extFields['changed']).toBe('true');
+  });
+
   it('answers unknown codes with REQUEST_CODE_NOT_SUPPORTED', async () => {
     expect((await call(createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, {}))).code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
   });
@@ -136,7 +184,11 @@ describe('NameServer processors', () => {
       ['REGISTER_BROKER with a body that is not JSON', () => createRequest(RequestCode.REGISTER_BROKER, registerExt('b', 0, 1), Buffer.from('{oops')), /not valid JSON/],
       ['REGISTER_BROKER with a wrongly typed body', () => createRequest(RequestCode.REGISTER_BROKER, registerExt('b', 0, 1), Buffer.from('{"filterServerList":"x"}')), /filterServerList must be an array/],
       ['REGISTER_BROKER with a bad bodyCrc32', () => createRequest(RequestCode.REGISTER_BROKER, { ...registerExt('b', 0, 1), bodyCrc32: '12345' }, Buffer.from('{}')), /crc32 not match/],
-      ['REGISTER_BROKER compressed', () => createRequest(RequestCode.REGISTER_BROKER, { ...registerExt('b', 0, 1), compressed: 'true' }, Buffer.from('x')), /compressed/],
+      ['REGISTER_BROKER compressed with a body that is not zlib', () => createRequest(RequestCode.REGISTER_BROKER, { ...registerExt('b', 0, 1), compressed: 'true' }, Buffer.from('x')), /not a zlib stream/],
+      ['QUERY_DATA_VERSION without a body', () => createRequest(RequestCode.QUERY_DATA_VERSION, registerExt('b', 0, 1)), /DataVersion body is missing/],
+      ['QUERY_DATA_VERSION without brokerAddr', () => createRequest(RequestCode.QUERY_DATA_VERSION, { ...registerExt('b', 0, 1), brokerAddr: '' }, Buffer.from('{}')), /brokerAddr/],
+      ['WIPE_WRITE_PERM_OF_BROKER without brokerName', () => createRequest(RequestCode.WIPE_WRITE_PERM_OF_BROKER, {}), /brokerName/],
+      ['ADD_WRITE_PERM_OF_BROKER without brokerName', () => createRequest(RequestCode.ADD_WRITE_PERM_OF_BROKER, {}), /brokerName/],
       ['UNREGISTER_BROKER without brokerId', () => createRequest(RequestCode.UNREGISTER_BROKER, { brokerName: 'b', brokerAddr: 'h:1', clusterName: 'c' }), /brokerId is missing/],
       ['GET_ROUTEINFO_BY_TOPIC without topic', () => createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, {}), /topic is missing/],
       ['DELETE_TOPIC_IN_NAMESRV without topic', () => createRequest(RequestCode.DELETE_TOPIC_IN_NAMESRV, {}), /topic is missing/],

@@ -8,6 +8,9 @@ import {
   bodyCrc,
   createResponse,
   decodeRegisterBrokerBody,
+  decodeRegisterBrokerBodyCompressed,
+  encodeDataVersion,
+  decodeDataVersion,
   encodeClusterInfo,
   encodeKVTable,
   encodeTopicList,
@@ -47,10 +50,8 @@ export function routeProcessors(deps: NameServerProcessorDeps): Map<number, Requ
         if (bodyCrc32 !== 0 && bodyCrc(body ?? Buffer.alloc(0)) !== bodyCrc32) {
           return createResponse(request, ResponseCode.SYSTEM_ERROR, 'crc32 not match: the REGISTER_BROKER body does not match extFields.bodyCrc32');
         }
-        if (optionalBoolean(ext, 'compressed', false)) {
-          return createResponse(request, ResponseCode.SYSTEM_ERROR, 'compressed REGISTER_BROKER bodies are not supported; set compressedRegister=false on the broker');
-        }
-        const decoded = body === undefined ? undefined : decodeRegisterBrokerBody(body);
+        const compressed = optionalBoolean(ext, 'compressed', false);
+        const decoded = body === undefined ? undefined : compressed ? decodeRegisterBrokerBodyCompressed(body) : decodeRegisterBrokerBody(body);
         const result = routes.registerBroker({
           clusterName,
           brokerAddr,
@@ -94,6 +95,34 @@ export function routeProcessors(deps: NameServerProcessorDeps): Map<number, Requ
         // Standard JSON with quoted keys whatever the request version: ali-ons (JSON2) and every
         // Java client parse it (reference §5.1).
         return createResponse(request, ResponseCode.SUCCESS, undefined, {}, encodeTopicRouteData(route));
+      },
+    ],
+    [
+      RequestCode.QUERY_DATA_VERSION,
+      'QUERY_DATA_VERSION',
+      (request) => {
+        const ext = request.extFields;
+        requireString(ext, 'brokerName');
+        requireString(ext, 'clusterName');
+        brokerIdOf(ext);
+        const { changed, current } = routes.queryDataVersion(requireString(ext, 'brokerAddr'), decodeDataVersion(request.body));
+        return createResponse(request, ResponseCode.SUCCESS, undefined, { changed: String(changed) }, current ? encodeDataVersion(current) : undefined);
+      },
+    ],
+    [
+      RequestCode.WIPE_WRITE_PERM_OF_BROKER,
+      'WIPE_WRITE_PERM_OF_BROKER',
+      (request) => {
+        const count = routes.setWritePermOfBroker(requireString(request.extFields, 'brokerName'), false);
+        return createResponse(request, ResponseCode.SUCCESS, undefined, { wipeTopicCount: String(count) });
+      },
+    ],
+    [
+      RequestCode.ADD_WRITE_PERM_OF_BROKER,
+      'ADD_WRITE_PERM_OF_BROKER',
+      (request) => {
+        const count = routes.setWritePermOfBroker(requireString(request.extFields, 'brokerName'), true);
+        return createResponse(request, ResponseCode.SUCCESS, undefined, { addTopicCount: String(count) });
       },
     ],
     [RequestCode.GET_BROKER_CLUSTER_INFO, 'GET_BROKER_CLUSTER_INFO', (request) => success(request, encodeClusterInfo(routes.getClusterInfo()))],

@@ -3,6 +3,7 @@
 // from. Pure state: no sockets, no timers; time comes in as arguments so tests control it.
 import {
   MASTER_BROKER_ID,
+  PermName,
   dataVersionEquals,
   type BrokerData,
   type ClusterInfo,
@@ -255,6 +256,36 @@ export class RouteInfoManager {
     if (!queues || !names) return;
     for (const name of names) queues.delete(name);
     if (queues.size === 0) this.topicQueueTable.delete(topic);
+  }
+
+  /**
+   * WIPE_WRITE_PERM_OF_BROKER / ADD_WRITE_PERM_OF_BROKER (Java operateWritePermOfBroker): takes the
+   * write permission off every queue data of `brokerName` (producers stop choosing it, consumers
+   * still drain it, e.g. before a broker is taken down), or gives READ|WRITE back. The change lasts
+   * until the broker registers a new topic data version. Returns how many topics changed.
+   */
+  setWritePermOfBroker(brokerName: string, writable: boolean): number {
+    let changed = 0;
+    for (const queues of this.topicQueueTable.values()) {
+      const queueData = queues.get(brokerName);
+      if (!queueData) continue;
+      queueData.perm = writable ? PermName.READ | PermName.WRITE : queueData.perm & ~PermName.WRITE;
+      changed++;
+    }
+    this.log('info', `${writable ? 'added' : 'wiped'} the write permission of broker ${brokerName} on ${changed} topics`);
+    return changed;
+  }
+
+  /**
+   * QUERY_DATA_VERSION (Java queryBrokerTopicConfig): whether the broker's topic data version differs
+   * from the one registered; an unchanged broker counts as heard from (it skips a full registration).
+   * `current` is the registered version, if any.
+   */
+  queryDataVersion(brokerAddr: string, dataVersion: DataVersion, now: number = Date.now()): { changed: boolean; current: DataVersion | undefined } {
+    const live = this.brokerLiveTable.get(brokerAddr);
+    const changed = this.isTopicConfigChanged(brokerAddr, dataVersion);
+    if (!changed && live) live.lastUpdateTimestamp = now;
+    return { changed, current: live?.dataVersion };
   }
 
   /** Liveness record of a broker address (for tests and admin views). */

@@ -7,7 +7,7 @@
 //        "dataVersion": { "counter": long, "stateVersion": long, "timestamp": long },
 //        "topicConfigTable": { "<topic>": TopicConfig (see topic-config-data.ts) } } }
 // 5.x adds topicQueueMappingInfoMap / mappingDataVersion to the wrapper; they are ignored here.
-// The compressed form (header compressed=true: zlib of length-prefixed parts) is not supported.
+// The compressed form (header compressed=true) is in register-broker-body-compressed.ts.
 import { BodyError } from './body-error';
 import { asObject, emptyRecord, parseJsonObject, readInteger, readMap, readStringArray, type JsonObject } from './json-read';
 import { sortedRecord, toJsonBuffer } from './json-write';
@@ -65,6 +65,15 @@ export function readTopicConfigWrapper(value: unknown, path: string): TopicConfi
     // Java decodes a missing dataVersion as a fresh one; 0/0 makes the nameserver treat it as changed.
     dataVersion: o['dataVersion'] == null ? { stateVersion: 0, timestamp: 0, counter: 0 } : readDataVersion(o['dataVersion'], `${path}.dataVersion`),
   };
+}
+
+/** QUERY_DATA_VERSION request and reply body: a DataVersion alone, `{"counter":..,"stateVersion":..,"timestamp":..}`. */
+export function encodeDataVersion(version: DataVersion): Buffer {
+  return toJsonBuffer(dataVersionToJson(version));
+}
+
+export function decodeDataVersion(body: Uint8Array | undefined): DataVersion {
+  return readDataVersion(parseJsonObject(body, 'DataVersion body'), 'DataVersion');
 }
 
 /** GET_ALL_TOPIC_CONFIG reply body: the wrapper alone, `{"dataVersion":{...},"topicConfigTable":{...}}`. */
