@@ -64,6 +64,12 @@ describe('broker app config', () => {
     expect(config.broker).toMatchObject({ messageDelayLevel: '100ms 1s 1m' });
   });
 
+  it('passes the transaction keys through to the broker', () => {
+    const { config } = resolveConfig(['--transactionCheckInterval', '300', '--transactionTimeOut=200', '--transactionCheckMax', '5', '--rejectTransactionMessage', 'true'], read);
+    expect(config.broker).toMatchObject({ transactionCheckInterval: 300, transactionTimeOut: 200, transactionCheckMax: 5, rejectTransactionMessage: true });
+    expect(() => resolveConfig(['--transactionCheckMax', 'many'], read)).toThrow(/transactionCheckMax must be an integer/);
+  });
+
   it('flags help and print-config', () => {
     expect(resolveConfig(['-h', '-p'], read)).toMatchObject({ help: true, printConfig: true });
   });

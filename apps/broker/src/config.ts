@@ -27,6 +27,10 @@ const BROKER_KEYS = {
   registerNameServerPeriod: 'int',
   clusterPropertyEnable: 'boolean',
   messageDelayLevel: 'string',
+  transactionCheckInterval: 'int',
+  transactionTimeOut: 'int',
+  transactionCheckMax: 'int',
+  rejectTransactionMessage: 'boolean',
 } as const satisfies Record<string, Kind>;
 
 const STORE_KEYS = {

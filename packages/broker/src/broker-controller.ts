@@ -19,6 +19,7 @@ import { scheduleAwareTagsCode } from './schedule/schedule-rewrite';
 import { createSendBatchMessageProcessor } from './send/send-batch-processor';
 import { createSendMessageProcessor } from './send/send-message-processor';
 import { TopicConfigManager } from './topic/topic-config-manager';
+import { startTransactions, type TransactionsHandle } from './transaction/start-transactions';
 
 export interface BrokerControllerDeps {
   /**
@@ -41,6 +42,7 @@ interface Running {
   registration: BrokerRegistration | undefined;
   peers: PeerProcessorsHandle;
   schedule: ScheduleMessageService;
+  transactions: TransactionsHandle;
   stopWatchingTopics: () => void;
 }
 
@@ -112,6 +114,7 @@ export class BrokerController {
       const running = this.running;
       if (!running) return;
       running.stopWatchingTopics();
+      await running.transactions.close();
       await running.registration?.close();
       await this.registering;
       await running.peers.close();
@@ -163,6 +166,7 @@ export class BrokerController {
     registerAdminProcessors(server, ctx);
     registerLockProcessors(server, new RebalanceLockManager({ maxLiveTimeMs: options.rebalanceLockMaxLiveTime }));
     const peers = registerPeerProcessors(server, ctx);
+    const transactions = await startTransactions(server, ctx, peers.producers);
 
     let client: RemotingClient | undefined;
     let registration: BrokerRegistration | undefined;
@@ -185,7 +189,7 @@ export class BrokerController {
     });
     const schedule = new ScheduleMessageService({ store, delayLevelsMs: options.delayLevelsMs, log });
     schedule.start();
-    this.running = { server, ownsServer, client, ownsClient, store, topics, brokerAddr, registration, peers, schedule, stopWatchingTopics };
+    this.running = { server, ownsServer, client, ownsClient, store, topics, brokerAddr, registration, peers, schedule, transactions, stopWatchingTopics };
     await registration?.start();
     log('info', `broker ${options.brokerName} (${options.brokerClusterName}, id ${options.brokerId}) serving at ${brokerAddr}`);
   }

@@ -31,4 +31,18 @@ describe('resolveBrokerOptions', () => {
     expect(() => resolveBrokerOptions({ brokerIP1: 'localhost' })).toThrow(/IPv4/);
     expect(() => resolveBrokerOptions({ defaultTopicQueueNums: 0 })).toThrow(/defaultTopicQueueNums/);
   });
+
+  it('has RocketMQ transaction defaults and validates them', () => {
+    expect(resolveBrokerOptions()).toMatchObject({ transactionCheckInterval: 30_000, transactionTimeOut: 6_000, transactionCheckMax: 15, rejectTransactionMessage: false });
+    expect(resolveBrokerOptions({ transactionCheckInterval: 300, transactionTimeOut: 0, transactionCheckMax: 1, rejectTransactionMessage: true })).toMatchObject({
+      transactionCheckInterval: 300,
+      transactionTimeOut: 0,
+      transactionCheckMax: 1,
+      rejectTransactionMessage: true,
+    });
+    expect(() => resolveBrokerOptions({ transactionCheckInterval: 0 })).toThrow(/transactionCheckInterval/);
+    expect(() => resolveBrokerOptions({ transactionTimeOut: -1 })).toThrow(/transactionTimeOut/);
+    expect(() => resolveBrokerOptions({ transactionCheckMax: 0 })).toThrow(/transactionCheckMax/);
+    expect(() => resolveBrokerOptions({ transactionCheckMax: 1.5 })).toThrow(/transactionCheckMax/);
+  });
 });

@@ -57,6 +57,17 @@ export interface BrokerOptions {
   messageDelayLevel?: string;
   /** How long a queue lock of an orderly consumer lives without renewal, ms (RocketMQ rebalance lockMaxLiveTime). @default 60000 */
   rebalanceLockMaxLiveTime?: number;
+  /** How often open half messages are checked back with their producers, ms (RocketMQ transactionCheckInterval). @default 30000 */
+  transactionCheckInterval?: number;
+  /**
+   * How old (since its born time) a half message must be before it is first checked, ms (RocketMQ
+   * transactionTimeOut); a message's CHECK_IMMUNITY_TIME_IN_SECONDS overrides it. @default 6000
+   */
+  transactionTimeOut?: number;
+  /** Checks of a half message before it is discarded to TRANS_CHECK_MAX_TIME_TOPIC (RocketMQ transactionCheckMax). @default 15 */
+  transactionCheckMax?: number;
+  /** Refuse transactional (half) messages with NO_PERMISSION (RocketMQ rejectTransactionMessage). @default false */
+  rejectTransactionMessage?: boolean;
   /** Further MessageStore options. @default {} */
   store?: BrokerStoreOptions;
   /** @default silent */
@@ -84,6 +95,10 @@ export interface ResolvedBrokerOptions {
   /** messageDelayLevel parsed: milliseconds of level n at index n-1. */
   delayLevelsMs: readonly number[];
   rebalanceLockMaxLiveTime: number;
+  transactionCheckInterval: number;
+  transactionTimeOut: number;
+  transactionCheckMax: number;
+  rejectTransactionMessage: boolean;
   store: BrokerStoreOptions;
   log: BrokerLog;
 }
@@ -93,6 +108,10 @@ export const DEFAULT_BROKER_NAME = 'broker-a';
 export const DEFAULT_BROKER_LISTEN_PORT = 10911;
 export const DEFAULT_BROKER_IP = '127.0.0.1';
 export const DEFAULT_BIND_ADDRESS = '0.0.0.0';
+/** RocketMQ BrokerConfig defaults for transactional messages. */
+export const DEFAULT_TRANSACTION_CHECK_INTERVAL_MS = 30_000;
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 6_000;
+export const DEFAULT_TRANSACTION_CHECK_MAX = 15;
 
 /** Splits 'a:9876;b:9876' (RocketMQ namesrvAddr) into addresses. */
 export function parseNamesrvAddr(value: string | readonly string[] | undefined): string[] {
@@ -126,6 +145,10 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     messageDelayLevel: options.messageDelayLevel ?? DEFAULT_MESSAGE_DELAY_LEVEL,
     delayLevelsMs: parseMessageDelayLevel(options.messageDelayLevel ?? DEFAULT_MESSAGE_DELAY_LEVEL),
     rebalanceLockMaxLiveTime: options.rebalanceLockMaxLiveTime ?? DEFAULT_REBALANCE_LOCK_MAX_LIVE_TIME_MS,
+    transactionCheckInterval: options.transactionCheckInterval ?? DEFAULT_TRANSACTION_CHECK_INTERVAL_MS,
+    transactionTimeOut: options.transactionTimeOut ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+    transactionCheckMax: options.transactionCheckMax ?? DEFAULT_TRANSACTION_CHECK_MAX,
+    rejectTransactionMessage: options.rejectTransactionMessage ?? false,
     store: { ...(options.store ?? {}) },
     log: options.log ?? silentBrokerLog,
   };
@@ -141,5 +164,9 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
   check(Number.isInteger(resolved.defaultTopicQueueNums) && resolved.defaultTopicQueueNums > 0, `defaultTopicQueueNums must be a positive integer, got ${resolved.defaultTopicQueueNums}`);
   check(resolved.registerNameServerPeriod > 0, `registerNameServerPeriod must be > 0 ms, got ${resolved.registerNameServerPeriod}`);
   check(Number.isFinite(resolved.rebalanceLockMaxLiveTime) && resolved.rebalanceLockMaxLiveTime > 0, `rebalanceLockMaxLiveTime must be > 0 ms, got ${resolved.rebalanceLockMaxLiveTime}`);
+  check(Number.isSafeInteger(resolved.transactionCheckInterval) && resolved.transactionCheckInterval > 0, `transactionCheckInterval must be a positive integer (ms), got ${resolved.transactionCheckInterval}`);
+  check(Number.isSafeInteger(resolved.transactionTimeOut) && resolved.transactionTimeOut >= 0, `transactionTimeOut must be an integer >= 0 (ms), got ${resolved.transactionTimeOut}`);
+  check(Number.isSafeInteger(resolved.transactionCheckMax) && resolved.transactionCheckMax > 0, `transactionCheckMax must be a positive integer, got ${resolved.transactionCheckMax}`);
+  check(typeof resolved.rejectTransactionMessage === 'boolean', `rejectTransactionMessage must be true or false, got ${String(resolved.rejectTransactionMessage)}`);
   return resolved;
 }

@@ -11,6 +11,9 @@ export {
   DEFAULT_BROKER_LISTEN_PORT,
   DEFAULT_BROKER_IP,
   DEFAULT_BIND_ADDRESS,
+  DEFAULT_TRANSACTION_CHECK_INTERVAL_MS,
+  DEFAULT_TRANSACTION_TIMEOUT_MS,
+  DEFAULT_TRANSACTION_CHECK_MAX,
 } from './broker-options';
 export type { BrokerOptions, ResolvedBrokerOptions, BrokerRole, BrokerLog, BrokerLogLevel, BrokerStoreOptions } from './broker-options';
 export type { BrokerContext } from './broker-context';
@@ -22,6 +25,9 @@ export {
   SCHEDULE_TOPIC_QUEUE_NUMS,
   SELF_TEST_TOPIC,
   OFFSET_MOVED_EVENT,
+  RMQ_SYS_TRANS_HALF_TOPIC,
+  RMQ_SYS_TRANS_OP_HALF_TOPIC,
+  TRANS_CHECK_MAX_TIME_TOPIC,
   RETRY_GROUP_TOPIC_PREFIX,
   DLQ_GROUP_TOPIC_PREFIX,
   retryTopicOf,
@@ -59,3 +65,16 @@ export {
   LockBodyError,
 } from './lock/lock-batch-body';
 export type { LockBatchRequestBody } from './lock/lock-batch-body';
+export { isHalfMessageSend, toHalfMessage, committedMessageOf, checkMaxTimeMessageOf, realDestinationOf, producerGroupOf } from './transaction/half-message';
+export { parseEndTransactionHeader } from './transaction/end-transaction-header';
+export type { EndTransactionRequestHeader, EndTransactionType } from './transaction/end-transaction-header';
+export { checkTransactionStateRequest } from './transaction/check-transaction-state';
+export { TransactionStateTable } from './transaction/transaction-state-table';
+export type { TransactionOutcome, HalfState } from './transaction/transaction-state-table';
+export { TransactionalMessageService } from './transaction/transactional-message-service';
+export type { TransactionalMessageServiceOptions, EndTransactionResult } from './transaction/transactional-message-service';
+export { createEndTransactionProcessor } from './transaction/end-transaction-processor';
+export { TransactionCheckService } from './transaction/transaction-check-service';
+export type { TransactionCheckServiceOptions } from './transaction/transaction-check-service';
+export { startTransactions } from './transaction/start-transactions';
+export type { TransactionsHandle } from './transaction/start-transactions';

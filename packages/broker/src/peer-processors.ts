@@ -1,8 +1,9 @@
 // Registers the processors built beside the controller: PULL_MESSAGE with long polling (./pull) and
-// the client manager (./client: HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP), and
-// adapts the broker context to their deps.
+// the client manager (./client: HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP) with the
+// admin views of its tables (./admin/connection-processors), and adapts the broker context to their deps.
 import { PERM_READ } from '@pulsejet/core';
 import type { RemotingServer } from '@pulsejet/remoting';
+import { registerConnectionProcessors } from './admin/connection-processors';
 import type { BrokerContext } from './broker-context';
 import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
@@ -27,6 +28,7 @@ export function registerPeerProcessors(server: RemotingServer, ctx: BrokerContex
     ensureRetryTopic: async (group) => void (await topics.createRetryTopic(group)),
     log,
   });
+  registerConnectionProcessors(server, { consumers, producers });
   const pull = registerPullProcessor(server, {
     store,
     brokerId: options.brokerId,

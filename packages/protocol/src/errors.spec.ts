@@ -44,7 +44,7 @@ describe('ProtocolError', () => {
     expect(Object.keys(ProtocolErrorCode).sort()).toEqual(
       [
         'BAD_FRAME', 'BAD_HEADER', 'BAD_HOST', 'BAD_LENGTH', 'BAD_MAGIC', 'BAD_MESSAGE_ID', 'BAD_PROPERTIES',
-        'FRAME_TOO_LARGE', 'INVALID_TOPIC', 'TRUNCATED_RECORD', 'UNSAFE_INTEGER',
+        'FRAME_TOO_LARGE', 'INVALID_EXPRESSION', 'INVALID_TOPIC', 'TRUNCATED_RECORD', 'UNSAFE_INTEGER',
       ],
     );
   });

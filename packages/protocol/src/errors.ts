@@ -63,6 +63,8 @@ export const ProtocolErrorCode = {
   BAD_HEADER: 'BAD_HEADER',
   /** A remoting frame's length is above the configured maximum (16 MiB by default, as in Java). */
   FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
+  /** A subscription's tag expression names no tag ('||') or mixes '*' with tags. */
+  INVALID_EXPRESSION: 'INVALID_EXPRESSION',
 } as const;
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 

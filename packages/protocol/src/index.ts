@@ -47,6 +47,8 @@ export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlacehold
 export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';
+export { BatchDecodeError, encodeMessageBatch, decodeMessageBatch } from './message-batch';
+export type { BatchEntry } from './message-batch';
 export {
   RemotingCommandFlag,
   PULSEJET_REMOTING_VERSION,
@@ -81,5 +83,10 @@ export { encodeTopicList, decodeTopicList } from './route/topic-list';
 export type { TopicList } from './route/topic-list';
 export { NAMESPACE_ORDER_TOPIC_CONFIG, encodeKVTable, decodeKVTable } from './route/kv-table';
 export type { KVTable } from './route/kv-table';
+// Client bodies: HEART_BEAT, subscriptions, the consumer list (reference §5.2, §5.3).
+export { EXPRESSION_TYPE_TAG, SUB_ALL, encodeHeartbeatData, parseHeartbeatData } from './client-bodies/heartbeat-data';
+export type { HeartbeatData, ConsumerData, ProducerData, SubscriptionData, MessageModel, HeartbeatParseResult } from './client-bodies/heartbeat-data';
+export { buildSubscriptionData, parseTagExpression } from './client-bodies/subscription-data';
+export { encodeConsumerIdList, decodeConsumerIdList } from './client-bodies/consumer-id-list';
 export { ServiceLoop } from './lifecycle/service-loop';
 export type { ServiceLoopOptions } from './lifecycle/service-loop';

@@ -1,7 +1,8 @@
 // Child process for ali-ons.int.spec.ts: drives an unmodified ali-ons@3.12.0 (producer, two
-// clustering consumers of one group, one broadcasting consumer) against a running Pulsejet, then
-// prints one JSON line `RESULT {...}` and exits. It runs outside Jest because ali-ons leaves
-// timers and sockets behind that keep a process alive (apps/namesrv/test found this).
+// clustering consumers of one group, one broadcasting consumer; one message with a delay level)
+// against a running Pulsejet, then prints one JSON line `RESULT {...}` and exits. It runs outside
+// Jest because ali-ons leaves timers and sockets behind that keep a process alive (apps/namesrv/test
+// found this).
 // Usage: node --import tsx ali-ons-client.ts '<json ClientArgs>'
 import { Consumer, Message, Producer, type AliOnsMessage } from 'ali-ons';
 
@@ -13,6 +14,9 @@ export interface ClientArgs {
   failKey: string;
   /** Key of the message that gets the >4 KiB (compressed) body. */
   bigKey: string;
+  /** Key of one extra message sent with Message#delayTimeLevel = delayLevel (not counted in `count`). */
+  delayKey: string;
+  delayLevel: number;
   timeoutMs: number;
 }
 
@@ -26,10 +30,22 @@ export interface Received {
   keys: string;
   body: string;
   reconsumeTimes: number;
+  bornTimestamp: number;
+  storeTimestamp: number;
+}
+
+export interface SentMessage {
+  key: string;
+  tags: string;
+  msgId: string;
+  body: string;
+  queue: string;
 }
 
 export interface ClientResult {
-  sent: { key: string; tags: string; msgId: string; body: string; queue: string }[];
+  sent: SentMessage[];
+  /** The delayed message (delayKey), as sent. */
+  delayed: SentMessage;
   clustering: Received[];
   broadcasting: Received[];
   failedOnce: string[];
@@ -81,6 +97,8 @@ function record(consumer: string, msg: AliOnsMessage): Received {
     keys: msg.keys,
     body: msg.body.toString('utf8'),
     reconsumeTimes: msg.reconsumeTimes,
+    bornTimestamp: msg.bornTimestamp,
+    storeTimestamp: msg.storeTimestamp,
   };
 }
 
@@ -132,7 +150,19 @@ async function main(): Promise<ClientResult> {
   const producer = new Producer({ ...base, instanceName: 'p1', producerGroup: `PID_compat_${process.pid}` });
   producer.on('error', onError('p1'));
   await producer.ready();
-  const sent: ClientResult['sent'] = [];
+  // The delayed message goes first, so its delay overlaps the rest of the run.
+  const delayedMsg = new Message(args.topic, 'TagA', `delayed-${args.delayLevel}`);
+  delayedMsg.keys = [args.delayKey];
+  delayedMsg.delayTimeLevel = args.delayLevel;
+  const delayedResult = await producer.send(delayedMsg);
+  const delayed: SentMessage = {
+    key: args.delayKey,
+    tags: 'TagA',
+    msgId: delayedResult.msgId,
+    body: `delayed-${args.delayLevel}`,
+    queue: `${delayedResult.messageQueue.brokerName}/${delayedResult.messageQueue.queueId}`,
+  };
+  const sent: SentMessage[] = [];
   for (let i = 0; i < args.count; i++) {
     const tags = i % 2 === 0 ? 'TagA' : 'TagB';
     const msg = new Message(args.topic, tags, bodyOf(i, args.bigKey));
@@ -143,14 +173,17 @@ async function main(): Promise<ClientResult> {
 
   const keysSeen = (list: Received[]): Set<string> => new Set(list.map((r) => r.keys));
   const done = await waitFor(
-    () => keysSeen(clustering).size >= args.count && keysSeen(broadcasting).size >= args.count && clustering.filter((r) => r.keys === args.failKey).length >= 2,
+    () =>
+      keysSeen(clustering).size >= args.count + 1 &&
+      keysSeen(broadcasting).size >= args.count + 1 &&
+      clustering.filter((r) => r.keys === args.failKey).length >= 2,
     deadline,
   );
   // A little longer, to see duplicates that would arrive late.
   await sleep(1500);
   const finalAllocation = allocation();
   await Promise.race([Promise.all([producer, ...Object.values(consumers)].map((c) => c.close().catch(onError('close')))), sleep(3000)]);
-  return { sent, clustering, broadcasting, failedOnce, allocation: finalAllocation, errors, timedOut: !done, elapsedMs: Date.now() - started };
+  return { sent, delayed, clustering, broadcasting, failedOnce, allocation: finalAllocation, errors, timedOut: !done, elapsedMs: Date.now() - started };
 }
 
 main().then(

@@ -12,12 +12,16 @@ declare module 'ali-ons' {
     keys: string;
     body: Buffer;
     reconsumeTimes: number;
+    bornTimestamp: number;
+    storeTimestamp: number;
     properties: Record<string, string>;
   }
 
   export class Message {
     constructor(topic: string, tags: string, body: string | Buffer);
     keys: string[];
+    /** Sets the DELAY property (0: not delayed). */
+    delayTimeLevel: number;
   }
 
   export interface SendResult {

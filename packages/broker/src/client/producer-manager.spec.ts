@@ -28,6 +28,8 @@ describe('ProducerManager', () => {
     expect(manager.groupNames()).toEqual(['P']);
     manager.channelClosed(b.channel);
     expect(manager.clientIds('P')).toEqual(['a']);
+    expect(manager.channelsOf('P')?.map((c) => c.clientId)).toEqual(['a']);
+    expect(manager.channelsOf('Q')).toBeUndefined();
     now = 100;
     expect(manager.scanNotActive()).toBe(1);
     expect(a.channel.closedWith).toMatch(/expired/);

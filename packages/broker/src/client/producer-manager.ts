@@ -99,4 +99,10 @@ export class ProducerManager {
   clientIds(group: string): string[] {
     return [...(this.groups.get(group)?.values() ?? [])].map((client) => client.clientId);
   }
+
+  /** The group's registered channels (GET_PRODUCER_CONNECTION_LIST); undefined for an unknown group. */
+  channelsOf(group: string): readonly ClientChannelInfo[] | undefined {
+    const channels = this.groups.get(group);
+    return channels ? [...channels.values()] : undefined;
+  }
 }

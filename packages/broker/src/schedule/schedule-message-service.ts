@@ -3,6 +3,10 @@
 // time (its consume-queue tag code) has come to REAL_TOPIC/REAL_QID without DELAY, and advances the
 // level's offset only after the re-put succeeded: at least once across restarts, never lost. A timed
 // message (TIMER_OUT_MS) whose target is still ahead hops to another level instead.
+//
+// The advanced offset is written to the metadata store at once, not left to its periodic offset flush
+// (5 s; Java persists delay offsets every 10 s): a crash would otherwise re-deliver everything of the
+// last interval. Now a crash between a re-put and its offset write re-delivers just that one message.
 import type { MessageStore, PutMessageInput } from '@pulsejet/core';
 import { MessageConst, ServiceLoop, decodeStoredRecord, type StoredMessage } from '@pulsejet/protocol';
 import type { BrokerLog } from '../broker-options';
@@ -70,6 +74,7 @@ export class ScheduleMessageService {
         offset += 1;
         delivered += 1;
         store.metadata.setDelayOffset(level, offset);
+        await store.metadata.flush();
       }
       if (delivered === 0 || delivered < result.messages.length || result.messages.length < BATCH) return;
     }

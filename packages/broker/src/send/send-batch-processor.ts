@@ -7,6 +7,7 @@ import type { RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError } from '../remoting/header-fields';
 import { isRetryTopic } from '../topic/system-topics';
+import { isHalfMessageSend } from '../transaction/half-message';
 import { BatchDecodeError, decodeMessageBatch, type BatchEntry } from './message-batch-codec';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
@@ -35,6 +36,11 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
       throw error;
     }
     if (entries.length === 0) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages');
+    // Java's producer refuses to batch transactional messages ("Batching does not support transactions");
+    // a half message needs its own send reply to be committed or rolled back.
+    if (isHalfMessageSend(checked.input) || entries.some((entry) => isHalfMessageSend({ ...checked.input, properties: entry.properties }))) {
+      return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support transactional messages (TRAN_MSG); send each half message on its own');
+    }
 
     const base = checked.input;
     const inputs = entries.map((entry) => {

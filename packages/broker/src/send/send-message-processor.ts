@@ -1,6 +1,6 @@
 // SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310): plain messages (Java SendMessageProcessor.sendMessage
 // and AbstractSendMessageProcessor.msgCheck). `rewriteForStore` sends delayed messages to the schedule
-// topic; transactions come later.
+// topic; a transactional send (TRAN_MSG) is stored as a half message instead (../transaction).
 import type { PutMessageInput } from '@pulsejet/core';
 import { PERM_WRITE } from '@pulsejet/core';
 import { MessageConst, ResponseCode, createResponse, decodeProperties, validateTopicName, type RemotingCommand } from '@pulsejet/protocol';
@@ -10,6 +10,7 @@ import { bornHostOf } from '../remoting/born-host';
 import { HeaderError } from '../remoting/header-fields';
 import { rewriteDelayed } from '../schedule/schedule-rewrite';
 import { isNotAllowedSendTopic } from '../topic/system-topics';
+import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
 
@@ -30,16 +31,24 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
     const checked = await checkMessage(ctx, header, request.body ?? Buffer.alloc(0), channel.remoteAddress);
     if (!checked.ok) return createResponse(request, checked.code, checked.remark);
 
-    const result = await ctx.store.putMessage(rewriteForStore(checked.input, ctx.options.delayLevelsMs));
+    const half = isHalfMessageSend(checked.input);
+    if (half && ctx.options.rejectTransactionMessage) {
+      return createResponse(request, ResponseCode.NO_PERMISSION, `the broker[${ctx.options.brokerIP1}] sending transaction message is forbidden`);
+    }
+    // A half message's reply carries the half's msgId and queue offset: END_TRANSACTION names them.
+    const input = half ? toHalfMessage(checked.input, header.producerGroup) : rewriteForStore(checked.input, ctx.options.delayLevelsMs);
+    const result = await ctx.store.putMessage(input);
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
     const stored = result.stored?.[0];
     if (!isStoredStatus(result.status) || stored === undefined) {
       return createResponse(request, code, result.message ?? `putting the message failed: ${result.status}`);
     }
+    const uniqKey = half ? checked.input.properties[MessageConst.UNIQ_KEY] : undefined;
     return createResponse(request, code, code === ResponseCode.SUCCESS ? undefined : result.status, {
       msgId: stored.msgId,
       queueId: String(checked.input.queueId),
       queueOffset: String(stored.queueOffset),
+      ...(uniqKey ? { transactionId: uniqKey } : {}),
       MSG_REGION: DEFAULT_MSG_REGION,
       TRACE_ON: 'true',
     });
@@ -102,7 +111,9 @@ export async function checkMessage(ctx: BrokerContext, header: SendMessageReques
 
 /**
  * The seam before the store: a delayed message (DELAY level > 0, not a half message) goes to
- * SCHEDULE_TOPIC_XXXX with REAL_TOPIC/REAL_QID; half messages (RMQ_SYS_TRANS_HALF_TOPIC) come later.
+ * SCHEDULE_TOPIC_XXXX with REAL_TOPIC/REAL_QID. Half messages are rewritten by the send processor
+ * itself (toHalfMessage), not here: this seam also serves re-puts (send-back, commit) that must
+ * never become half messages again.
  * Without delay levels (the batch path: Java 4.x does not delay batches) nothing is delayed.
  */
 export function rewriteForStore(input: PutMessageInput, delayLevelsMs: readonly number[] = []): PutMessageInput {

@@ -1,0 +1,69 @@
+// The SEND_BATCH_MESSAGE (320) body: messages one after another (Java MessageDecoder.encodeMessages /
+// decodeMessages). The client encodes it, the broker decodes it. All big-endian:
+//   totalSize int32 (the whole entry, this field included) | magicCode int32 (0) | bodyCRC int32 (0)
+//   | flag int32 | bodyLength int32 | body | propertiesLength int16 | properties (UTF-8)
+import { ProtocolError, ProtocolErrorCode } from './errors';
+import { decodeProperties, encodeProperties } from './properties';
+import { PROPERTIES_MAX_BYTES } from './stored-record';
+
+export interface BatchEntry {
+  flag: number;
+  body: Buffer;
+  properties: Record<string, string>;
+}
+
+const FIXED = 4 + 4 + 4 + 4 + 4 + 2;
+
+/** A batch body whose lengths don't add up (ProtocolError BAD_LENGTH; the broker answers MESSAGE_ILLEGAL). */
+export class BatchDecodeError extends ProtocolError {
+  override readonly name: string = 'BatchDecodeError';
+
+  constructor(message: string) {
+    super(ProtocolErrorCode.BAD_LENGTH, message);
+  }
+}
+
+/** Throws ProtocolError BAD_LENGTH when an entry's properties exceed 32767 bytes (BAD_PROPERTIES for unencodable ones). */
+export function encodeMessageBatch(entries: readonly BatchEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const entry of entries) {
+    const props = Buffer.from(encodeProperties(entry.properties), 'utf8');
+    if (props.length > PROPERTIES_MAX_BYTES) {
+      throw new ProtocolError(ProtocolErrorCode.BAD_LENGTH, `properties of a batch entry are ${props.length} bytes; at most ${PROPERTIES_MAX_BYTES} fit`);
+    }
+    const out = Buffer.alloc(FIXED + entry.body.length + props.length);
+    let at = out.writeInt32BE(out.length, 0);
+    at = out.writeInt32BE(0, at);
+    at = out.writeInt32BE(0, at);
+    at = out.writeInt32BE(entry.flag, at);
+    at = out.writeInt32BE(entry.body.length, at);
+    at += entry.body.copy(out, at);
+    at = out.writeInt16BE(props.length, at);
+    props.copy(out, at);
+    parts.push(out);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Throws BatchDecodeError when a length points outside the body. */
+export function decodeMessageBatch(buf: Buffer): BatchEntry[] {
+  const entries: BatchEntry[] = [];
+  let at = 0;
+  while (at < buf.length) {
+    const index = entries.length;
+    if (buf.length - at < FIXED) throw new BatchDecodeError(`batch entry ${index} at byte ${at} is truncated: ${buf.length - at} bytes left, a header needs ${FIXED}`);
+    const totalSize = buf.readInt32BE(at);
+    const flag = buf.readInt32BE(at + 12);
+    const bodyLength = buf.readInt32BE(at + 16);
+    if (bodyLength < 0 || at + 20 + bodyLength + 2 > buf.length) throw new BatchDecodeError(`batch entry ${index}: body length ${bodyLength} runs past the end`);
+    const body = buf.subarray(at + 20, at + 20 + bodyLength);
+    const propsLength = buf.readInt16BE(at + 20 + bodyLength);
+    const propsStart = at + 22 + bodyLength;
+    if (propsLength < 0 || propsStart + propsLength > buf.length) throw new BatchDecodeError(`batch entry ${index}: properties length ${propsLength} runs past the end`);
+    const size = FIXED + bodyLength + propsLength;
+    if (totalSize !== size) throw new BatchDecodeError(`batch entry ${index}: totalSize ${totalSize} does not match its contents (${size} bytes)`);
+    entries.push({ flag, body, properties: decodeProperties(buf.toString('utf8', propsStart, propsStart + propsLength)) });
+    at += size;
+  }
+  return entries;
+}
