@@ -25,6 +25,7 @@ const BROKER_KEYS = {
   autoCreateTopicEnable: 'boolean',
   defaultTopicQueueNums: 'int',
   registerNameServerPeriod: 'int',
+  compressedRegister: 'boolean',
   clusterPropertyEnable: 'boolean',
   messageDelayLevel: 'string',
   transactionCheckInterval: 'int',

@@ -179,6 +179,7 @@ export class BrokerController {
         broker: { clusterName: options.brokerClusterName, brokerName: options.brokerName, brokerId: options.brokerId, brokerAddr },
         topicConfigs: () => topics.serializeWrapper(),
         registerNameServerPeriodMs: options.registerNameServerPeriod,
+        compressed: options.compressedRegister,
         log,
       });
     }

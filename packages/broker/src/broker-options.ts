@@ -46,6 +46,8 @@ export interface BrokerOptions {
   defaultTopicQueueNums?: number;
   /** Re-registration period with the nameservers, ms. @default 30000 */
   registerNameServerPeriod?: number;
+  /** Register with the nameservers in Java's compressed body form (worth it with many thousands of topics). @default false */
+  compressedRegister?: boolean;
   /** Cluster name stored in each message's CLUSTER property (Java does). @default true */
   clusterPropertyEnable?: boolean;
   /** Long polling of PULL_MESSAGE (longPollingEnable, maxSuspendMillis, ...). @default {} (their defaults) */
@@ -89,6 +91,7 @@ export interface ResolvedBrokerOptions {
   autoCreateTopicEnable: boolean;
   defaultTopicQueueNums: number;
   registerNameServerPeriod: number;
+  compressedRegister: boolean;
   clusterPropertyEnable: boolean;
   longPolling: PullHoldOptions;
   messageDelayLevel: string;
@@ -140,6 +143,7 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     autoCreateTopicEnable: options.autoCreateTopicEnable ?? true,
     defaultTopicQueueNums: options.defaultTopicQueueNums ?? DEFAULT_TOPIC_QUEUE_NUMS,
     registerNameServerPeriod: options.registerNameServerPeriod ?? DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS,
+    compressedRegister: options.compressedRegister ?? false,
     clusterPropertyEnable: options.clusterPropertyEnable ?? true,
     longPolling: { ...(options.longPolling ?? {}) },
     messageDelayLevel: options.messageDelayLevel ?? DEFAULT_MESSAGE_DELAY_LEVEL,
@@ -167,6 +171,7 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
   check(Number.isSafeInteger(resolved.transactionCheckInterval) && resolved.transactionCheckInterval > 0, `transactionCheckInterval must be a positive integer (ms), got ${resolved.transactionCheckInterval}`);
   check(Number.isSafeInteger(resolved.transactionTimeOut) && resolved.transactionTimeOut >= 0, `transactionTimeOut must be an integer >= 0 (ms), got ${resolved.transactionTimeOut}`);
   check(Number.isSafeInteger(resolved.transactionCheckMax) && resolved.transactionCheckMax > 0, `transactionCheckMax must be a positive integer, got ${resolved.transactionCheckMax}`);
+  check(typeof resolved.compressedRegister === 'boolean', `compressedRegister must be true or false, got ${String(resolved.compressedRegister)}`);
   check(typeof resolved.rejectTransactionMessage === 'boolean', `rejectTransactionMessage must be true or false, got ${String(resolved.rejectTransactionMessage)}`);
   return resolved;
 }

@@ -52,6 +52,18 @@ describe('broker registration with a NameServer', () => {
     expect(data.queueDatas[0]).toMatchObject({ brokerName: 'broker-reg', writeQueueNums: 4, readQueueNums: 4 });
   });
 
+  it('registers in the compressed form with compressedRegister', async () => {
+    const other = await startTestBroker({ namesrvAddr: nsServer.address(), brokerName: 'broker-compressed', compressedRegister: true });
+    try {
+      const topic = uniqueTopic();
+      await other.send(createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic, readQueueNums: '2', writeQueueNums: '2', perm: '6' }));
+      const data = await waitFor(() => route(topic), `a route for ${topic}`);
+      expect(data.queueDatas[0]).toMatchObject({ brokerName: 'broker-compressed', writeQueueNums: 2, readQueueNums: 2, perm: 6 });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('unregisters on close', async () => {
     const other = await startTestBroker({ namesrvAddr: nsServer.address(), brokerName: 'broker-gone' });
     const topic = uniqueTopic();
