@@ -48,4 +48,17 @@ describe('SEND_BATCH_MESSAGE', () => {
     expect((await b.send(batchRequest('%RETRY%G', good))).code).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect((await b.send(batchRequest(topic, good))).code).toBe(ResponseCode.SUCCESS);
   });
+
+  it('refuses a batch holding a delayed message, as Java does, instead of storing it undelayed', async () => {
+    const topic = uniqueTopic('Batch');
+    const delayed: Record<string, string>[] = [{ DELAY: '2' }, { TIMER_DELAY_MS: '5000' }, { __STARTDELIVERTIME: String(Date.now() + 5000) }];
+    for (const properties of delayed) {
+      const body = encodeMessageBatch([{ flag: 0, body: Buffer.from('now'), properties: {} }, { flag: 0, body: Buffer.from('later'), properties }]);
+      const reply = await b.send(batchRequest(topic, body));
+      expect([JSON.stringify(properties), reply.code, reply.remark]).toEqual([JSON.stringify(properties), ResponseCode.MESSAGE_ILLEGAL, expect.stringMatching(/does not support delayed messages/)]);
+    }
+    expect(b.broker.store.getMaxOffsetInQueue(topic, 1)).toBe(0);
+    const level0 = encodeMessageBatch([{ flag: 0, body: Buffer.from('x'), properties: { DELAY: '0' } }]);
+    expect((await b.send(batchRequest(topic, level0))).code).toBe(ResponseCode.SUCCESS);
+  });
 });

@@ -6,6 +6,7 @@ import { MessageConst, ResponseCode, createResponse, type RemotingCommand } from
 import type { RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError } from '../remoting/header-fields';
+import { timerTargetOf } from '../schedule/schedule-rewrite';
 import { isRetryTopic } from '../topic/system-topics';
 import { isHalfMessageSend } from '../transaction/half-message';
 import { BatchDecodeError, decodeMessageBatch, type BatchEntry } from './message-batch-codec';
@@ -42,6 +43,11 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
       return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support transactional messages (TRAN_MSG); send each half message on its own');
     }
 
+    // Java's CommitLog refuses delayed batches (MESSAGE_ILLEGAL) rather than store them undelayed.
+    if ([checked.input.properties, ...entries.map((entry) => entry.properties)].some(isDelayed)) {
+      return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support delayed messages (DELAY or TIMER_* properties); send delayed messages one by one');
+    }
+
     const base = checked.input;
     const inputs = entries.map((entry) => {
       const properties = { ...entry.properties };
@@ -63,4 +69,9 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
       TRACE_ON: 'true',
     });
   };
+}
+
+function isDelayed(properties: Readonly<Record<string, string>>): boolean {
+  const level = Number(properties[MessageConst.DELAY_TIME_LEVEL] ?? 0);
+  return (Number.isFinite(level) && level > 0) || timerTargetOf(properties, 0) !== undefined;
 }
