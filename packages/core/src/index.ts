@@ -26,6 +26,10 @@ export type { MessageStoreOptions, ResolvedStoreOptions, FlushDiskType } from '.
 export type { RecoveryReport } from './recovery/recover';
 export type { RetentionRun } from './retention/retention';
 export type { ScanStop } from './commitlog/log-scanner';
+export { ReplicaAppendError, ReplicaErrorCode } from './replica/replica-errors';
+export { scanUnits, checkReplicaUnits } from './replica/replica-units';
+export type { UnitScan, ReplicaCheck, ReplicaRecord } from './replica/replica-units';
+export type { CommitLogOffsetKind } from './replica/replica-offsets';
 export { MetadataStore } from './kv/metadata-store';
 export type { MetadataStoreOptions } from './kv/metadata-store-options';
 export type { MetadataSnapshot } from './kv/metadata-snapshot';

@@ -188,6 +188,40 @@ export class CommitLog {
   }
 
   /**
+   * Writes bytes copied from a master at the write position, verbatim (a slave's replication; the
+   * caller validated them as whole records and blanks). Blanks copied with them make the segments
+   * roll at the master's offsets. If a write fails the position stays, as in append().
+   */
+  appendVerbatim(bytes: Buffer): void {
+    let position = this.writePosition;
+    let at = 0;
+    while (at < bytes.length) {
+      const segment = this.log.obtain(position);
+      const length = Math.min(segment.start + segment.size - position, bytes.length - at);
+      segment.write(bytes, at, length, position - segment.start);
+      this.dirty.add(segment);
+      at += length;
+      position += length;
+    }
+    this.writePosition = position;
+    this.prepareFollowing(position);
+  }
+
+  /**
+   * Up to `maxBytes` raw bytes from `offset`, within its segment and below the write position (what a
+   * master streams to a slave). Filler a segment file never had (only a blank's header is written)
+   * reads as zeros; a recycled file's filler may hold old bytes, which readers skip by the blank's size.
+   */
+  readRange(offset: number, maxBytes: number): Buffer {
+    const segment = this.log.find(offset);
+    if (!segment || offset >= this.writePosition) return Buffer.alloc(0);
+    const length = Math.max(0, Math.min(maxBytes, segment.start + segment.size - offset, this.writePosition - offset));
+    const target = Buffer.alloc(length);
+    this.log.read(offset, target, 0, length);
+    return target;
+  }
+
+  /**
    * Makes everything written so far durable; returns the offset now covered. Flushes run one after
    * another: a second caller must not see the dirty set emptied by a running fsync and report its
    * offset durable before that fsync returns.

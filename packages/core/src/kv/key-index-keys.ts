@@ -33,6 +33,9 @@ export function hex16(value: number): string {
 }
 
 export function escapeComponent(value: string): string {
+  // Topics and keys almost never hold these characters; skipping the two replaceAll passes then saves
+  // about 1% of the broker's CPU per keyed message (bench:broker profile).
+  if (value.indexOf('\x00') < 0 && value.indexOf('\x01') < 0) return value;
   return value.replaceAll('\x01', '\x01\x02').replaceAll('\x00', '\x01\x01');
 }
 

@@ -16,6 +16,8 @@ import { recoverStore, type RecoveryReport } from '../recovery/recover';
 import { Retention, fileSystemUsageRatio, type RetentionRun } from '../retention/retention';
 import { FileSegmentDirectory } from '../segment/file-segment-directory';
 import { MemorySegmentDirectory } from '../segment/memory-segment-directory';
+import { appendReplicatedUnits } from '../replica/replica-append';
+import { classifyCommitLogOffset, type CommitLogOffsetKind } from '../replica/replica-offsets';
 import { AppendWriter } from './append-writer';
 import { IndexDispatcher } from './index-dispatcher';
 import { getMessage, type GetMessageOptions, type GetMessageResult } from './message-reader';
@@ -57,6 +59,7 @@ export class MessageStore {
   private readonly loops: ServiceLoop[] = [];
   private readonly indexLoop: ServiceLoop;
   private readonly listeners = new Set<MessageArrivalListener>();
+  private readonly growthListeners = new Set<(maxOffset: number) => void>();
   private readonly retention: Retention;
   private closing: Promise<void> | undefined;
   private readonly putLimits: { maxMessageSize: number; storeHost: { address: string; port: number }; tagsCodeOf: TagsCodeFunction };
@@ -294,6 +297,82 @@ export class MessageStore {
     return this.commitLog.flush();
   }
 
+  // --- Replication (HA): the master streams its log, the slave appends the same bytes (docs/replication.md).
+
+  /** End of the written commit log: where the next record goes, and how far a master can stream. */
+  maxPhysicalOffset(): number {
+    return this.commitLog.maxOffset();
+  }
+
+  /** Start of the oldest commit-log segment retention kept. */
+  minPhysicalOffset(): number {
+    return this.commitLog.minOffset();
+  }
+
+  /** Commit-log segment size (a replica's segments must have the master's). */
+  commitLogSegmentSize(): number {
+    return this.commitLog.segmentSize;
+  }
+
+  /**
+   * Up to `maxBytes` raw commit-log bytes from `fromOffset`, within one segment and below
+   * maxPhysicalOffset(); empty at the end. Includes a segment's blank padding, so a slave copying
+   * these bytes rolls segments where the master did (filler past a blank's header is not data: zeros,
+   * or old bytes in a recycled segment file; every reader skips it by the blank's size).
+   */
+  readCommitLogRange(fromOffset: number, maxBytes: number): Buffer {
+    return this.commitLog.readRange(fromOffset, maxBytes);
+  }
+
+  /** Whether `offset` is a place a slave may resume from (see CommitLogOffsetKind). */
+  commitLogOffsetKind(offset: number): CommitLogOffsetKind {
+    return classifyCommitLogOffset(this.commitLog, offset);
+  }
+
+  /** Told with the new end offset after every append, local or replicated (the HA master's wakeup). */
+  onCommitLogGrowth(listener: (maxOffset: number) => void): () => void {
+    this.growthListeners.add(listener);
+    return () => this.growthListeners.delete(listener);
+  }
+
+  /**
+   * A slave's append: writes `bytes` (whole records and blanks copied from the master) at `offset`,
+   * which must be this store's maxPhysicalOffset() (an empty store may start at a segment start), then
+   * dispatches them like local puts (consume queues, key index, arrival listeners). Resolves with the
+   * new end once durable per flushDiskType. Throws ReplicaAppendError, writing nothing, if refused.
+   */
+  async appendReplicated(offset: number, bytes: Buffer): Promise<number> {
+    const { records, indexEntries } = appendReplicatedUnits(
+      { commitLog: this.commitLog, queues: this.queues, tagsCodeOf: this.putLimits.tagsCodeOf, queuedPuts: this.writer.queued(), closing: this.closing !== undefined, log: this.options.log },
+      offset,
+      bytes,
+    );
+    const end = this.commitLog.maxOffset();
+    if (bytes.length === 0) return end;
+    // The keys were parsed for dispatch anyway: hand them over as local puts do (no re-read of the log).
+    this.indexDispatcher.handOver(indexEntries, offset, end);
+    if (this.growthListeners.size > 0) this.notifyGrowth();
+    for (const record of records) {
+      for (const listener of this.listeners) listener(record.topic, record.queueId, record.queueOffset + 1, record.tagsCode);
+    }
+    if (this.options.flushDiskType === 'SYNC_FLUSH' && !(await this.groupCommit.waitFor(end))) {
+      this.options.log('warn', `replicated bytes up to ${end} were written but not flushed within ${this.options.syncFlushTimeout} ms`);
+    }
+    return end;
+  }
+
+  private notifyGrowth(): void {
+    const end = this.commitLog.maxOffset();
+    for (const listener of this.growthListeners) {
+      try {
+        listener(end);
+      } catch (error) {
+        // Runs inside the writer's append: a listener's failure must not fail the puts.
+        this.options.log('error', `commit-log growth listener failed: ${String(error)}`);
+      }
+    }
+  }
+
   stats(): StoreStats {
     return {
       commitLogMinOffset: this.commitLog.minOffset(),
@@ -352,6 +431,7 @@ export class MessageStore {
   }
 
   private afterAppend(puts: readonly PreparedPut[], results: readonly AppendResult[]): void {
+    if (this.growthListeners.size > 0) this.notifyGrowth();
     const records = results.length === 1 ? results[0]!.records : results.flatMap((result) => result.records);
     this.queues.dispatch(records);
     const entries: KeyIndexEntry[] = [];
