@@ -18,6 +18,10 @@ export const ClientErrorCode = {
   SEND_FAILED: 'SEND_FAILED',
   /** No answer within the configured time. */
   TIMEOUT: 'TIMEOUT',
+  /** A broker could not be reached (connection refused or lost). */
+  BROKER_UNREACHABLE: 'BROKER_UNREACHABLE',
+  /** A received message can't be read: a compressed body that doesn't inflate, an unsupported compression, a body that is not JSON. */
+  BAD_MESSAGE: 'BAD_MESSAGE',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
@@ -28,6 +32,8 @@ const RETRIABLE: Record<ClientErrorCode, boolean> = {
   BROKER_ERROR: false,
   SEND_FAILED: false,
   TIMEOUT: true,
+  BROKER_UNREACHABLE: true,
+  BAD_MESSAGE: false,
 };
 
 export interface ClientErrorOptions {

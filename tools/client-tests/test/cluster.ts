@@ -30,6 +30,17 @@ export interface TestCluster {
   newRemotingClient(): RemotingClient;
   /** Creates the topic on the broker (readQueueNums = writeQueueNums = queues) and waits until the nameserver has its route. */
   createTopic(topic: string, queues?: number): Promise<void>;
+  /**
+   * Starts another broker group (its own name, store and address) registering with the same
+   * nameserver; close() stops it too. Create topics on it with `createTopicOn`.
+   */
+  startBroker(brokerOptions?: BrokerOptions): Promise<BrokerController>;
+  /** Creates the topic on one broker (any of this cluster's) and waits until the nameserver has it. */
+  createTopicOn(broker: BrokerController, topic: string, queues?: number): Promise<void>;
+  /** Stops a broker for good, as a crash would look to clients: its address stops answering. */
+  stopBroker(broker: BrokerController): Promise<void>;
+  /** The server a broker from startBroker serves on (to put a misbehaving processor in front of it). */
+  brokerServer(broker: BrokerController): RemotingServer | undefined;
   close(): Promise<void>;
 }
 
@@ -69,16 +80,63 @@ export async function startCluster(transport: Transport, brokerOptions: BrokerOp
   );
   await broker.start();
 
+  // Extra brokers (startBroker): each with its own directory and, embedded, its own in-process address.
+  const extras: { broker: BrokerController; server?: RemotingServer; client?: RemotingClient; dir: string }[] = [];
+  const createTopicOn = async (target: BrokerController, topic: string, queues = 4): Promise<void> => {
+    await target.topics.put({ ...topicConfigWithDefaults(topic), readQueueNums: queues, writeQueueNums: queues });
+    await target.registerBrokerAll();
+  };
+
   return {
     transport,
     namesrvAddr,
     broker,
     newRemotingClient,
     async createTopic(topic, queues = 4) {
-      await broker.topics.put({ ...topicConfigWithDefaults(topic), readQueueNums: queues, writeQueueNums: queues });
-      await broker.registerBrokerAll();
+      await createTopicOn(broker, topic, queues);
+    },
+    createTopicOn,
+    async startBroker(options = {}) {
+      const extraDir = mkdtempSync(join(tmpdir(), 'pulsejet-client-it-'));
+      const index = extras.length + 1;
+      const server = network
+        ? new InProcessRemotingServer(network, { address: `127.0.0.1:${10911 + index * 10}` })
+        : new TcpRemotingServer({ host: '127.0.0.1', port: 0 });
+      const client = network ? new InProcessRemotingClient(network) : undefined;
+      const extra = new BrokerController(
+        {
+          namesrvAddr,
+          listenPort: 0,
+          bindAddress: '127.0.0.1',
+          brokerIP1: '127.0.0.1',
+          brokerName: `extra-broker-${index}`,
+          storePathRootDir: extraDir,
+          maxMessageSize: 1024 * 1024,
+          store: { mappedFileSizeCommitLog: 8 * 1024 * 1024, consumeQueueEntriesPerFile: 10_000 },
+          ...options,
+        },
+        { server, ...(client ? { client } : {}) },
+      );
+      extras.push({ broker: extra, dir: extraDir, server, ...(client ? { client } : {}) });
+      await extra.start();
+      return extra;
+    },
+    brokerServer(target) {
+      return extras.find((e) => e.broker === target)?.server;
+    },
+    async stopBroker(target) {
+      await target.close();
+      // The broker does not own a server it was given; closing it makes the address refuse calls.
+      if (target === broker) await brokerServer?.close();
+      else await extras.find((e) => e.broker === target)?.server?.close();
     },
     async close() {
+      for (const extra of extras) {
+        await extra.broker.close();
+        await extra.client?.close();
+        await extra.server?.close();
+        rmSync(extra.dir, { recursive: true, force: true });
+      }
       await broker.close();
       await brokerClient?.close();
       await brokerServer?.close();

@@ -1,0 +1,190 @@
+// Concurrent consumption (Java ConsumeMessageConcurrentlyService): up to consumeConcurrency handlers
+// at once over all owned queues, one message per handler call. Waiting messages are exactly the
+// buffered ones, so they are bounded by the per-queue pull thresholds. Optionally ordered per key:
+// messages with the same key run one after another in arrival (queue) order, other keys in parallel.
+//
+// A failed message (clustering) is sent back to the broker (CONSUMER_SEND_MSG_BACK), which stores a
+// %RETRY% copy delivered later, or a %DLQ% copy once maxReconsumeTimes is reached; then the
+// original counts as consumed. If the send-back fails the message stays buffered and is consumed
+// again locally after 5 s with reconsumeTimes + 1 (Java consumeLater). Broadcasting drops it.
+import { MessageConst } from '@pulsejet/protocol';
+import type { ReceivedMessage } from '../message/received-message';
+import { sendMessageBack } from './broker-calls';
+import type { ConsumeContext, ConsumeService } from './consume-context';
+import type { OrderBy } from './consume-types';
+import type { QueueEntry } from './queue-entry';
+import { handlerView, realTopicOf } from './retry-topics';
+import { runHandler } from './run-handler';
+
+/** Java: a message whose send-back failed is consumed again locally after 5 s. */
+export const LOCAL_RETRY_DELAY_MS = 5_000;
+
+interface Item {
+  entry: QueueEntry;
+  message: ReceivedMessage;
+  key: string | undefined;
+}
+
+/** The key function of an orderBy option. */
+export function orderKeyOf(orderBy: OrderBy | undefined): ((message: ReceivedMessage) => string | undefined) | undefined {
+  if (orderBy === undefined) return undefined;
+  if (orderBy === 'keys') return (message) => message.keys[0];
+  if (orderBy === 'shardingKey') return (message) => message.properties[MessageConst.SHARDING_KEY] ?? message.properties[MessageConst.ALI_SHARDING_KEY];
+  return orderBy;
+}
+
+export class ConcurrentConsumeService implements ConsumeService {
+  private readonly ready: Item[] = [];
+  private readyHead = 0;
+  /** key → items waiting behind the one running (present while a message of the key runs). */
+  private readonly keyed = new Map<string, Item[]>();
+  private active = 0;
+  private readonly activeByQueue = new Map<QueueEntry, number>();
+  private readonly localRetries = new WeakMap<ReceivedMessage, number>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly idle: (() => void)[] = [];
+  private stopped = false;
+  /** Messages with the same key are handled one at a time, in order (options.orderBy). */
+  private readonly orderKey: ((message: ReceivedMessage) => string | undefined) | undefined;
+
+  constructor(private readonly ctx: ConsumeContext) {
+    this.orderKey = orderKeyOf(ctx.options.orderBy);
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  submit(entry: QueueEntry, messages: readonly ReceivedMessage[]): void {
+    for (const message of messages) this.enqueue({ entry, message, key: this.orderKey?.(message) });
+    this.pump();
+  }
+
+  private enqueue(item: Item): void {
+    if (item.key !== undefined) {
+      const waiting = this.keyed.get(item.key);
+      if (waiting) {
+        waiting.push(item);
+        return;
+      }
+      this.keyed.set(item.key, []);
+    }
+    this.ready.push(item);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.active < this.ctx.options.consumeConcurrency && this.readyHead < this.ready.length) {
+      const item = this.ready[this.readyHead]!;
+      this.readyHead++;
+      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+        this.ready.splice(0, this.readyHead);
+        this.readyHead = 0;
+      }
+      if (item.entry.pq.dropped) {
+        this.releaseKey(item);
+        continue;
+      }
+      this.active++;
+      this.activeByQueue.set(item.entry, (this.activeByQueue.get(item.entry) ?? 0) + 1);
+      void this.consume(item).finally(() => {
+        this.active--;
+        const left = (this.activeByQueue.get(item.entry) ?? 1) - 1;
+        if (left === 0) this.activeByQueue.delete(item.entry);
+        else this.activeByQueue.set(item.entry, left);
+        this.releaseKey(item);
+        this.notifyIdle();
+        this.pump();
+      });
+    }
+  }
+
+  /** The next message of the same key may run now. */
+  private releaseKey(item: Item): void {
+    if (item.key === undefined) return;
+    const waiting = this.keyed.get(item.key);
+    const next = waiting?.shift();
+    if (next) this.ready.push(next);
+    else this.keyed.delete(item.key);
+  }
+
+  private async consume(item: Item): Promise<void> {
+    const { entry, message } = item;
+    const { ctx } = this;
+    const reconsumeTimes = this.localRetries.get(message) ?? message.reconsumeTimes;
+    const view = handlerView(message, reconsumeTimes);
+    const handler = ctx.handlerOf(realTopicOf(message));
+    let ok = true;
+    if (handler === undefined) {
+      ctx.log('warn', `no handler for topic ${realTopicOf(message)} (message ${message.msgId}); it is acknowledged without handling`);
+    } else {
+      ok = await runHandler(handler, view, ctx.options.consumeTimeoutMs, ctx.log);
+    }
+    if (ok) {
+      ctx.counters.consumed++;
+      this.finish(entry, message);
+      return;
+    }
+    ctx.counters.retried++;
+    if (ctx.options.messageModel === 'BROADCASTING') {
+      ctx.log('warn', `broadcasting consumer dropped failed message ${message.msgId} of ${realTopicOf(message)} (broadcasting has no retry)`);
+      this.finish(entry, message);
+      return;
+    }
+    if (entry.pq.dropped) return;
+    try {
+      await sendMessageBack(ctx.client, message.queue.brokerName, message.queue.topic, {
+        commitLogOffset: message.commitLogOffset,
+        group: ctx.options.groupName,
+        delayLevel: 0,
+        originMsgId: message.offsetMsgId,
+        originTopic: realTopicOf(message),
+        maxReconsumeTimes: ctx.options.maxReconsumeTimes,
+      });
+      this.finish(entry, message);
+    } catch (error) {
+      ctx.log('warn', `send-back of ${message.msgId} failed (${error instanceof Error ? error.message : String(error)}); consuming it again locally in ${LOCAL_RETRY_DELAY_MS} ms`);
+      this.localRetries.set(message, reconsumeTimes + 1);
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        if (!entry.pq.dropped && !this.stopped) this.submit(entry, [message]);
+      }, LOCAL_RETRY_DELAY_MS);
+      timer.unref();
+      this.retryTimers.add(timer);
+    }
+  }
+
+  private finish(entry: QueueEntry, message: ReceivedMessage): void {
+    const offset = entry.pq.remove([message]);
+    if (!entry.pq.dropped && offset >= 0) this.ctx.offsetStore.update(entry.mq, offset, true);
+    entry.signal.notify();
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idle.splice(0);
+    for (const waiter of waiters) waiter();
+  }
+
+  async drain(timeoutMs: number, entry?: QueueEntry): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const busy = (): boolean => (entry ? (this.activeByQueue.get(entry) ?? 0) > 0 : this.active > 0);
+    while (busy() && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+        timer.unref();
+        this.idle.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.ready.length = 0;
+    this.readyHead = 0;
+    this.keyed.clear();
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+}

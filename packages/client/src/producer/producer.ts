@@ -1,0 +1,363 @@
+// The Producer (Java DefaultMQProducer + DefaultMQProducerImpl.sendDefaultImpl): validates and builds
+// the message, picks a writable queue (round robin with latency fault tolerance, or a fixed queue for
+// ordered sends), sends SEND_MESSAGE_V2 to that broker's master and retries retriable failures on
+// another broker within the send timeout.
+import { ResponseCode, encodeMessageBatch } from '@pulsejet/protocol';
+import { ClientError, ClientErrorCode } from '../errors';
+import { ClientInstance } from '../instance/client-instance';
+import type { ProducerRegistration } from '../instance/registrations';
+import type { Message } from '../message/message';
+import type { MessageQueue } from '../message/message-queue';
+import { buildMessage, type OutgoingMessage } from './build-message';
+import { LatencyFaultTolerance } from './latency-fault-tolerance';
+import { AUTO_CREATE_TOPIC_KEY, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options';
+import { RoundRobinSelector, queueForShardingKey } from './queue-selector';
+import { sendBatchRequest, sendMessageRequest, type SendHeaderInput } from './send-request';
+import { interpretSendReply, type BatchSendResult, type SendResult, type StoredReply } from './send-result';
+
+/** Picks the queue of an ordered send from the topic's writable queues (Java MessageQueueSelector). */
+export type MessageQueueSelector = (queues: readonly MessageQueue[], message: Message, arg: unknown) => MessageQueue;
+
+export interface SendOptions {
+  /** This send's timeout, retries included, ms. @default the producer's sendTimeoutMs */
+  timeoutMs?: number;
+  /** Ordered send: this queue (no retry on another queue). */
+  queue?: MessageQueue;
+  /** Ordered send: the queue this function picks (no retry on another queue). */
+  selector?: MessageQueueSelector;
+  /** Passed to the selector. */
+  arg?: unknown;
+}
+
+type State = 'created' | 'running' | 'closed';
+
+interface Attempt<T> {
+  (mq: MessageQueue, addr: string, timeoutMs: number): Promise<T>;
+}
+
+export class Producer {
+  readonly groupName: string;
+  protected readonly options: ResolvedProducerOptions;
+  protected readonly instance: ClientInstance;
+  private readonly ownsInstance: boolean;
+  private readonly selector = new RoundRobinSelector();
+  private readonly faults: LatencyFaultTolerance | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private unregister: (() => Promise<void>) | undefined;
+  private state: State = 'created';
+  private starting: Promise<void> | undefined;
+
+  /** Throws ClientError INVALID_ARGUMENT for options that can never work (an empty group, no nameserver, a negative timeout). */
+  constructor(options: ProducerOptions) {
+    this.options = resolveProducerOptions(options);
+    this.groupName = this.options.groupName;
+    this.ownsInstance = options.clientInstance === undefined;
+    this.instance = options.clientInstance ?? new ClientInstance({ ...options, namesrvAddr: options.namesrvAddr ?? [] });
+    this.faults = this.options.sendLatencyFaultEnable ? new LatencyFaultTolerance() : undefined;
+  }
+
+  /** `clientIP@instanceName` of the instance this producer uses. */
+  get clientId(): string {
+    return this.instance.clientId;
+  }
+
+  /**
+   * Starts the instance (when owned) and registers the group, so brokers hear of it in heartbeats.
+   * Idempotent. Throws INVALID_ARGUMENT when the instance already has a producer of this group,
+   * NOT_RUNNING after close.
+   */
+  start(): Promise<void> {
+    if (this.state === 'closed') return Promise.reject(new ClientError(ClientErrorCode.NOT_RUNNING, `producer ${this.groupName} is closed; create a new one`));
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    await this.instance.start();
+    try {
+      this.unregister = this.instance.registerProducer(this.groupName, this.registration());
+    } catch (error) {
+      if (this.ownsInstance) await this.instance.close();
+      this.state = 'closed';
+      throw error;
+    }
+    this.state = 'running';
+    await Promise.all(
+      this.options.topics.map((topic) =>
+        this.instance.getRoute(topic).catch((error: unknown) => {
+          this.options.log('warn', `producer ${this.groupName}: no route for ${topic} at start (${error instanceof Error ? error.message : String(error)}); it is fetched again on the first send`);
+        }),
+      ),
+    );
+  }
+
+  /** What the instance calls back for this group; TransactionProducer adds the check-back. */
+  protected registration(): ProducerRegistration {
+    return {};
+  }
+
+  /** Waits for sends in flight, unregisters the group and closes an owned instance. Idempotent. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') {
+      await this.starting?.catch(() => undefined);
+      return;
+    }
+    await this.starting?.catch(() => undefined);
+    this.state = 'closed';
+    await Promise.allSettled([...this.inFlight]);
+    await this.unregister?.();
+    if (this.ownsInstance) await this.instance.close();
+  }
+
+  /** Sends one message and resolves once the broker stored it. */
+  send(message: Message, options: SendOptions = {}): Promise<SendResult> {
+    return this.track(async () => {
+      this.assertRunning();
+      const out = buildMessage(message, { maxMessageSize: this.options.maxMessageSize, compressOverBytes: this.options.compressOverBytes });
+      return this.sendBuilt(out, options, message);
+    });
+  }
+
+  /** Sends one message without waiting for the broker's answer (no retries); resolves once written. */
+  sendOneway(message: Message, options: Pick<SendOptions, 'queue' | 'selector' | 'arg'> = {}): Promise<void> {
+    return this.track(async () => {
+      this.assertRunning();
+      const out = buildMessage(message, { maxMessageSize: this.options.maxMessageSize, compressOverBytes: this.options.compressOverBytes });
+      const queues = await this.publishQueues(out.topic);
+      const mq = this.fixedQueue(queues, message, out, options) ?? this.selector.select(queues, undefined, this.faults);
+      const addr = await this.masterAddr(mq);
+      await this.instance.invokeOneway(addr, sendMessageRequest(this.headerInput(out, mq), out.body));
+    });
+  }
+
+  /**
+   * Sends messages of one topic as one SEND_BATCH_MESSAGE: they land in one queue with consecutive
+   * offsets. Batches are not compressed, delayed or transactional (as in Java).
+   */
+  sendBatch(messages: readonly Message[], options: SendOptions = {}): Promise<BatchSendResult> {
+    return this.track(async () => {
+      this.assertRunning();
+      const built = this.buildBatch(messages);
+      const first = built[0]!;
+      const body = encodeMessageBatch(built.map((m) => ({ flag: m.flag, body: m.body, properties: m.properties })));
+      if (body.length > this.options.maxMessageSize) {
+        throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `the batch to ${first.topic} is ${body.length} bytes; at most maxMessageSize = ${this.options.maxMessageSize}; split it`);
+      }
+      const queues = await this.publishQueues(first.topic);
+      const fixed = this.fixedQueue(queues, messages[0]!, first, options);
+      const batchHeader: OutgoingMessage = { ...first, sysFlag: 0, flag: 0, properties: {} };
+      return this.withRetries(first.topic, fixed, options.timeoutMs, async (mq, addr, timeoutMs) => {
+        const reply = await this.instance.invoke(addr, sendBatchRequest(this.headerInput(batchHeader, mq), body), timeoutMs);
+        const stored = interpretSendReply(reply, addr, first.topic);
+        return {
+          status: stored.status,
+          msgIds: built.map((m) => m.uniqKey),
+          offsetMsgIds: stored.offsetMsgIds,
+          queue: { topic: first.topic, brokerName: mq.brokerName, queueId: stored.queueId },
+          queueOffset: stored.queueOffset,
+        };
+      });
+    });
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  /** Sends a built message: a fixed queue for ordered sends, else round robin with retries. */
+  protected async sendBuilt(out: OutgoingMessage, options: SendOptions, original: Message): Promise<SendResult> {
+    const queues = await this.publishQueues(out.topic);
+    const fixed = this.fixedQueue(queues, original, out, options);
+    return this.withRetries(out.topic, fixed, options.timeoutMs, async (mq, addr, timeoutMs) => {
+      const reply = await this.instance.invoke(addr, sendMessageRequest(this.headerInput(out, mq), out.body), timeoutMs);
+      return this.sendResult(out, mq, interpretSendReply(reply, addr, out.topic));
+    });
+  }
+
+  private sendResult(out: OutgoingMessage, mq: MessageQueue, stored: StoredReply): SendResult {
+    return {
+      status: stored.status,
+      msgId: out.uniqKey,
+      offsetMsgId: stored.offsetMsgIds[0]!,
+      queue: { topic: out.topic, brokerName: mq.brokerName, queueId: stored.queueId },
+      queueOffset: stored.queueOffset,
+    };
+  }
+
+  /**
+   * Runs `attempt` on a queue until one succeeds: on the fixed queue once, or on round-robin queues
+   * up to 1 + retryTimesWhenSendFailed times, moving off a broker that failed, within the timeout.
+   */
+  private async withRetries<T>(topic: string, fixed: MessageQueue | undefined, timeoutMs: number | undefined, attempt: Attempt<T>): Promise<T> {
+    if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
+      throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `timeoutMs must be a positive integer of milliseconds, got ${String(timeoutMs)}`);
+    }
+    const timeout = timeoutMs ?? this.options.sendTimeoutMs;
+    const deadline = Date.now() + timeout;
+    const attempts = fixed ? 1 : 1 + this.options.retryTimesWhenSendFailed;
+    let lastBroker: string | undefined;
+    let lastError: unknown;
+    let queues: MessageQueue[] | undefined;
+    const failures: string[] = [];
+    for (let i = 0; i < attempts; i++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      if (fixed === undefined && (queues === undefined || i > 0)) {
+        try {
+          queues = await this.publishQueues(topic);
+        } catch (error) {
+          // A nameserver that dropped the broker (or is down) mid-send: keep choosing from the last list.
+          if (queues === undefined) throw error;
+        }
+      }
+      const mq = fixed ?? this.selector.select(queues!, lastBroker, this.faults);
+      const begin = Date.now();
+      try {
+        const addr = await this.masterAddr(mq);
+        const result = await attempt(mq, addr, remaining);
+        this.faults?.update(mq.brokerName, Date.now() - begin, false);
+        return result;
+      } catch (error) {
+        this.faults?.update(mq.brokerName, Date.now() - begin, true);
+        if (!ClientError.is(error) || !error.retriable) throw error;
+        lastError = error;
+        lastBroker = mq.brokerName;
+        failures.push(`${mq.brokerName}: ${error.message}`);
+        // A broker that says it has no such topic, or can't be reached, may be gone from the route.
+        if (error.code !== ClientErrorCode.TIMEOUT && (error.responseCode === ResponseCode.TOPIC_NOT_EXIST || error.responseCode === undefined)) {
+          this.instance.invalidateRoute(topic);
+        }
+        this.options.log('warn', `send to ${topic} on ${mq.brokerName} queue ${mq.queueId} failed (${error.message})${i + 1 < attempts ? '; retrying' : ''}`);
+      }
+    }
+    if (lastError === undefined) {
+      throw new ClientError(ClientErrorCode.TIMEOUT, `send to ${topic} did not start within ${timeout} ms (sendTimeoutMs); the route lookup took too long`);
+    }
+    const last = lastError as ClientError;
+    // A last attempt that timed out is reported as TIMEOUT: the message may still have been stored.
+    const timedOut = last.code === ClientErrorCode.TIMEOUT;
+    throw new ClientError(
+      timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.SEND_FAILED,
+      `send to ${topic} failed after ${failures.length} attempt(s) within ${timeout} ms: ${failures.join('; ')}; ` +
+        (timedOut ? `the broker did not answer in time (raise sendTimeoutMs if it is busy; the message may have been stored)` : `check that a broker serving ${topic} is running`),
+      { cause: lastError, retriable: true, ...(last.responseCode !== undefined ? { responseCode: last.responseCode } : {}) },
+    );
+  }
+
+  private fixedQueue(queues: readonly MessageQueue[], message: Message, out: OutgoingMessage, options: Pick<SendOptions, 'queue' | 'selector' | 'arg'>): MessageQueue | undefined {
+    if (options.queue !== undefined && options.selector !== undefined) {
+      throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, 'give a queue or a selector, not both');
+    }
+    if (options.queue !== undefined) {
+      if (options.queue.topic !== out.topic) throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `queue ${options.queue.topic} is not a queue of topic ${out.topic}`);
+      return options.queue;
+    }
+    if (options.selector !== undefined) {
+      const chosen: unknown = options.selector(queues, message, options.arg);
+      if (typeof chosen !== 'object' || chosen === null || typeof (chosen as MessageQueue).brokerName !== 'string') {
+        throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `the selector for ${out.topic} returned ${String(chosen)}, not one of the queues it was given`);
+      }
+      return chosen as MessageQueue;
+    }
+    if (out.shardingKey !== undefined && out.shardingKey !== '') return queueForShardingKey(queues, out.shardingKey);
+    return undefined;
+  }
+
+  private buildBatch(messages: readonly Message[]): OutgoingMessage[] {
+    if (!Array.isArray(messages) || messages.length === 0) throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, 'sendBatch needs a non-empty array of messages');
+    const built = messages.map((message) => {
+      if (message.delayLevel !== undefined || message.deliverAt !== undefined || message.delayMs !== undefined) {
+        throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `a batch can't hold delayed messages (message to ${message.topic}); send it on its own`);
+      }
+      return buildMessage(message, { maxMessageSize: this.options.maxMessageSize, compressOverBytes: undefined });
+    });
+    const topic = built[0]!.topic;
+    if (topic.startsWith('%RETRY%')) throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `a batch can't go to the retry topic ${topic}`);
+    for (const m of built) {
+      if (m.topic !== topic) throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `every message of a batch must have the same topic; got ${topic} and ${m.topic}`);
+    }
+    return built;
+  }
+
+  protected headerInput(out: OutgoingMessage, mq: MessageQueue): SendHeaderInput {
+    return {
+      producerGroup: this.groupName,
+      topic: out.topic,
+      defaultTopicQueueNums: this.options.defaultTopicQueueNums,
+      queueId: mq.queueId,
+      sysFlag: out.sysFlag,
+      bornTimestamp: Date.now(),
+      flag: out.flag,
+      properties: out.properties,
+    };
+  }
+
+  private async publishQueues(topic: string): Promise<MessageQueue[]> {
+    let queues: MessageQueue[];
+    try {
+      queues = await this.instance.publishQueues(topic);
+    } catch (error) {
+      if (!ClientError.is(error) || error.code !== ClientErrorCode.NO_ROUTE || error.responseCode !== ResponseCode.TOPIC_NOT_EXIST) throw error;
+      const fallback = await this.autoCreateQueues(topic);
+      if (fallback.length === 0) throw error;
+      return fallback;
+    }
+    if (queues.length === 0) {
+      throw new ClientError(ClientErrorCode.NO_ROUTE, `topic ${topic} has no writable queue on a broker with a master; check the topic's permissions and that its master runs`, {
+        retriable: true,
+      });
+    }
+    return queues;
+  }
+
+  /**
+   * Queues for a topic the nameserver does not know (Java tryToFindTopicPublishInfo): those of the
+   * auto-create template TBW102, at most defaultTopicQueueNums per broker. A broker with
+   * autoCreateTopicEnable creates the topic on the first send and registers it; brokers without
+   * it don't list TBW102 as writable, so the send fails with NO_ROUTE as before.
+   */
+  private async autoCreateQueues(topic: string): Promise<MessageQueue[]> {
+    let template: MessageQueue[];
+    try {
+      template = await this.instance.publishQueues(AUTO_CREATE_TOPIC_KEY);
+    } catch {
+      return [];
+    }
+    const queues: MessageQueue[] = [];
+    for (const mq of template) {
+      if (mq.queueId < this.options.defaultTopicQueueNums) queues.push({ topic, brokerName: mq.brokerName, queueId: mq.queueId });
+    }
+    return queues;
+  }
+
+  /** The master's address of the queue's broker; refreshes the route once if the address is unknown. */
+  protected async masterAddr(mq: MessageQueue): Promise<string> {
+    let addr = this.instance.findBrokerAddr(mq.brokerName);
+    if (addr === undefined) {
+      await this.instance.getRoute(mq.topic, { refresh: true });
+      addr = this.instance.findBrokerAddr(mq.brokerName);
+    }
+    if (addr === undefined) {
+      throw new ClientError(ClientErrorCode.NO_ROUTE, `no master address is known for broker ${mq.brokerName}; is its master running?`, { retriable: true });
+    }
+    return addr;
+  }
+
+  protected assertRunning(): void {
+    if (this.state !== 'running') {
+      throw new ClientError(
+        ClientErrorCode.NOT_RUNNING,
+        this.state === 'created' ? `producer ${this.groupName} is not started; await producer.start() first` : `producer ${this.groupName} is closed; create a new one`,
+      );
+    }
+  }
+
+  /** Counts the operation as in flight, so close() waits for it. */
+  protected track<T>(run: () => Promise<T>): Promise<T> {
+    const promise = run();
+    this.inFlight.add(promise);
+    const forget = (): void => {
+      this.inFlight.delete(promise);
+    };
+    promise.then(forget, forget);
+    return promise;
+  }
+}
