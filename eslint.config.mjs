@@ -58,7 +58,7 @@ export default [
     },
   },
   {
-    files: ['packages/{protocol,core,remoting,routing,replication,broker,client}/**/*.ts'],
+    files: ['packages/{protocol,core,remoting,routing,replication,broker,client,inversify}/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/test/**'],
     rules: {
       // Libraries never read the environment (STYLE.md habit 8); only apps map env vars to options.
