@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveBrokerOptions } from '@pulsejet/broker';
 import { ConfigError, resolveConfig } from './config';
 
 const files: Record<string, string> = {
@@ -79,5 +81,31 @@ describe('shipped conf/broker.conf', () => {
   it('is valid', () => {
     const { config } = resolveConfig(['-c', `${__dirname}/../conf/broker.conf`], (path) => readFileSync(path, 'utf8'));
     expect(config.broker).toMatchObject({ brokerName: 'broker-a', brokerRole: 'ASYNC_MASTER', listenPort: 10911, store: { deleteWhen: '04', fileReservedTime: 72 } });
+  });
+});
+
+describe('shipped cluster-mode configs (apps/broker/conf/<mode>/)', () => {
+  const confDir = join(__dirname, '..', 'conf');
+  const modes = { '1m': 1, '2m': 2, '2m-2s-async': 4, '2m-2s-sync': 4 } as const;
+
+  it.each(Object.entries(modes))('mode %s: %i valid broker.conf files with distinct ports, one master per group', (mode, count) => {
+    const files = readdirSync(join(confDir, mode)).filter((file) => file.endsWith('.conf'));
+    expect(files).toHaveLength(count);
+    const ports: number[] = [];
+    const masters = new Set<string>();
+    for (const file of files) {
+      const { config } = resolveConfig(['-c', join(confDir, mode, file)], (path) => readFileSync(path, 'utf8'));
+      const options = resolveBrokerOptions(config.broker);
+      ports.push(options.listenPort);
+      if (options.brokerRole !== 'SLAVE') {
+        ports.push(options.haListenPort);
+        masters.add(options.brokerName);
+      }
+      if (mode === '2m-2s-sync' && options.brokerRole !== 'SLAVE') expect(options).toMatchObject({ brokerRole: 'SYNC_MASTER', flushDiskType: 'SYNC_FLUSH' });
+      if (mode === '2m-2s-async' && options.brokerRole !== 'SLAVE') expect(options.brokerRole).toBe('ASYNC_MASTER');
+      if (options.brokerRole === 'SLAVE') expect(files).toContain(`${options.brokerName}.conf`);
+    }
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(masters.size).toBe(mode === '1m' ? 1 : 2);
   });
 });

@@ -32,6 +32,16 @@ const BROKER_KEYS = {
   transactionTimeOut: 'int',
   transactionCheckMax: 'int',
   rejectTransactionMessage: 'boolean',
+  // Master/slave replication (docs/cluster-modes.md).
+  haListenPort: 'int',
+  haMasterAddress: 'string',
+  haSendHeartbeatInterval: 'int',
+  haHousekeepingInterval: 'int',
+  haTransferBatchSize: 'int',
+  haMaxGapNotInSync: 'int',
+  slaveSynchronizeInterval: 'int',
+  slaveReadEnable: 'boolean',
+  accessMessageInMemoryMaxRatio: 'number',
 } as const satisfies Record<string, Kind>;
 
 const STORE_KEYS = {

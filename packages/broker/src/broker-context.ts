@@ -1,6 +1,7 @@
 // What request processors share: resolved options, the store, the topic table. Built by the
 // controller once the store is open.
 import type { MessageStore } from '@pulsejet/core';
+import type { ReplicaWaitResult } from '@pulsejet/replication';
 import type { ResolvedBrokerOptions } from './broker-options';
 import type { TopicConfigManager } from './topic/topic-config-manager';
 
@@ -8,4 +9,11 @@ export interface BrokerContext {
   readonly options: ResolvedBrokerOptions;
   readonly store: MessageStore;
   readonly topics: TopicConfigManager;
+  /**
+   * SYNC_MASTER only: resolves once a slave has everything below `endOffset` ('OK'), or why not
+   * (HAMasterService.waitForReplica bounded by syncFlushTimeout). Absent on ASYNC_MASTER and SLAVE.
+   */
+  readonly waitForReplica?: (endOffset: number) => Promise<ReplicaWaitResult>;
+  /** Replication entries of GET_BROKER_RUNTIME_INFO (masterAddr, slaveFallBehindMuch, haSlaveState, haConnectedSlaves...). */
+  readonly haRuntimeInfo?: () => Record<string, string>;
 }

@@ -3,12 +3,14 @@
 import { MessageStore } from '@pulsejet/core';
 import { RequestCode, type HostAddress } from '@pulsejet/protocol';
 import { TcpRemotingClient, TcpRemotingServer, type RemotingClient, type RemotingServer } from '@pulsejet/remoting';
+import type { HAMasterService, HASlaveClient } from '@pulsejet/replication';
 import { BrokerRegistration, type RegistrationOutcome } from '@pulsejet/routing';
 import { registerAdminProcessors } from './admin/admin-processors';
 import type { BrokerContext } from './broker-context';
 import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
 import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from './broker-options';
+import { startHA, type HAHandle } from './ha/start-ha';
 import { registerPeerProcessors, type PeerProcessorsHandle } from './peer-processors';
 import { registerLockProcessors } from './lock/lock-processors';
 import { RebalanceLockManager } from './lock/rebalance-lock-manager';
@@ -18,6 +20,7 @@ import { ScheduleMessageService } from './schedule/schedule-message-service';
 import { scheduleAwareTagsCode } from './schedule/schedule-rewrite';
 import { createSendBatchMessageProcessor } from './send/send-batch-processor';
 import { createSendMessageProcessor } from './send/send-message-processor';
+import { SlaveSynchronize, type SlaveSyncReport } from './slave/slave-synchronize';
 import { TopicConfigManager } from './topic/topic-config-manager';
 import { startTransactions, type TransactionsHandle } from './transaction/start-transactions';
 
@@ -43,6 +46,8 @@ interface Running {
   peers: PeerProcessorsHandle;
   schedule: ScheduleMessageService;
   transactions: TransactionsHandle;
+  ha: HAHandle;
+  slaveSync: SlaveSynchronize | undefined;
   stopWatchingTopics: () => void;
 }
 
@@ -54,11 +59,15 @@ export class BrokerController {
   private registering: Promise<unknown> = Promise.resolve();
   private queuedRound: Promise<RegistrationOutcome[]> | undefined;
 
+  /** haListenPort was left to its default (listenPort + 1). */
+  private readonly haListenPortDefaulted: boolean;
+
   constructor(
     options: BrokerOptions = {},
     private readonly deps: BrokerControllerDeps = {},
   ) {
     this.options = resolveBrokerOptions(options);
+    this.haListenPortDefaulted = options.haListenPort === undefined;
   }
 
   /** Opens the store, starts serving and registers with every nameserver. Idempotent. */
@@ -107,6 +116,34 @@ export class BrokerController {
     return this.state().peers.producers;
   }
 
+  /** The HA service of a master (ASYNC_MASTER or SYNC_MASTER); undefined on a slave. */
+  get haMaster(): HAMasterService | undefined {
+    return this.state().ha.master;
+  }
+
+  /** The HA client of a slave; undefined on a master. */
+  get haSlave(): HASlaveClient | undefined {
+    return this.state().ha.slave;
+  }
+
+  /** "ip:port" of this master's HA service (what REGISTER_BROKER carries); '' on a slave. */
+  get haServerAddr(): string {
+    return this.state().ha.haServerAddr;
+  }
+
+  /** A slave's master (from the latest registration answer); undefined on a master or while the master is away. */
+  get masterAddr(): string | undefined {
+    return this.state().slaveSync?.master;
+  }
+
+  /**
+   * A slave copies its master's metadata now instead of waiting for the next period; undefined when
+   * this is not a slave or its master is unknown. Rejects when the master does not answer.
+   */
+  slaveSynchronizeNow(): Promise<SlaveSyncReport | undefined> {
+    return this.state().slaveSync?.syncAll() ?? Promise.resolve(undefined);
+  }
+
   /** Unregisters, stops serving, flushes and closes the store. Idempotent; waits for a start in progress. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -117,8 +154,11 @@ export class BrokerController {
       await running.transactions.close();
       await running.registration?.close();
       await this.registering;
+      await running.slaveSync?.close();
       await running.peers.close();
       await running.schedule.close();
+      // Before the server: sends waiting for a slave are answered (SLAVE_NOT_AVAILABLE), not dropped.
+      await running.ha.close();
       if (running.ownsServer) await running.server.close();
       if (running.ownsClient) await running.client?.close();
       await running.store.close();
@@ -154,9 +194,21 @@ export class BrokerController {
       if (ownsServer) await server.close();
       throw error;
     }
+    // A master listens for slaves before it registers, so the nameserver can hand its HA address to them.
+    let ha: HAHandle;
+    try {
+      // On an injected (in-process) server, listenPort is not a real port, so listenPort + 1 would
+      // claim a fixed TCP port for nothing: without an explicit haListenPort, take a free loopback one.
+      const inProcessDefault = !ownsServer && this.haListenPortDefaulted;
+      ha = await startHA(options, store, inProcessDefault ? { port: 0, host: '127.0.0.1' } : { port: options.haListenPort, host: options.bindAddress });
+    } catch (error) {
+      await store.close();
+      if (ownsServer) await server.close();
+      throw error;
+    }
     const topics = new TopicConfigManager(store.metadata, options);
     await topics.init();
-    const ctx: BrokerContext = { options, store, topics };
+    const ctx: BrokerContext = { options, store, topics, haRuntimeInfo: () => ha.runtimeInfo(), ...(ha.waitForReplica ? { waitForReplica: ha.waitForReplica } : {}) };
 
     server.registerProcessor(RequestCode.SEND_MESSAGE, createSendMessageProcessor(ctx, false));
     server.registerProcessor(RequestCode.SEND_MESSAGE_V2, createSendMessageProcessor(ctx, true));
@@ -170,16 +222,36 @@ export class BrokerController {
 
     let client: RemotingClient | undefined;
     let registration: BrokerRegistration | undefined;
+    let slaveSync: SlaveSynchronize | undefined;
     const ownsClient = this.deps.client === undefined;
     if (options.namesrvAddr.length > 0) {
       client = this.deps.client ?? new TcpRemotingClient({ log });
+      if (options.brokerRole === 'SLAVE') {
+        slaveSync = new SlaveSynchronize({ client, topics, metadata: store.metadata, intervalMs: options.slaveSynchronizeInterval, log });
+      }
+      const sync = slaveSync;
       registration = new BrokerRegistration({
         client,
         namesrvAddrs: options.namesrvAddr,
-        broker: { clusterName: options.brokerClusterName, brokerName: options.brokerName, brokerId: options.brokerId, brokerAddr },
+        broker: { clusterName: options.brokerClusterName, brokerName: options.brokerName, brokerId: options.brokerId, brokerAddr, haServerAddr: ha.haServerAddr },
         topicConfigs: () => topics.serializeWrapper(),
         registerNameServerPeriodMs: options.registerNameServerPeriod,
         compressed: options.compressedRegister,
+        // A slave learns its master here (Java registerBrokerAll): the HA address to replicate from and
+        // the broker address to copy metadata from. No answer at all (nameservers down) changes nothing;
+        // an answer without a master (it is away) pauses the metadata copy, so offsets consumers
+        // commit to this slave meanwhile are not overwritten.
+        ...(sync
+          ? {
+              onRegistered: (outcomes: RegistrationOutcome[]) => {
+                const answers = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.result] : []));
+                if (answers.length === 0) return;
+                const withMaster = answers.find((answer) => answer.masterAddr !== undefined);
+                if (withMaster?.haServerAddr) ha.masterHaAddressLearned(withMaster.haServerAddr);
+                sync.setMasterAddr(withMaster?.masterAddr);
+              },
+            }
+          : {}),
         log,
       });
     }
@@ -189,9 +261,11 @@ export class BrokerController {
       this.registerBrokerAll().catch((error: unknown) => log('warn', `re-registration after a topic change failed: ${String(error)}`));
     });
     const schedule = new ScheduleMessageService({ store, delayLevelsMs: options.delayLevelsMs, log });
-    schedule.start();
-    this.running = { server, ownsServer, client, ownsClient, store, topics, brokerAddr, registration, peers, schedule, transactions, stopWatchingTopics };
+    // Only a master re-puts due delayed messages; a slave's store is written by replication alone.
+    if (options.brokerRole !== 'SLAVE') schedule.start();
+    this.running = { server, ownsServer, client, ownsClient, store, topics, brokerAddr, registration, peers, schedule, transactions, ha, slaveSync, stopWatchingTopics };
     await registration?.start();
+    slaveSync?.start();
     log('info', `broker ${options.brokerName} (${options.brokerClusterName}, id ${options.brokerId}) serving at ${brokerAddr}`);
   }
 

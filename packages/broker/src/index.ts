@@ -14,6 +14,8 @@ export {
   DEFAULT_TRANSACTION_CHECK_INTERVAL_MS,
   DEFAULT_TRANSACTION_TIMEOUT_MS,
   DEFAULT_TRANSACTION_CHECK_MAX,
+  DEFAULT_SLAVE_SYNCHRONIZE_INTERVAL_MS,
+  DEFAULT_ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO,
 } from './broker-options';
 export type { BrokerOptions, ResolvedBrokerOptions, BrokerRole, BrokerLog, BrokerLogLevel, BrokerStoreOptions } from './broker-options';
 export type { BrokerContext } from './broker-context';
@@ -46,6 +48,20 @@ export { registerOffsetProcessors, queryConsumerOffset } from './offset/offset-p
 export { registerAdminProcessors } from './admin/admin-processors';
 export { registerGroupProcessors, parseSubscriptionGroupBody, subscriptionGroupToJson } from './admin/group-processors';
 export { registerQueryProcessors, QUERY_MESSAGE_MAX_NUM, QUERY_MESSAGE_DEFAULT_MAX_NUM, UNIQUE_MSG_QUERY_FLAG } from './admin/query-processors';
+export { registerSyncProcessors } from './admin/sync-processors';
+export { SlaveSynchronize } from './slave/slave-synchronize';
+export type { SlaveSynchronizeOptions, SlaveSyncReport } from './slave/slave-synchronize';
+export {
+  encodeConsumerOffsets,
+  decodeConsumerOffsets,
+  encodeDelayOffsets,
+  decodeDelayOffsets,
+  decodeTopicConfigs,
+  decodeSubscriptionGroups,
+  SyncBodyError,
+} from './slave/sync-bodies';
+export type { OffsetRow, DelayOffsetRow } from './slave/sync-bodies';
+export { awaitReplica } from './send/replica-wait';
 export { registerStatsProcessors, formatRuntime, BROKER_VERSION_DESC } from './admin/stats-processors';
 export { HeaderError, HeaderReader } from './remoting/header-fields';
 export { DEFAULT_MESSAGE_DELAY_LEVEL, parseMessageDelayLevel, effectiveDelayLevel } from './schedule/delay-levels';

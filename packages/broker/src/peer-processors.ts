@@ -1,7 +1,9 @@
 // Registers the processors built beside the controller: PULL_MESSAGE with long polling (./pull) and
 // the client manager (./client: HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP) with the
 // admin views of its tables (./admin/connection-processors), and adapts the broker context to their deps.
+import { totalmem } from 'node:os';
 import { PERM_READ } from '@pulsejet/core';
+import { MASTER_BROKER_ID } from '@pulsejet/protocol';
 import type { RemotingServer } from '@pulsejet/remoting';
 import { registerConnectionProcessors } from './admin/connection-processors';
 import type { BrokerContext } from './broker-context';
@@ -29,17 +31,32 @@ export function registerPeerProcessors(server: RemotingServer, ctx: BrokerContex
     log,
   });
   registerConnectionProcessors(server, { consumers, producers });
+  const slave = options.brokerRole === 'SLAVE';
   const pull = registerPullProcessor(server, {
     store,
     brokerId: options.brokerId,
-    isSlave: () => options.brokerRole === 'SLAVE',
+    isSlave: () => slave,
     topicReadable: (topic) => {
       const config = topics.get(topic);
+      // A slave learns topics at its next metadata sync (up to slaveSynchronizeInterval later), but it
+      // has the messages as soon as they are replicated: serve a topic its store holds, so consumers
+      // that fail over before the sync still read.
+      if (config === undefined && slave && store.queueIdsOf(topic).length > 0) return 'ok';
       if (config === undefined) return 'not-exist';
       return (config.perm & PERM_READ) === 0 ? 'no-permission' : 'ok';
     },
     readQueueNums: (topic) => topics.get(topic)?.readQueueNums,
     findSubscription: (group, topic) => consumers.findSubscription(group, topic)?.subString,
+    // Java: a consumer further behind the log's end than accessMessageInMemoryMaxRatio of memory reads
+    // from whichBrokerWhenConsumeSlowly (1, a slave), others from the group's brokerId (0, the master).
+    suggestBrokerId: (group, pulledUpTo) => {
+      if (!options.slaveReadEnable) return MASTER_BROKER_ID;
+      const config = store.metadata.getGroup(group);
+      const normal = config?.brokerId ?? MASTER_BROKER_ID;
+      if (pulledUpTo === undefined) return normal;
+      const inMemory = Math.floor((totalmem() * options.accessMessageInMemoryMaxRatio) / 100);
+      return store.maxPhysicalOffset() - pulledUpTo > inMemory ? (config?.whichBrokerWhenConsumeSlowly ?? 1) : normal;
+    },
     longPolling: options.longPolling,
     log,
   });

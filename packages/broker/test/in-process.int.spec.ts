@@ -21,6 +21,9 @@ describe('BrokerController on an in-process server', () => {
     try {
       await broker.start();
       expect(broker.brokerAddr).toBe('127.0.0.1:10911');
+      // No fixed TCP port (listenPort + 1) for HA behind an in-process server: a free loopback one.
+      expect(broker.haMaster?.address()).toMatchObject({ host: '127.0.0.1' });
+      expect(broker.haMaster?.address()?.port).not.toBe(10912);
       const topic = uniqueTopic();
       const reply = await client.request(broker.brokerAddr, sendV2(topic, Buffer.from('x')), 5000);
       expect(reply.code).toBe(ResponseCode.SUCCESS);

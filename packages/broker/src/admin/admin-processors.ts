@@ -9,6 +9,7 @@ import { HeaderError, HeaderReader } from '../remoting/header-fields';
 import { registerGroupProcessors } from './group-processors';
 import { registerQueryProcessors } from './query-processors';
 import { registerStatsProcessors } from './stats-processors';
+import { registerSyncProcessors } from './sync-processors';
 
 export function registerAdminProcessors(server: RemotingServer, ctx: BrokerContext): void {
   const { topics, options } = ctx;
@@ -57,4 +58,5 @@ export function registerAdminProcessors(server: RemotingServer, ctx: BrokerConte
   registerGroupProcessors(server, ctx);
   registerQueryProcessors(server, ctx);
   registerStatsProcessors(server, ctx);
+  registerSyncProcessors(server, ctx);
 }

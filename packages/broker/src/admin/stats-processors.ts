@@ -58,6 +58,7 @@ export function registerStatsProcessors(server: RemotingServer, ctx: BrokerConte
       commitLogMinOffset: String(stats.commitLogMinOffset),
       msgPutTotalTodayNow: String(msgPutTotal),
       runtime: formatRuntime(Date.now() - bootTimestamp),
+      ...(ctx.haRuntimeInfo?.() ?? {}),
     };
     return createResponse(request, ResponseCode.SUCCESS, undefined, {}, Buffer.from(JSON.stringify({ table }), 'utf8'));
   });

@@ -2,7 +2,7 @@
 // the tag filter, re-check exact tags, map the store status to a reply code, save a piggybacked
 // commit offset, and park PULL_NOT_FOUND pulls that ask to be suspended.
 import type { GetMessageResult, MessageStore } from '@pulsejet/core';
-import { MASTER_BROKER_ID, ResponseCode, createResponse, type RemotingCommand } from '@pulsejet/protocol';
+import { MASTER_BROKER_ID, RecordField, ResponseCode, createResponse, type RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingChannel, RemotingLog } from '@pulsejet/remoting';
 import { PullSysFlag, hasFlag, parsePullRequestHeader, type PullRequestHeader } from './pull-header';
 import type { PullHoldService } from './pull-hold-service';
@@ -32,6 +32,11 @@ export interface PullMessageProcessorDeps {
    * pull carries no subscription (SUBSCRIPTION flag clear). Absent: such pulls get everything.
    */
   findSubscription?: (group: string, topic: string) => string | undefined;
+  /**
+   * The reply's suggestWhichBrokerId (Java PullMessageProcessor): given the group and the commit-log
+   * end of the last message this pull read (undefined when it read none). Absent: always the master.
+   */
+  suggestBrokerId?: (group: string, pulledUpTo: number | undefined) => number;
   log: RemotingLog;
 }
 
@@ -90,7 +95,9 @@ export class PullMessageProcessor {
     const response = this.pull(request, run);
 
     // Piggybacked consumer offset (reference §7): saved whatever the reply code, on first handling only.
-    if (hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET) && !this.deps.isSlave()) this.commitOffset(header);
+    // Java ignores it on a slave because SlaveSynchronize would overwrite it; ours merges offsets by
+    // maximum (../slave/slave-synchronize.ts), so a slave keeps what a consumer reading from it commits.
+    if (hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET)) this.commitOffset(header);
 
     if (response.code === ResponseCode.PULL_NOT_FOUND && hasFlag(header.sysFlag, PullSysFlag.SUSPEND)) {
       return new Promise<RemotingCommand>((resolve) => {
@@ -136,7 +143,7 @@ export class PullMessageProcessor {
       nextBeginOffset: String(nextBeginOffset),
       minOffset: String(result.minOffset),
       maxOffset: String(result.maxOffset),
-      suggestWhichBrokerId: String(MASTER_BROKER_ID),
+      suggestWhichBrokerId: String(this.deps.suggestBrokerId?.(header.consumerGroup, pulledUpTo(result.messages)) ?? MASTER_BROKER_ID),
     };
     if (code === ResponseCode.SUCCESS) return createResponse(request, code, undefined, ext, Buffer.concat(messages));
     return createResponse(request, code, status, ext);
@@ -150,4 +157,11 @@ export class PullMessageProcessor {
       this.deps.log('warn', `could not save the offset piggybacked on a pull of ${header.topic}@${header.queueId} by ${header.consumerGroup}: ${String(error)}`);
     }
   }
+}
+
+/** Commit-log end of the last record read (its PHYSICALOFFSET plus its size), or undefined. */
+function pulledUpTo(messages: readonly Buffer[]): number | undefined {
+  const last = messages[messages.length - 1];
+  if (last === undefined || last.length < RecordField.PHYSICAL_OFFSET + 8) return undefined;
+  return Number(last.readBigInt64BE(RecordField.PHYSICAL_OFFSET)) + last.length;
 }

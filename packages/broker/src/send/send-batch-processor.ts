@@ -11,6 +11,7 @@ import { isRetryTopic } from '../topic/system-topics';
 import { isHalfMessageSend } from '../transaction/half-message';
 import { BatchDecodeError, decodeMessageBatch, type BatchEntry } from './message-batch-codec';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
+import { awaitReplica } from './replica-wait';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
 import { DEFAULT_MSG_REGION, checkMessage, rewriteForStore } from './send-message-processor';
 
@@ -55,7 +56,8 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
       if (ctx.options.clusterPropertyEnable) properties[MessageConst.CLUSTER] = ctx.options.brokerClusterName;
       return rewriteForStore({ ...base, body: entry.body, flag: entry.flag, properties });
     });
-    const result = await ctx.store.putMessages(inputs);
+    // One wait for the batch's end: the slave receives the batch in commit-log order.
+    const result = await awaitReplica(ctx, await ctx.store.putMessages(inputs), base.waitStoreMsgOK !== false);
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
     const stored = result.stored;
     if (!isStoredStatus(result.status) || stored === undefined || stored.length === 0) {

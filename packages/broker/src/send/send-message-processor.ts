@@ -12,6 +12,7 @@ import { rewriteDelayed } from '../schedule/schedule-rewrite';
 import { isNotAllowedSendTopic } from '../topic/system-topics';
 import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
+import { awaitReplica } from './replica-wait';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
 
 /** Java adds these to every send reply; ali-ons ignores them. */
@@ -37,7 +38,7 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
     }
     // A half message's reply carries the half's msgId and queue offset: END_TRANSACTION names them.
     const input = half ? toHalfMessage(checked.input, header.producerGroup) : rewriteForStore(checked.input, ctx.options.delayLevelsMs);
-    const result = await ctx.store.putMessage(input);
+    const result = await awaitReplica(ctx, await ctx.store.putMessage(input), input.waitStoreMsgOK !== false);
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
     const stored = result.stored?.[0];
     if (!isStoredStatus(result.status) || stored === undefined) {

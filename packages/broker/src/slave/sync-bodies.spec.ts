@@ -1,0 +1,51 @@
+import { decodeConsumerOffsets, decodeDelayOffsets, decodeSubscriptionGroups, decodeTopicConfigs, encodeConsumerOffsets, encodeDelayOffsets, SyncBodyError } from './sync-bodies';
+
+describe('slave sync bodies', () => {
+  it('writes ConsumerOffsetSerializeWrapper as {"offsetTable":{"topic@group":{"queueId":offset}}}', () => {
+    const body = encodeConsumerOffsets([
+      { group: 'G1', topic: 'T', queueId: 0, offset: 5 },
+      { group: 'G1', topic: 'T', queueId: 3, offset: 7 },
+      { group: '%RETRY%G2', topic: '%RETRY%G2', queueId: 0, offset: 1 },
+    ]);
+    expect(body.toString()).toBe('{"offsetTable":{"T@G1":{"0":5,"3":7},"%RETRY%G2@%RETRY%G2":{"0":1}}}');
+    expect(decodeConsumerOffsets(body)).toEqual([
+      { group: 'G1', topic: 'T', queueId: 0, offset: 5 },
+      { group: 'G1', topic: 'T', queueId: 3, offset: 7 },
+      { group: '%RETRY%G2', topic: '%RETRY%G2', queueId: 0, offset: 1 },
+    ]);
+  });
+
+  it("reads fastjson's unquoted integer keys, as a Java master sends them", () => {
+    expect(decodeConsumerOffsets(Buffer.from('{"offsetTable":{"TopicTest@please_rename":{0:12,1:3}}}'))).toEqual([
+      { group: 'please_rename', topic: 'TopicTest', queueId: 0, offset: 12 },
+      { group: 'please_rename', topic: 'TopicTest', queueId: 1, offset: 3 },
+    ]);
+    expect(decodeDelayOffsets(Buffer.from('{"offsetTable":{1:10,3:0}}'))).toEqual([
+      { level: 1, offset: 10 },
+      { level: 3, offset: 0 },
+    ]);
+  });
+
+  it('round-trips delay offsets', () => {
+    expect(encodeDelayOffsets([{ level: 2, offset: 9 }]).toString()).toBe('{"offsetTable":{"2":9}}');
+    expect(decodeDelayOffsets(encodeDelayOffsets([{ level: 2, offset: 9 }]))).toEqual([{ level: 2, offset: 9 }]);
+  });
+
+  it('refuses malformed bodies with a SyncBodyError naming the field', () => {
+    expect(() => decodeConsumerOffsets(Buffer.from('{"offsetTable":{"nogroup":{"0":1}}}'))).toThrow(SyncBodyError);
+    expect(() => decodeConsumerOffsets(Buffer.from('{"offsetTable":{"T@G":{"0":-1}}}'))).toThrow(/offsetTable\.T@G\.0/);
+    expect(() => decodeDelayOffsets(Buffer.from('{"offsetTable":{"0":1}}'))).toThrow(/level must be >= 1/);
+    expect(() => decodeDelayOffsets(undefined)).toThrow(/empty/);
+    expect(() => decodeTopicConfigs(Buffer.from('not json'))).toThrow(SyncBodyError);
+  });
+
+  it('reads topic configs (TopicConfigSerializeWrapper) and subscription groups (SubscriptionGroupWrapper)', () => {
+    const topics = decodeTopicConfigs(
+      Buffer.from('{"dataVersion":{"counter":1,"stateVersion":0,"timestamp":1},"topicConfigTable":{"T":{"order":false,"perm":6,"readQueueNums":2,"topicFilterType":"SINGLE_TAG","topicName":"T","topicSysFlag":0,"writeQueueNums":3}}}'),
+    );
+    expect(topics).toEqual([{ topicName: 'T', readQueueNums: 2, writeQueueNums: 3, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false }]);
+    const groups = decodeSubscriptionGroups(Buffer.from('{"dataVersion":{"counter":0,"stateVersion":0,"timestamp":1},"subscriptionGroupTable":{"G":{"groupName":"G","retryMaxTimes":4}}}'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ groupName: 'G', retryMaxTimes: 4, brokerId: 0, whichBrokerWhenConsumeSlowly: 1 });
+  });
+});

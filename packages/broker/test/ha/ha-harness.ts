@@ -1,0 +1,118 @@
+// Master/slave groups for the HA tests: a real NameServer on TCP, brokers in this process on free
+// 127.0.0.1 ports, each with its own temp store. Every wait polls with a timeout.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RequestCode, createRequest, type RemotingCommand } from '@pulsejet/protocol';
+import { TcpRemotingClient, TcpRemotingServer } from '@pulsejet/remoting';
+import { NameServer } from '@pulsejet/routing';
+import { BrokerController, type BrokerOptions } from '../../src/index';
+
+export const REQUEST_TIMEOUT_MS = 10_000;
+export const WAIT_TIMEOUT_MS = 20_000;
+
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = WAIT_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export interface Namesrv {
+  addr: string;
+  close(): Promise<void>;
+}
+
+export async function startNamesrv(): Promise<Namesrv> {
+  const server = new TcpRemotingServer({ host: '127.0.0.1', port: 0 });
+  const nameServer = new NameServer();
+  nameServer.attach(server);
+  await nameServer.start();
+  await server.start();
+  return {
+    addr: server.address(),
+    close: async () => {
+      await server.close();
+      await nameServer.close();
+    },
+  };
+}
+
+/** Options every HA test broker shares: small segments (master and slave must agree), fast registration. */
+export function haBrokerOptions(namesrvAddr: string, dir: string, options: BrokerOptions): BrokerOptions {
+  return {
+    namesrvAddr,
+    listenPort: 0,
+    haListenPort: 0,
+    bindAddress: '127.0.0.1',
+    storePathRootDir: dir,
+    brokerName: 'broker-ha',
+    maxMessageSize: 64 * 1024,
+    registerNameServerPeriod: 300,
+    slaveSynchronizeInterval: 60_000,
+    ...options,
+    store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000, ...(options.store ?? {}) },
+  };
+}
+
+export class Node {
+  broker: BrokerController;
+  constructor(
+    readonly dir: string,
+    private readonly build: () => BrokerOptions,
+  ) {
+    this.broker = new BrokerController(build());
+  }
+
+  static async start(namesrvAddr: string, options: BrokerOptions): Promise<Node> {
+    const dir = mkdtempSync(join(tmpdir(), 'pulsejet-ha-'));
+    const node = new Node(dir, () => haBrokerOptions(namesrvAddr, dir, options));
+    await node.broker.start();
+    return node;
+  }
+
+  /** Starts a new BrokerController over the same store directory (new ports). */
+  async restart(): Promise<void> {
+    await this.broker.close();
+    this.broker = new BrokerController(this.build());
+    await this.broker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.broker.close();
+  }
+
+  async destroy(): Promise<void> {
+    await this.broker.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the slave follows this master: it knows the master's address and streams from its HA port. */
+export async function waitForPair(master: BrokerController, slave: BrokerController): Promise<void> {
+  await waitFor(() => slave.masterAddr === master.brokerAddr, `slave ${slave.brokerAddr} to learn master ${master.brokerAddr}`);
+  await waitFor(() => slave.haSlave?.state() === 'connected' && master.haMaster!.slaveAckOffset >= 0, 'the slave to stream from the master');
+}
+
+export function pullRequest(topic: string, queueOffset: number, fields: Record<string, string> = {}): RemotingCommand {
+  return createRequest(RequestCode.PULL_MESSAGE, {
+    consumerGroup: 'GID_ha',
+    topic,
+    queueId: '0',
+    queueOffset: String(queueOffset),
+    maxMsgNums: '32',
+    sysFlag: '4',
+    commitOffset: '0',
+    suspendTimeoutMillis: '1000',
+    subscription: '*',
+    subVersion: '1',
+    ...fields,
+  });
+}
+
+export function newClient(): TcpRemotingClient {
+  return new TcpRemotingClient();
+}
