@@ -1,0 +1,195 @@
+// What one run of the broker benchmark measures, and its command line.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from './bench-config';
+
+export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+
+/** One send row: how many messages per request (1 = SEND_MESSAGE_V2, more = SEND_BATCH_MESSAGE). */
+export interface SendCase {
+  flush: FlushDiskType;
+  bodyBytes: number;
+  /** Requests the producer keeps outstanding on its one connection. */
+  inFlight: number;
+  /** Messages per request; 1 sends SEND_MESSAGE_V2, more send one SEND_BATCH_MESSAGE. */
+  batch: number;
+  /**
+   * A diagnostic row: the same sends without the client's message id (UNIQ_KEY), which every RocketMQ
+   * producer sets and the broker indexes; the difference is what the key index costs.
+   */
+  withoutUniqKey?: true;
+}
+
+export interface BrokerBenchConfig {
+  /** A smoke run: its figures are labelled as not meaningful. */
+  quick: boolean;
+  /** Each broker child gets a fresh data directory under this one. */
+  workDir: string;
+  /** Unmeasured sends (1 KiB, 256 in flight) right after each broker starts: its code is compiled and cold. */
+  brokerWarmupMs: number;
+  /** Unmeasured time before each send window, ms (JIT warm-up of both processes). */
+  warmupMs: number;
+  /** Measured window of each send row, ms. */
+  durationMs: number;
+  /** Rounds over all send rows (a fresh broker per flush type and round); the median is reported. */
+  rounds: number;
+  /** Queues of the bench topic; sends go round robin over them, the consumer pulls all of them. */
+  queues: number;
+  sends: SendCase[];
+  /** Messages preloaded (ASYNC_FLUSH broker) and then drained by the long-polling consumer. */
+  consumeMessages: number;
+  consumeBodyBytes: number;
+  /** maxMsgNums of each PULL_MESSAGE. */
+  consumeBatch: number;
+  /** Paced send rate of the end-to-end latency row, msg/s. */
+  e2eRate: number;
+  e2eDurationMs: number;
+  e2eBodyBytes: number;
+  /** Commit-log segment size of the broker children; undefined keeps the broker's default (1 GiB). */
+  segmentBytes: number | undefined;
+  /**
+   * Before each broker starts, wait up to this long for other processes to leave the CPU (they share
+   * the 2 cores with the broker and the producer); 0 starts at once.
+   */
+  quietWaitMs: number;
+  /** Profile the broker during this send row (in its own extra broker child); undefined: no profile. */
+  profileCase: SendCase | undefined;
+  /** Where the broker's .cpuprofile is written. */
+  profileDir: string;
+}
+
+const KIB = 1024;
+
+/** The row the issue's headline target is about, and the one profiled. */
+export const HEADLINE_CASE: SendCase = { flush: 'ASYNC_FLUSH', bodyBytes: KIB, inFlight: 256, batch: 1 };
+
+/** Batched sends: 64 messages per request (8 KiB of 128 B bodies), 16 requests in flight. */
+export const BATCH_SIZE = 64;
+export const BATCH_IN_FLIGHT = 16;
+
+function sendCases(): SendCase[] {
+  const cases: SendCase[] = [];
+  for (const flush of ['ASYNC_FLUSH', 'SYNC_FLUSH'] as const) {
+    for (const bodyBytes of [128, KIB]) for (const inFlight of [1, 256]) cases.push({ flush, bodyBytes, inFlight, batch: 1 });
+    // Right after the headline row, so the two windows see the same machine as nearly as possible.
+    if (flush === 'ASYNC_FLUSH') cases.push({ ...HEADLINE_CASE, withoutUniqKey: true });
+    for (const bodyBytes of [128, KIB]) cases.push({ flush, bodyBytes, inFlight: BATCH_IN_FLIGHT, batch: BATCH_SIZE });
+  }
+  return cases;
+}
+
+export const BROKER_FULL_CONFIG: BrokerBenchConfig = {
+  quick: false,
+  workDir: path.join(REPO_ROOT, 'tmp', 'bench-broker'),
+  brokerWarmupMs: 4000,
+  warmupMs: 1500,
+  durationMs: 4000,
+  // Three, so the median is a middle round (measure.median of two is the lower one).
+  rounds: 3,
+  queues: 8,
+  sends: sendCases(),
+  consumeMessages: 300_000,
+  consumeBodyBytes: KIB,
+  consumeBatch: 32,
+  e2eRate: 5000,
+  e2eDurationMs: 5000,
+  e2eBodyBytes: KIB,
+  segmentBytes: undefined,
+  quietWaitMs: 60_000,
+  profileCase: HEADLINE_CASE,
+  profileDir: path.join(REPO_ROOT, 'tmp', 'bench-broker-prof'),
+};
+
+export const BROKER_QUICK_CONFIG: BrokerBenchConfig = {
+  ...BROKER_FULL_CONFIG,
+  quick: true,
+  workDir: path.join(os.tmpdir(), 'pulsejet-bench-broker'),
+  brokerWarmupMs: 500,
+  warmupMs: 300,
+  durationMs: 700,
+  rounds: 1,
+  consumeMessages: 20_000,
+  e2eDurationMs: 1000,
+  segmentBytes: 64 * KIB * KIB,
+  quietWaitMs: 0,
+  profileCase: undefined,
+};
+
+export interface BrokerCliOptions {
+  config: BrokerBenchConfig;
+  /** Where to write the markdown section; undefined: print only. */
+  out: string | undefined;
+}
+
+const USAGE = `usage: npm run bench:broker -- [--quick] [--duration <s>] [--rounds <n>] [--out <file> | --no-write]
+                                 [--profile | --no-profile] [--profile-dir <dir>]
+  --quick       smoke run (short windows, no profile; does not write docs unless --out is given)
+  --duration    measured seconds per send row (default ${BROKER_FULL_CONFIG.durationMs / 1000})
+  --rounds      rounds over the send rows, median reported (default ${BROKER_FULL_CONFIG.rounds})
+  --out         markdown file whose broker section is rewritten (default docs/benchmarks.md on a full run)
+  --profile     also profile the broker (node --cpu-prof) during 1 KiB / 256 in flight / ASYNC_FLUSH sends (default on a full run)
+  --no-profile  skip the profiled broker
+  --profile-dir where the .cpuprofile goes (default tmp/bench-broker-prof)`;
+
+export class BrokerUsageError extends Error {
+  constructor(
+    message: string,
+    readonly help = false,
+  ) {
+    super(message);
+  }
+}
+
+export function parseBrokerArgs(argv: readonly string[]): BrokerCliOptions {
+  let config = BROKER_FULL_CONFIG;
+  let out: string | undefined;
+  let write = true;
+  const overrides: Partial<BrokerBenchConfig> = {};
+  let profile: boolean | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const next = argv[i + 1];
+      if (next === undefined) throw new BrokerUsageError(`${flag} needs a value\n${USAGE}`);
+      i += 1;
+      return next;
+    };
+    const positive = (text: string): number => {
+      const n = Number(text);
+      if (!(n > 0)) throw new BrokerUsageError(`${flag} needs a positive number, got ${text}\n${USAGE}`);
+      return n;
+    };
+    if (flag === '--help' || flag === '-h') throw new BrokerUsageError(USAGE, true);
+    else if (flag === '--quick') config = BROKER_QUICK_CONFIG;
+    else if (flag === '--duration') overrides.durationMs = positive(value()) * 1000;
+    else if (flag === '--rounds') overrides.rounds = Math.round(positive(value()));
+    else if (flag === '--out') out = path.resolve(value());
+    else if (flag === '--no-write') write = false;
+    else if (flag === '--profile') profile = true;
+    else if (flag === '--no-profile') profile = false;
+    else if (flag === '--profile-dir') overrides.profileDir = path.resolve(value());
+    else throw new BrokerUsageError(`unknown flag ${flag}\n${USAGE}`);
+  }
+  const merged: BrokerBenchConfig = { ...config, ...overrides };
+  if (profile !== undefined) merged.profileCase = profile ? HEADLINE_CASE : undefined;
+  if (out === undefined && write && !merged.quick) out = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
+  return { config: merged, out: write ? out : undefined };
+}
+
+/** A row's name in progress lines and the report. */
+export function sendCaseLabel(send: SendCase): string {
+  const body = send.bodyBytes >= KIB ? `${send.bodyBytes / KIB} KiB` : `${send.bodyBytes} B`;
+  const batch = send.batch > 1 ? ` × batch of ${send.batch}` : '';
+  const uniq = send.withoutUniqKey ? ' without UNIQ_KEY' : '';
+  return `${send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} ${body} ${send.inFlight} in flight${batch}${uniq}`;
+}
+
+export function sameCase(a: SendCase, b: SendCase): boolean {
+  return (
+    a.flush === b.flush &&
+    a.bodyBytes === b.bodyBytes &&
+    a.inFlight === b.inFlight &&
+    a.batch === b.batch &&
+    (a.withoutUniqKey ?? false) === (b.withoutUniqKey ?? false)
+  );
+}

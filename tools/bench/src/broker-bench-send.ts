@@ -1,0 +1,122 @@
+// The producer side of the broker benchmark: SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests as a
+// RocketMQ producer builds them (reference §3.8), N callers each awaiting one request at a time on
+// one connection, queues chosen round robin.
+import { RequestCode, ResponseCode, createRequest, encodeMessageBatch, encodeProperties } from '@pulsejet/protocol';
+import type { RemotingCommand } from '@pulsejet/protocol';
+import type { RemotingClient } from '@pulsejet/remoting';
+import type { Load, RoundTripListener } from './remoting-bench-load';
+
+export const PRODUCER_GROUP = 'PID_bench';
+const SEND_TIMEOUT_MS = 30_000;
+
+/**
+ * A client message id (UNIQ_KEY) like Java's MessageClientIDSetter: 32 hex digits, unique per
+ * message. A fixed prefix (process and time) plus a counter is as cheap as a producer can make it.
+ */
+export class UniqueKeys {
+  private readonly prefix = `7F000001${(process.pid & 0xffff).toString(16).padStart(4, '0')}${(Date.now() & 0xffffffff).toString(16).padStart(8, '0')}`;
+  private counter = 0;
+
+  next(): string {
+    this.counter = (this.counter + 1) >>> 0;
+    return this.prefix + this.counter.toString(16).padStart(12, '0');
+  }
+}
+
+/** The SEND_MESSAGE_V2 header (single-letter fields) of one message. */
+export function sendV2Header(topic: string, queueId: number, properties: string, batch = false): Record<string, string> {
+  return {
+    a: PRODUCER_GROUP,
+    b: topic,
+    c: 'TBW102',
+    d: '8',
+    e: String(queueId),
+    f: '0',
+    g: String(Date.now()),
+    h: '0',
+    i: properties,
+    j: '0',
+    k: 'false',
+    ...(batch ? { m: 'true' } : {}),
+  };
+}
+
+export interface SendRequestFactory {
+  /** Messages each request carries. */
+  readonly messagesPerRequest: number;
+  next(): RemotingCommand;
+}
+
+/** One message per request: a fresh header (born timestamp, UNIQ_KEY unless told not to) around a shared body. */
+export function singleSends(topic: string, queues: number, body: Buffer, uniqKey = true): SendRequestFactory {
+  const keys = new UniqueKeys();
+  let queue = 0;
+  return {
+    messagesPerRequest: 1,
+    next: () => {
+      queue = (queue + 1) % queues;
+      const properties = `TAGS\u0001bench\u0002WAIT\u0001true\u0002${uniqKey ? `UNIQ_KEY\u0001${keys.next()}\u0002` : ''}`;
+      return createRequest(RequestCode.SEND_MESSAGE_V2, sendV2Header(topic, queue, properties), body);
+    },
+  };
+}
+
+/**
+ * `batch` messages per SEND_BATCH_MESSAGE. Bodies are encoded ahead (a ring of distinct batches) so
+ * the producer's CPU goes to sending, as a client that batches while the previous batch flies would.
+ */
+export function batchSends(topic: string, queues: number, body: Buffer, batch: number, ring = 64): SendRequestFactory {
+  const keys = new UniqueKeys();
+  const bodies = Array.from({ length: ring }, () =>
+    encodeMessageBatch(Array.from({ length: batch }, () => ({ flag: 0, body, properties: { TAGS: 'bench', WAIT: 'true', UNIQ_KEY: keys.next() } }))),
+  );
+  const properties = encodeProperties({ WAIT: 'true' });
+  let queue = 0;
+  let next = 0;
+  return {
+    messagesPerRequest: batch,
+    next: () => {
+      queue = (queue + 1) % queues;
+      next = (next + 1) % bodies.length;
+      return createRequest(RequestCode.SEND_BATCH_MESSAGE, sendV2Header(topic, queue, properties, true), bodies[next]);
+    },
+  };
+}
+
+export class SendFailedError extends Error {}
+
+/** Throws unless the broker stored the message (a flush timeout or SYSTEM_BUSY is a failed run, not a slow one). */
+export function checkSendReply(reply: RemotingCommand): void {
+  if (reply.code !== ResponseCode.SUCCESS) throw new SendFailedError(`send answered code ${reply.code}: ${reply.remark ?? ''}`);
+}
+
+/** N callers, each awaiting one send at a time; a listener hears each request's round trip. */
+export class SendLoad implements Load {
+  private stopped = false;
+  private workers: Promise<void>[] = [];
+
+  constructor(
+    private readonly client: RemotingClient,
+    private readonly address: string,
+    private readonly requests: SendRequestFactory,
+    private readonly onRoundTrip: RoundTripListener,
+  ) {}
+
+  start(inFlight: number): void {
+    this.stopped = false;
+    this.workers = Array.from({ length: inFlight }, () => this.worker());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.workers);
+  }
+
+  private async worker(): Promise<void> {
+    while (!this.stopped) {
+      const started = performance.now();
+      checkSendReply(await this.client.request(this.address, this.requests.next(), SEND_TIMEOUT_MS));
+      this.onRoundTrip(performance.now() - started);
+    }
+  }
+}

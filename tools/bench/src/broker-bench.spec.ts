@@ -1,0 +1,151 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from './bench-config';
+import { BROKER_FULL_CONFIG, BROKER_QUICK_CONFIG, BrokerUsageError, HEADLINE_CASE, parseBrokerArgs, sendCaseLabel } from './broker-bench-config';
+import type { BrokerBenchConfig } from './broker-bench-config';
+import { LAYERS, layerShares, trimProfile } from './broker-bench-profile';
+import type { CpuProfile } from './broker-bench-profile';
+import { evaluateBrokerTargets, renderBrokerSection } from './broker-bench-report';
+import { runBrokerBench } from './broker-bench-run';
+import type { BrokerBenchResults } from './broker-bench-run';
+
+// A smoke test: the real broker app runs as a child process and every row (sends, consume,
+// end-to-end, the profiled broker) runs end to end for a few hundred milliseconds; the report is
+// well-formed. Nothing here asserts a speed; that is what `npm run bench:broker` is for.
+describe('broker bench (tiny run against the broker app)', () => {
+  let workDir: string;
+  let config: BrokerBenchConfig;
+  let results: BrokerBenchResults;
+
+  beforeAll(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulsejet-broker-bench-spec-'));
+    config = {
+      ...BROKER_QUICK_CONFIG,
+      workDir: path.join(workDir, 'data'),
+      brokerWarmupMs: 100,
+      warmupMs: 100,
+      // Long enough that a SYNC_FLUSH batch on a loaded machine still completes inside the window.
+      durationMs: 500,
+      queues: 4,
+      consumeMessages: 2000,
+      e2eRate: 500,
+      e2eDurationMs: 300,
+      segmentBytes: 8 * 1024 * 1024,
+      profileCase: HEADLINE_CASE,
+      profileDir: path.join(workDir, 'prof'),
+    };
+    results = await runBrokerBench(config);
+  }, 240_000);
+
+  afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  it('measures every send row with acknowledged messages', () => {
+    expect(results.sends.map((send) => send.label)).toEqual(BROKER_FULL_CONFIG.sends.map(sendCaseLabel));
+    expect(results.sends).toHaveLength(13);
+    // Rows named in the failure message: an empty window says which case stalled.
+    expect(results.sends.filter((send) => !(send.messagesPerSecond > 0 && send.payloadMBps > 0)).map((send) => send.label)).toEqual([]);
+    expect(results.sends.filter((send) => !(send.latencyUs.samples > 0 && send.latencyUs.p50 > 0)).map((send) => send.label)).toEqual([]);
+    for (const send of results.sends) expect(send.rounds).toHaveLength(1);
+    // One fsync probe before the SYNC_FLUSH broker of the one round.
+    expect(results.fsyncProbes).toHaveLength(1);
+    expect(results.fsyncProbes[0]!.samples).toBeGreaterThan(0);
+  });
+
+  it('drains every preloaded message with the long-polling consumer', () => {
+    const { consume } = results;
+    // The preload sends whole batches of 64, so it may overshoot the asked-for count by less than a batch.
+    expect(consume.messages).toBeGreaterThanOrEqual(config.consumeMessages);
+    expect(consume.messages).toBeLessThan(config.consumeMessages + 64);
+    expect(consume.messagesPerSecond).toBeGreaterThan(0);
+    expect(consume.payloadMBps).toBeGreaterThan(0);
+    expect(consume.messagesPerPull).toBeGreaterThan(0);
+    expect(consume.messagesPerPull).toBeLessThanOrEqual(config.consumeBatch);
+  });
+
+  it('receives the paced messages and measures their end-to-end latency', () => {
+    const { e2e } = results;
+    expect(e2e.samples).toBeGreaterThan(0);
+    expect(e2e.achievedRate).toBeGreaterThan(0);
+    expect(e2e.p50Us).toBeGreaterThan(0);
+    expect(e2e.p99Us).toBeGreaterThanOrEqual(e2e.p50Us);
+    expect(e2e.maxUs).toBeGreaterThanOrEqual(e2e.p99Us);
+  });
+
+  it("profiles the broker and charges its busy time to layers", () => {
+    const profile = results.profile!;
+    expect(fs.existsSync(profile.file)).toBe(true);
+    expect(profile.totalMs).toBeGreaterThan(0);
+    expect(profile.layers.map((layer) => layer.layer)).toEqual([...LAYERS]);
+    const shares = profile.layers.reduce((sum, layer) => sum + layer.share, 0);
+    // Every busy sample lands in exactly one layer (unless the window caught no busy sample at all).
+    if (profile.totalMs > profile.idleMs) expect(shares).toBeCloseTo(1, 5);
+  });
+
+  it('renders a section with the targets, every row and the profile', () => {
+    const checks = evaluateBrokerTargets(results);
+    expect(checks).toHaveLength(4);
+    for (const check of checks) expect(check.pass).toEqual(expect.any(Boolean));
+    const section = renderBrokerSection(results, checks);
+    expect(section).toMatch(/^## Broker \(`npm run bench:broker`\)/);
+    expect(section).toContain('quick (smoke) mode');
+    expect(section).toContain('### Consume');
+    expect(section).toContain('### End-to-end latency');
+    expect(section).toContain('| Layer | Share of busy time | µs per message |');
+    for (const send of results.sends) {
+      const flush = send.send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync';
+      const body = `${send.send.bodyBytes === 1024 ? '1 KiB' : '128 B'}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}`;
+      expect(section).toContain(`| ${flush} | ${body} | ${send.send.inFlight} | ${send.send.batch} |`);
+    }
+    expect(section).toMatch(/the key index is -?[\d.]+% of the broker's CPU per message/);
+  });
+});
+
+describe('profile cutting and layers', () => {
+  // A hand-made profile: root → a remoting frame → a native call; root → GC; root → idle.
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: { functionName: '(root)', url: '' }, children: [2, 4, 5] },
+      { id: 2, callFrame: { functionName: 'transmit', url: `file://${REPO_ROOT}/packages/remoting/src/tcp/tcp-channel.ts` }, children: [3] },
+      { id: 3, callFrame: { functionName: 'writev', url: '' } },
+      { id: 4, callFrame: { functionName: '(garbage collector)', url: '' } },
+      { id: 5, callFrame: { functionName: '(idle)', url: '' } },
+    ],
+    startTime: 1_000,
+    endTime: 1_600,
+    samples: [3, 3, 4, 5, 2, 3],
+    timeDeltas: [100, 100, 100, 100, 100, 100],
+  };
+
+  it('keeps only the samples inside the window', () => {
+    const { profile: cut, trimmed } = trimProfile(profile, 1_250, 1_450);
+    expect(trimmed).toBe(true);
+    expect(cut.samples).toEqual([4, 5]);
+    expect(trimProfile(profile, 5_000, 6_000)).toEqual({ profile, trimmed: false });
+  });
+
+  it('charges natives to the innermost frame of our packages and leaves idle out of the shares', () => {
+    const { layers, idleMs, busyMs } = layerShares(profile);
+    expect(idleMs).toBeCloseTo(0.1);
+    expect(busyMs).toBeCloseTo(0.5);
+    const share = (name: string): number => layers.find((layer) => layer.layer === name)!.share;
+    expect(share('remoting: transport and dispatch')).toBeCloseTo(0.8);
+    expect(share('GC')).toBeCloseTo(0.2);
+  });
+});
+
+describe('parseBrokerArgs', () => {
+  it('writes docs/benchmarks.md and profiles only on a full run', () => {
+    expect(parseBrokerArgs([])).toEqual({ config: BROKER_FULL_CONFIG, out: path.join(REPO_ROOT, 'docs', 'benchmarks.md') });
+    expect(parseBrokerArgs(['--quick'])).toEqual({ config: BROKER_QUICK_CONFIG, out: undefined });
+    expect(parseBrokerArgs(['--no-write']).out).toBeUndefined();
+    expect(parseBrokerArgs(['--no-profile']).config.profileCase).toBeUndefined();
+    expect(parseBrokerArgs(['--quick', '--profile']).config.profileCase).toEqual(HEADLINE_CASE);
+  });
+
+  it('reads the flags and rejects unknown ones', () => {
+    expect(parseBrokerArgs(['--duration', '2', '--rounds', '3']).config).toMatchObject({ durationMs: 2000, rounds: 3 });
+    expect(() => parseBrokerArgs(['--rounds', '0'])).toThrow(BrokerUsageError);
+    expect(() => parseBrokerArgs(['--bogus'])).toThrow(BrokerUsageError);
+  });
+});
