@@ -28,4 +28,27 @@ describe('runHandler', () => {
     expect(result).toBe(false);
     expect(logs.some((l) => l.startsWith('warn:') && l.includes('consumeTimeoutMs'))).toBe(true);
   });
+
+  it("runs the handler after the caller's synchronous code, and keeps a synchronous result however long it took", async () => {
+    let ran = false;
+    const pending = runHandler(
+      () => {
+        ran = true;
+        const until = Date.now() + 30;
+        while (Date.now() < until); // longer than the timeout: a timer can't interrupt it
+        return undefined;
+      },
+      msg,
+      5,
+      quiet,
+    );
+    expect(ran).toBe(false);
+    expect(await pending).toBe(true);
+    expect(ran).toBe(true);
+  });
+
+  it('treats any thenable as asynchronous (timeout and rejection apply)', async () => {
+    const thenable = { then: (_resolve: (v: unknown) => void, reject: (e: unknown) => void) => reject(new Error('no')) };
+    expect(await runHandler(() => thenable as unknown as Promise<void>, msg, 1000, quiet)).toBe(false);
+  });
 });

@@ -29,6 +29,9 @@ export interface BuildOptions {
   transactionGroup?: string;
 }
 
+/** messageToProperties reads no body; one shared empty Buffer spares an allocation per send. */
+const NO_BODY = Buffer.alloc(0);
+
 function invalid(message: string, cause?: unknown): ClientError {
   return new ClientError(ClientErrorCode.INVALID_ARGUMENT, message, cause === undefined ? {} : { cause });
 }
@@ -86,7 +89,7 @@ export function buildMessage(message: Message, options: BuildOptions): OutgoingM
   try {
     properties = messageToProperties({
       topic: message.topic,
-      body: Buffer.alloc(0),
+      body: NO_BODY,
       ...(message.tags !== undefined ? { tags: message.tags } : {}),
       ...(message.keys !== undefined ? { keys: typeof message.keys === 'string' ? [message.keys] : message.keys } : {}),
       ...(message.properties !== undefined ? { properties: message.properties } : {}),

@@ -146,7 +146,7 @@ export class Producer {
       const queues = await this.publishQueues(first.topic);
       const fixed = this.fixedQueue(queues, messages[0]!, first, options);
       const batchHeader: OutgoingMessage = { ...first, sysFlag: 0, flag: 0, properties: {} };
-      return this.withRetries(first.topic, fixed, options.timeoutMs, async (mq, addr, timeoutMs) => {
+      return this.withRetries(first.topic, fixed, queues, options.timeoutMs, async (mq, addr, timeoutMs) => {
         const reply = await this.instance.invoke(addr, sendBatchRequest(this.headerInput(batchHeader, mq), body), timeoutMs);
         const stored = interpretSendReply(reply, addr, first.topic);
         return {
@@ -166,7 +166,7 @@ export class Producer {
   protected async sendBuilt(out: OutgoingMessage, options: SendOptions, original: Message): Promise<SendResult> {
     const queues = await this.publishQueues(out.topic);
     const fixed = this.fixedQueue(queues, original, out, options);
-    return this.withRetries(out.topic, fixed, options.timeoutMs, async (mq, addr, timeoutMs) => {
+    return this.withRetries(out.topic, fixed, queues, options.timeoutMs, async (mq, addr, timeoutMs) => {
       const reply = await this.instance.invoke(addr, sendMessageRequest(this.headerInput(out, mq), out.body), timeoutMs);
       return this.sendResult(out, mq, interpretSendReply(reply, addr, out.topic));
     });
@@ -185,8 +185,16 @@ export class Producer {
   /**
    * Runs `attempt` on a queue until one succeeds: on the fixed queue once, or on round-robin queues
    * up to 1 + retryTimesWhenSendFailed times, moving off a broker that failed, within the timeout.
+   * `initialQueues` is the list the caller already looked up (the first attempt chooses from it;
+   * retries look the route up again).
    */
-  private async withRetries<T>(topic: string, fixed: MessageQueue | undefined, timeoutMs: number | undefined, attempt: Attempt<T>): Promise<T> {
+  private async withRetries<T>(
+    topic: string,
+    fixed: MessageQueue | undefined,
+    initialQueues: MessageQueue[],
+    timeoutMs: number | undefined,
+    attempt: Attempt<T>,
+  ): Promise<T> {
     if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
       throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `timeoutMs must be a positive integer of milliseconds, got ${String(timeoutMs)}`);
     }
@@ -195,20 +203,19 @@ export class Producer {
     const attempts = fixed ? 1 : 1 + this.options.retryTimesWhenSendFailed;
     let lastBroker: string | undefined;
     let lastError: unknown;
-    let queues: MessageQueue[] | undefined;
+    let queues: MessageQueue[] = initialQueues;
     const failures: string[] = [];
     for (let i = 0; i < attempts; i++) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
-      if (fixed === undefined && (queues === undefined || i > 0)) {
+      if (fixed === undefined && i > 0) {
         try {
           queues = await this.publishQueues(topic);
-        } catch (error) {
+        } catch {
           // A nameserver that dropped the broker (or is down) mid-send: keep choosing from the last list.
-          if (queues === undefined) throw error;
         }
       }
-      const mq = fixed ?? this.selector.select(queues!, lastBroker, this.faults);
+      const mq = fixed ?? this.selector.select(queues, lastBroker, this.faults);
       const begin = Date.now();
       try {
         const addr = await this.masterAddr(mq);

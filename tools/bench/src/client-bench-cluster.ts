@@ -1,0 +1,192 @@
+// The nameserver and broker the client benchmark runs against, in the two ways users run them:
+//   - 'tcp': the broker app (apps/broker/src/main.ts) as a child process, as the broker bench runs
+//     it, registering with a NameServer served over TCP from this process (the client needs routes;
+//     the nameserver only answers route lookups and heartbeats, nothing per message);
+//   - 'embedded': NameServer and BrokerController in this process on one InProcessNetwork, as
+//     tools/client-tests/test/cluster.ts runs them (no sockets).
+// Raw-protocol rows and client rows of one transport share one cluster.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { BrokerController } from '@pulsejet/broker';
+import { topicConfigWithDefaults } from '@pulsejet/core';
+import { RequestCode, ResponseCode, createRequest } from '@pulsejet/protocol';
+import { InProcessNetwork, InProcessRemotingClient, InProcessRemotingServer, TcpRemotingClient, TcpRemotingServer } from '@pulsejet/remoting';
+import type { RemotingClient, RemotingServer } from '@pulsejet/remoting';
+import { NameServer } from '@pulsejet/routing';
+import { REPO_ROOT } from './bench-config';
+import { createTopic, freePort, stopBrokerChild } from './broker-bench-child';
+import type { BrokerChild } from './broker-bench-child';
+import { freshDirectory, sleep, waitForQuietDirectory } from './measure';
+
+export type ClientBenchTransport = 'tcp' | 'embedded';
+
+export interface BenchCluster {
+  transport: ClientBenchTransport;
+  namesrvAddr: string;
+  brokerAddress: string;
+  brokerName: string;
+  /** The broker's process when it is a child (tcp); undefined when it shares this process. */
+  brokerPid: number | undefined;
+  /** A remoting client for raw requests or a client instance; the caller closes it. */
+  newRemotingClient(): RemotingClient;
+  /** Creates the topic on the broker and waits until the nameserver has its route. */
+  createTopic(topic: string, queues: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BenchClusterOptions {
+  transport: ClientBenchTransport;
+  /** Fresh data directory (removed and recreated, removed again by close()). */
+  dataDir: string;
+  segmentBytes: number;
+}
+
+const BROKER_MAIN = path.join('apps', 'broker', 'src', 'main.ts');
+const BROKER_NAME = 'bench-broker';
+const quiet = (): void => undefined;
+
+export async function startBenchCluster(options: BenchClusterOptions): Promise<BenchCluster> {
+  return options.transport === 'tcp' ? startTcp(options) : startEmbedded(options);
+}
+
+async function startTcp(options: BenchClusterOptions): Promise<BenchCluster> {
+  const dataDir = freshDirectory(options.dataDir);
+  const nsServer = new TcpRemotingServer({ host: '127.0.0.1', port: 0 });
+  const nameServer = new NameServer();
+  nameServer.attach(nsServer);
+  await nameServer.start();
+  await nsServer.start();
+  const namesrvAddr = nsServer.address();
+  let broker: BrokerChild | undefined;
+  const admin = new TcpRemotingClient({ log: quiet });
+  const close = async (): Promise<void> => {
+    await admin.close();
+    if (broker) await stopBrokerChild(broker);
+    await nsServer.close();
+    await nameServer.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    broker = await startBrokerApp(dataDir, namesrvAddr, options.segmentBytes);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const address = broker.address;
+  return {
+    transport: 'tcp',
+    namesrvAddr,
+    brokerAddress: address,
+    brokerName: BROKER_NAME,
+    brokerPid: broker.child.pid,
+    newRemotingClient: () => new TcpRemotingClient({ log: quiet }),
+    async createTopic(topic, queues) {
+      await createTopic(admin, address, topic, queues);
+      await waitForRoute(admin, namesrvAddr, topic);
+    },
+    close,
+  };
+}
+
+/**
+ * The broker app with a broker.conf like the broker bench's (broker-bench-child.ts) plus namesrvAddr:
+ * startBrokerChild writes its conf without one, and the client cannot run without routes.
+ */
+async function startBrokerApp(dataDir: string, namesrvAddr: string, segmentBytes: number, timeoutMs = 60_000): Promise<BrokerChild> {
+  const port = await freePort();
+  const conf = path.join(dataDir, 'broker.conf');
+  const lines = [
+    'brokerClusterName=BenchCluster',
+    `brokerName=${BROKER_NAME}`,
+    'brokerId=0',
+    'brokerRole=ASYNC_MASTER',
+    'flushDiskType=ASYNC_FLUSH',
+    `listenPort=${port}`,
+    'bindAddress=127.0.0.1',
+    'brokerIP1=127.0.0.1',
+    `namesrvAddr=${namesrvAddr}`,
+    `storePathRootDir=${path.join(dataDir, 'store')}`,
+    `mappedFileSizeCommitLog=${segmentBytes}`,
+    'autoCreateTopicEnable=true',
+    'logLevel=info',
+  ];
+  fs.writeFileSync(conf, `${lines.join('\n')}\n`);
+  const child = spawn(process.execPath, ['--import', 'tsx', BROKER_MAIN, '-c', conf], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => output.push(line));
+  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const broker: BrokerChild = { child, address: `127.0.0.1:${port}`, dataDir, output };
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (!output.some((line) => line.includes('boot success'))) {
+      if (child.exitCode !== null) throw new Error(`the broker child exited (code ${String(child.exitCode)}) before it booted:\n${output.join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`the broker child did not boot within ${timeoutMs / 1000} s:\n${output.join('\n')}`);
+      await sleep(25);
+    }
+    await waitForQuietDirectory(path.join(dataDir, 'store', 'commitlog'), 300, timeoutMs);
+  } catch (error) {
+    await stopBrokerChild(broker);
+    throw error;
+  }
+  return broker;
+}
+
+async function waitForRoute(client: RemotingClient, namesrvAddr: string, topic: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await client.request(namesrvAddr, createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }), 5000);
+    if (reply.code === ResponseCode.SUCCESS) return;
+    if (Date.now() > deadline) throw new Error(`no route for ${topic} on the nameserver within ${timeoutMs} ms: ${reply.code} ${reply.remark ?? ''}`);
+    await sleep(50);
+  }
+}
+
+async function startEmbedded(options: BenchClusterOptions): Promise<BenchCluster> {
+  const dataDir = freshDirectory(options.dataDir);
+  const network = new InProcessNetwork();
+  const nsServer: RemotingServer = new InProcessRemotingServer(network, { address: '127.0.0.1:9876' });
+  const nameServer = new NameServer();
+  nameServer.attach(nsServer);
+  await nameServer.start();
+  await nsServer.start();
+  const namesrvAddr = nsServer.address();
+  const brokerServer = new InProcessRemotingServer(network, { address: '127.0.0.1:10911' });
+  const brokerClient = new InProcessRemotingClient(network);
+  const broker = new BrokerController(
+    {
+      namesrvAddr,
+      brokerName: BROKER_NAME,
+      listenPort: 0,
+      bindAddress: '127.0.0.1',
+      brokerIP1: '127.0.0.1',
+      storePathRootDir: path.join(dataDir, 'store'),
+      flushDiskType: 'ASYNC_FLUSH',
+      store: { mappedFileSizeCommitLog: options.segmentBytes },
+    },
+    { server: brokerServer, client: brokerClient },
+  );
+  await broker.start();
+  await waitForQuietDirectory(path.join(dataDir, 'store', 'commitlog'), 300, 60_000);
+  return {
+    transport: 'embedded',
+    namesrvAddr,
+    brokerAddress: brokerServer.address(),
+    brokerName: BROKER_NAME,
+    brokerPid: undefined,
+    newRemotingClient: () => new InProcessRemotingClient(network),
+    async createTopic(topic, queues) {
+      await broker.topics.put({ ...topicConfigWithDefaults(topic), readQueueNums: queues, writeQueueNums: queues });
+      await broker.registerBrokerAll();
+    },
+    async close() {
+      await broker.close();
+      await brokerClient.close();
+      await brokerServer.close();
+      await nsServer.close();
+      await nameServer.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// Renders the client section of docs/benchmarks.md from one run, and checks the issue's target: the
+// client keeps at least `target` of the raw protocol's throughput (same run, machine and broker).
+import type { ClientBenchTransport } from './client-bench-cluster';
+import type { ClientBenchResults, RowResult } from './client-bench-run';
+import { ratioOf } from './client-bench-run';
+import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
+import { BUSY_MACHINE } from './measure';
+import type { SourceState } from './source';
+
+export interface ClientTargetCheck {
+  transport: ClientBenchTransport;
+  rowId: string;
+  label: string;
+  baselineLabel: string;
+  /** Median over rounds of client ÷ raw msg/s within the round. */
+  ratio: number;
+  pass: boolean;
+  /** Bench-process CPU per message of the client row and of its raw row, µs. */
+  clientCpuUs: number;
+  rawCpuUs: number;
+}
+
+/** One check per throughput row with a baseline, per transport. */
+export function evaluateClientTargets(results: ClientBenchResults): ClientTargetCheck[] {
+  const checks: ClientTargetCheck[] = [];
+  for (const result of results.rows) {
+    if (result.row.kind !== 'throughput' || result.row.baseline === undefined) continue;
+    const ratio = ratioOf(results.rows, result.transport, result.row.id);
+    const base = results.rows.find((r) => r.transport === result.transport && r.row.id === result.row.baseline);
+    if (ratio === undefined || !base) continue;
+    checks.push({
+      transport: result.transport,
+      rowId: result.row.id,
+      label: result.row.label,
+      baselineLabel: base.row.label,
+      ratio,
+      pass: ratio >= results.config.target,
+      clientCpuUs: result.throughput?.clientCpuUs ?? Number.NaN,
+      rawCpuUs: base.throughput?.clientCpuUs ?? Number.NaN,
+    });
+  }
+  return checks;
+}
+
+export function renderClientSection(results: ClientBenchResults, checks: readonly ClientTargetCheck[]): string {
+  const { config, machine } = results;
+  const lines: string[] = [
+    `## Client (\`npm run bench:client\`)${config.quick ? ' — QUICK SMOKE RUN, figures not meaningful' : ''}`,
+    '',
+    `Run ${results.startedAt.toISOString()} (${formatInt(results.seconds)} s). The same loads through the raw remoting protocol (hand-built ` +
+      'requests on a `RemotingClient`, as the broker section measures) and through `@pulsejet/client`\'s public API, in one run against one broker ' +
+      `per transport: **TCP** — the broker app (\`apps/broker/src/main.ts\`, ASYNC_FLUSH) as a child process, registered with a NameServer served over ` +
+      'TCP from the bench process; **embedded** — NameServer and BrokerController inside the bench process on an `InProcessNetwork` (no sockets; ' +
+      `its CPU figures include the broker). ${formatBytes(config.bodyBytes)} bodies, a topic of ${config.queues} queues. ` +
+      `Target: the client keeps **≥ ${formatPercent(config.target)}** of the raw protocol's throughput.`,
+    '',
+    `**Code measured:** ${sourceLine(results.source)}.`,
+    '',
+    `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}; ` +
+      `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}`,
+    '',
+    '### Client versus raw protocol',
+    '',
+    'Client / raw is the median over rounds of the two rows\' msg/s ratio within each round (they ran back to back). The CPU columns ' +
+      'are what the bench process spent per message (embedded: broker included); on a shared machine they move less than msg/s.',
+    '',
+    '| Transport | Client row | vs raw row | Client / raw | ≥ target | CPU / msg, client | CPU / msg, raw |',
+    '|---|---|---|---:|:---:|---:|---:|',
+    ...checks.map(
+      (c) => `| ${c.transport} | ${c.label} | ${c.baselineLabel} | ${formatPercent(c.ratio)} | ${c.pass ? 'PASS' : 'MISS'} | ${formatCpu(c.clientCpuUs)} | ${formatCpu(c.rawCpuUs)} |`,
+    ),
+    '',
+    '### Throughput',
+    '',
+    `Send rows keep ${config.inFlight} sends in flight (one connection) for ${seconds(config.durationMs)} after ${seconds(config.warmupMs)} of warm-up; ` +
+      `drain rows empty a backlog of ${formatInt(config.consumeMessages)} messages preloaded with batched sends (raw: one long-polling pull loop per queue; ` +
+      `client: a PushConsumer with pullBatchSize ${config.consumeBatch} and a handler that only counts, timed from \`start()\`). ` +
+      `Median of ${config.rounds} round${config.rounds === 1 ? '' : 's'} (raw and client rows interleaved).`,
+    '',
+    '| Transport | Row | msg/s | MB/s | Rounds (msg/s) | Send p50 | Send p99 | Bench process CPU / msg | Broker CPU / msg |',
+    '|---|---|---:|---:|---|---:|---:|---:|---:|',
+    ...results.rows.filter((r) => r.throughput).map(throughputLine),
+    '',
+    '### End-to-end latency',
+    '',
+    `Paced sends at ${formatInt(config.e2eRate)} msg/s for ${seconds(config.e2eDurationMs)} (after ${seconds(config.e2eWarmupMs)} unrecorded); ` +
+      'each body carries its send time, read on arrival in the same process (raw: in the pull loop; client: in the PushConsumer handler).',
+    '',
+    '| Transport | Row | Achieved rate | Samples | p50 | p99 | max | Send ack p50 | Send ack p99 | Refused (SYSTEM_BUSY) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.rows.filter((r) => r.latency).map(latencyLine),
+    '',
+    ...profileLines(results),
+  ];
+  return lines.join('\n');
+}
+
+function throughputLine(r: RowResult): string {
+  const t = r.throughput!;
+  return (
+    `| ${r.transport} | ${r.row.label} | ${formatInt(t.messagesPerSecond)}${disturbed(r.otherCpuShare)} | ${formatMBps(t.payloadMBps)} | ` +
+    `${r.rounds.map(formatInt).join(', ')} | ${t.latencyUs ? formatMicros(t.latencyUs.p50) : '—'} | ${t.latencyUs ? formatMicros(t.latencyUs.p99) : '—'} | ` +
+    `${formatCpu(t.clientCpuUs)} | ${formatCpu(t.brokerCpuUs)} |`
+  );
+}
+
+function latencyLine(r: RowResult): string {
+  const e = r.latency!;
+  return (
+    `| ${r.transport} | ${r.row.label} | ${formatInt(e.achievedRate)} msg/s | ${formatInt(e.samples)} | ${formatMicros(e.p50Us)} | ` +
+    `${formatMicros(e.p99Us)}${disturbed(r.otherCpuShare)} | ${formatMicros(e.maxUs)} | ${formatMicros(e.sendP50Us)} | ${formatMicros(e.sendP99Us)} | ${formatInt(e.rejected)} |`
+  );
+}
+
+function profileLines(results: ClientBenchResults): string[] {
+  const { profile } = results;
+  if (!profile) {
+    const why = results.config.profile === 'never' ? 'profiling was off for this run' : 'the TCP send row met the target (profiled only on a miss)';
+    return [`No client profile: ${why}.`];
+  }
+  return [
+    '### Where the client spends its time (Producer.send over TCP)',
+    '',
+    `A V8 CPU profile of the bench process (the same sampling profile \`node --cpu-prof\` writes) during one more client send window ` +
+      `(${formatInt(profile.messagesPerSecond)} msg/s under the profiler; ${formatInt(profile.totalMs)} ms sampled). Self time by layer:`,
+    '',
+    '| Layer | Share of samples |',
+    '|---|---:|',
+    ...profile.layers.map((l) => `| ${l.layer} | ${formatPercent(l.share)} |`),
+    '',
+    'Functions with the most self time (idle excluded):',
+    '',
+    '| Function | Share |',
+    '|---|---:|',
+    ...profile.top.map((line) => `| \`${line.name.replace(/\|/g, '\\|')}\` | ${formatPercent(line.share)} |`),
+    '',
+  ];
+}
+
+function disturbed(share: number | undefined): string {
+  return share !== undefined && share > BUSY_MACHINE ? ' †' : '';
+}
+
+function busyLine(results: ClientBenchResults): string {
+  const load = Number.isFinite(results.loadAverageAtStart) ? `Load average at the start: ${results.loadAverageAtStart.toFixed(2)}` : '';
+  const waited = results.quietWaitMs > 1000 ? `; the run waited ${formatInt(results.quietWaitMs / 1000)} s in all for other processes to leave the CPU` : '';
+  const worst = Math.max(0, ...results.rows.map((r) => r.otherCpuShare ?? 0));
+  const busy = worst > BUSY_MACHINE ? `; **the machine was shared**: other processes took up to ${formatPercent(worst)} of its CPU during a measured row (rows marked †)` : '';
+  return `${load}${waited}${busy}.`;
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(2))} s`;
+}
+
+function formatCpu(us: number): string {
+  return Number.isFinite(us) ? `${us.toFixed(1)} µs` : '—';
+}
+
+function sourceLine(source: SourceState): string {
+  const commit = source.commit === undefined ? 'unknown commit (no git)' : `commit ${source.commit}`;
+  if (source.changedFiles === 0) return `${commit}, no uncommitted changes under packages/`;
+  return `${commit} plus ${source.changedFiles} uncommitted file${source.changedFiles === 1 ? '' : 's'} under packages/ (fingerprint ${source.changesFingerprint ?? '?'})`;
+}

@@ -1,0 +1,177 @@
+// The rows of the client benchmark. Each row measures one load on a running cluster; a row with a
+// `baseline` is compared with that (raw-protocol) row of the same transport and run, and must keep
+// `target` of its throughput. To add a row (e.g. a decorator-path producer), append one here.
+import type { Producer } from '@pulsejet/client';
+import type { RemotingClient } from '@pulsejet/remoting';
+import { runConsume } from './broker-bench-consume';
+import { runE2e } from './broker-bench-e2e';
+import type { E2eResult } from './broker-bench-e2e';
+import { SendLoad, singleSends } from './broker-bench-send';
+import { ProducerLoad, runClientE2e, runPushConsume } from './client-bench-client';
+import type { BenchCluster } from './client-bench-cluster';
+import type { ClientBenchConfig } from './client-bench-config';
+import { MB, latencyOf } from './measure';
+import type { Latency } from './measure';
+import type { Load, RoundTripListener } from './remoting-bench-load';
+import { WindowRecorder } from './remoting-bench-load';
+
+export interface RowContext {
+  cluster: BenchCluster;
+  config: ClientBenchConfig;
+  /** Raw remoting clients (a sender's and a consumer's connection). */
+  rawSender: RemotingClient;
+  rawConsumer: RemotingClient;
+  /** A started client Producer shared by the client rows. */
+  producer: Producer;
+  /** A topic or group name unique to this run. */
+  name(prefix: string): string;
+}
+
+export interface Throughput {
+  messagesPerSecond: number;
+  payloadMBps: number;
+  /** CPU of this process per message, µs (embedded: the broker's too). */
+  clientCpuUs: number;
+  /** CPU of the broker child per message, µs; NaN when embedded. */
+  brokerCpuUs: number;
+  /** Send round trips (send rows only). */
+  latencyUs: Latency | undefined;
+}
+
+interface RowBase {
+  id: string;
+  label: string;
+  /** What the row drives: 'raw' (hand-built requests) or 'client' (the public API). */
+  path: 'raw' | 'client';
+  /** The id of the row this one is compared with. */
+  baseline?: string;
+}
+
+export interface ThroughputRow extends RowBase {
+  kind: 'throughput';
+  run(ctx: RowContext): Promise<Throughput>;
+}
+
+export interface LatencyRow extends RowBase {
+  kind: 'latency';
+  run(ctx: RowContext): Promise<E2eResult>;
+}
+
+export type ClientBenchRow = ThroughputRow | LatencyRow;
+
+/** Measures one send window of `load` (warm-up first), as the broker bench's send rows do. */
+export async function measureSendLoad(ctx: RowContext, makeLoad: (record: RoundTripListener) => Load): Promise<Throughput> {
+  const { config, cluster } = ctx;
+  const recorder = new WindowRecorder();
+  const window = await recorder.measure(makeLoad(recorder.record), config.inFlight, config.warmupMs, config.durationMs, cluster.brokerPid);
+  return {
+    messagesPerSecond: window.roundTripsPerSecond,
+    payloadMBps: (window.roundTripsPerSecond * config.bodyBytes) / MB,
+    clientCpuUs: window.clientCpuUs,
+    brokerCpuUs: window.serverCpuUs,
+    latencyUs: latencyOf(window.latenciesUs),
+  };
+}
+
+async function sendTopic(ctx: RowContext): Promise<string> {
+  const topic = ctx.name('BenchClientSend');
+  await ctx.cluster.createTopic(topic, ctx.config.queues);
+  return topic;
+}
+
+export const CLIENT_BENCH_ROWS: readonly ClientBenchRow[] = [
+  {
+    id: 'raw-send',
+    kind: 'throughput',
+    path: 'raw',
+    label: 'send: SEND_MESSAGE_V2, RemotingClient',
+    async run(ctx) {
+      const topic = await sendTopic(ctx);
+      const body = Buffer.alloc(ctx.config.bodyBytes, 0x61);
+      return measureSendLoad(ctx, (record) => new SendLoad(ctx.rawSender, ctx.cluster.brokerAddress, singleSends(topic, ctx.config.queues, body), record));
+    },
+  },
+  {
+    id: 'client-send',
+    kind: 'throughput',
+    path: 'client',
+    baseline: 'raw-send',
+    label: 'send: Producer.send',
+    async run(ctx) {
+      const topic = await sendTopic(ctx);
+      const body = Buffer.alloc(ctx.config.bodyBytes, 0x61);
+      return measureSendLoad(ctx, (record) => new ProducerLoad(ctx.producer, topic, body, record));
+    },
+  },
+  {
+    id: 'raw-drain',
+    kind: 'throughput',
+    path: 'raw',
+    label: 'drain backlog: long-polling PULL_MESSAGE loops',
+    async run(ctx) {
+      const { config, cluster } = ctx;
+      const result = await runConsume(ctx.rawSender, ctx.rawConsumer, cluster.brokerAddress, cluster.brokerPid, {
+        topic: ctx.name('BenchRawDrain'),
+        queues: config.queues,
+        messages: config.consumeMessages,
+        bodyBytes: config.bodyBytes,
+        batch: config.consumeBatch,
+      });
+      return { messagesPerSecond: result.messagesPerSecond, payloadMBps: result.payloadMBps, clientCpuUs: result.clientCpuUs, brokerCpuUs: result.brokerCpuUs, latencyUs: undefined };
+    },
+  },
+  {
+    id: 'client-drain',
+    kind: 'throughput',
+    path: 'client',
+    baseline: 'raw-drain',
+    label: 'drain backlog: PushConsumer',
+    async run(ctx) {
+      const { config } = ctx;
+      const result = await runPushConsume(ctx.cluster, ctx.rawSender, {
+        topic: ctx.name('BenchClientDrain'),
+        group: ctx.name('GID_bench_drain'),
+        queues: config.queues,
+        messages: config.consumeMessages,
+        bodyBytes: config.bodyBytes,
+        batch: config.consumeBatch,
+      });
+      return { messagesPerSecond: result.messagesPerSecond, payloadMBps: result.payloadMBps, clientCpuUs: result.clientCpuUs, brokerCpuUs: result.brokerCpuUs, latencyUs: undefined };
+    },
+  },
+  {
+    id: 'raw-e2e',
+    kind: 'latency',
+    path: 'raw',
+    label: 'e2e: SEND_MESSAGE_V2 → long-polling pulls',
+    async run(ctx) {
+      const { config } = ctx;
+      return runE2e(ctx.rawSender, ctx.rawConsumer, ctx.cluster.brokerAddress, {
+        topic: ctx.name('BenchRawE2E'),
+        queues: config.queues,
+        rate: config.e2eRate,
+        warmupMs: config.e2eWarmupMs,
+        durationMs: config.e2eDurationMs,
+        bodyBytes: config.bodyBytes,
+      });
+    },
+  },
+  {
+    id: 'client-e2e',
+    kind: 'latency',
+    path: 'client',
+    baseline: 'raw-e2e',
+    label: 'e2e: Producer → PushConsumer',
+    async run(ctx) {
+      const { config } = ctx;
+      return runClientE2e(ctx.cluster, ctx.producer, ctx.name('GID_bench_e2e'), {
+        topic: ctx.name('BenchClientE2E'),
+        queues: config.queues,
+        rate: config.e2eRate,
+        warmupMs: config.e2eWarmupMs,
+        durationMs: config.e2eDurationMs,
+        bodyBytes: config.bodyBytes,
+      });
+    },
+  },
+];

@@ -1,0 +1,233 @@
+// Runs the client benchmark: per transport one cluster (client-bench-cluster.ts), a broker warm-up,
+// then every row of CLIENT_BENCH_ROWS (throughput rows in `rounds` interleaved rounds, median
+// reported; latency rows once), and optionally a CPU profile of this process during the client send
+// row over TCP.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Session } from 'node:inspector';
+import type { Producer } from '@pulsejet/client';
+import type { E2eResult } from './broker-bench-e2e';
+import { monotonicUs, trimProfile } from './broker-bench-profile';
+import type { CpuProfile } from './broker-bench-profile';
+import { SendLoad, singleSends } from './broker-bench-send';
+import { ProducerLoad, startProducer } from './client-bench-client';
+import { startBenchCluster } from './client-bench-cluster';
+import type { BenchCluster, ClientBenchTransport } from './client-bench-cluster';
+import type { ClientBenchConfig } from './client-bench-config';
+import { CLIENT_BENCH_ROWS, measureSendLoad } from './client-bench-rows';
+import type { ClientBenchRow, RowContext, Throughput } from './client-bench-rows';
+import { machineInfo } from './machine';
+import type { MachineInfo } from './machine';
+import { cpuSnapshot, median, sleep, waitForQuietCpu } from './measure';
+import type { CpuSnapshot } from './measure';
+import { summariseProfile } from './profile-summary';
+import type { ProfileLine } from './profile-summary';
+import { processCpuUs } from './remoting-bench-load';
+import { sourceState } from './source';
+import type { SourceState } from './source';
+import { REPO_ROOT } from './bench-config';
+
+export interface RowResult {
+  transport: ClientBenchTransport;
+  row: ClientBenchRow;
+  /** Throughput rows: the median round, and every round's msg/s. */
+  throughput: Throughput | undefined;
+  rounds: number[];
+  latency: E2eResult | undefined;
+  /** Largest share of the machine's CPU used by other processes during the row's windows. */
+  otherCpuShare: number | undefined;
+}
+
+export interface ClientProfile {
+  file: string;
+  messagesPerSecond: number;
+  totalMs: number;
+  /** Self time by layer (client, remoting, protocol, node, GC, ...), largest first. */
+  layers: { layer: string; share: number }[];
+  /** The functions with the most self time. */
+  top: ProfileLine[];
+}
+
+export interface ClientBenchResults {
+  startedAt: Date;
+  seconds: number;
+  config: ClientBenchConfig;
+  machine: MachineInfo;
+  source: SourceState;
+  loadAverageAtStart: number;
+  quietWaitMs: number;
+  rows: RowResult[];
+  profile: ClientProfile | undefined;
+}
+
+export type Progress = (line: string) => void;
+
+export async function runClientBench(config: ClientBenchConfig, progress: Progress = () => undefined, rows: readonly ClientBenchRow[] = CLIENT_BENCH_ROWS): Promise<ClientBenchResults> {
+  const startedAt = new Date();
+  const loadAverageAtStart = os.loadavg()[0] ?? Number.NaN;
+  fs.mkdirSync(config.workDir, { recursive: true });
+  let quietWaitMs = 0;
+  const results: RowResult[] = [];
+  let profile: ClientProfile | undefined;
+  let counter = 0;
+
+  for (const transport of config.transports) {
+    if (config.quietWaitMs > 0) quietWaitMs += await waitForQuietCpu(500, config.quietWaitMs);
+    const cluster = await startBenchCluster({ transport, dataDir: path.join(config.workDir, transport), segmentBytes: config.segmentBytes });
+    const rawSender = cluster.newRemotingClient();
+    const rawConsumer = cluster.newRemotingClient();
+    let producer: Producer | undefined;
+    try {
+      const ctx: RowContext = {
+        cluster,
+        config,
+        rawSender,
+        rawConsumer,
+        producer: (producer = await startProducer(cluster, `PID_bench_client_${process.pid}`)),
+        name: (prefix) => `${prefix}_${transport}_${counter++}`,
+      };
+      await warmUp(ctx);
+      const throughputRows = rows.filter((row) => row.kind === 'throughput');
+      const rounds = new Map<string, { figures: Throughput; other: number | undefined }[]>();
+      for (let round = 1; round <= config.rounds; round += 1) {
+        for (const row of throughputRows) {
+          const measured = await withOtherShare(cluster, () => row.run(ctx));
+          rounds.set(row.id, [...(rounds.get(row.id) ?? []), { figures: measured.result, other: measured.otherCpuShare }]);
+          progress(`${transport} round ${round}/${config.rounds}  ${row.label.padEnd(48)} ${Math.round(measured.result.messagesPerSecond).toLocaleString('en-US').padStart(9)} msg/s`);
+        }
+      }
+      for (const row of rows) {
+        if (row.kind === 'throughput') {
+          const list = rounds.get(row.id) ?? [];
+          const perSecond = list.map((r) => r.figures.messagesPerSecond);
+          const mid = median(perSecond);
+          const chosen = list.reduce((best, r) => (Math.abs(r.figures.messagesPerSecond - mid) < Math.abs(best.figures.messagesPerSecond - mid) ? r : best), list[0]!);
+          results.push({ transport, row, throughput: { ...chosen.figures, messagesPerSecond: mid }, rounds: perSecond, latency: undefined, otherCpuShare: maxShare(list.map((r) => r.other)) });
+        } else {
+          const measured = await withOtherShare(cluster, () => row.run(ctx));
+          progress(`${transport} ${row.label.padEnd(48)} p50 ${Math.round(measured.result.p50Us)} µs, p99 ${Math.round(measured.result.p99Us)} µs`);
+          results.push({ transport, row, throughput: undefined, rounds: [], latency: measured.result, otherCpuShare: measured.otherCpuShare });
+        }
+      }
+      const sendRatio = ratioOf(results, transport, 'client-send');
+      if (transport === 'tcp' && (config.profile === 'always' || (config.profile === 'miss' && sendRatio !== undefined && sendRatio < config.target))) {
+        profile = await profileClientSend(ctx);
+        progress(`profile: ${path.relative(REPO_ROOT, profile.file)} (${Math.round(profile.messagesPerSecond).toLocaleString('en-US')} msg/s under the profiler)`);
+      }
+    } finally {
+      await producer?.close();
+      await rawSender.close();
+      await rawConsumer.close();
+      await cluster.close();
+    }
+  }
+
+  return {
+    startedAt,
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+    config,
+    machine: machineInfo(config.workDir),
+    source: sourceState(REPO_ROOT),
+    loadAverageAtStart,
+    quietWaitMs,
+    rows: results,
+    profile,
+  };
+}
+
+/**
+ * client msg/s ÷ its baseline's msg/s for one transport: the median over rounds of the ratio within
+ * each round (the two rows ran back to back, so a load change between rounds cancels out);
+ * undefined when either row is missing.
+ */
+export function ratioOf(results: readonly RowResult[], transport: ClientBenchTransport, rowId: string): number | undefined {
+  const row = results.find((r) => r.transport === transport && r.row.id === rowId);
+  const base = row?.row.baseline === undefined ? undefined : results.find((r) => r.transport === transport && r.row.id === row.row.baseline);
+  if (!row?.throughput || !base?.throughput) return undefined;
+  const rounds = Math.min(row.rounds.length, base.rounds.length);
+  if (rounds === 0) return row.throughput.messagesPerSecond / base.throughput.messagesPerSecond;
+  return median(Array.from({ length: rounds }, (_, i) => row.rounds[i]! / base.rounds[i]!));
+}
+
+/** The broker's code starts cold (tsx-compiled, then JIT): raw 1 KiB sends, unmeasured. */
+async function warmUp(ctx: RowContext): Promise<void> {
+  if (ctx.config.brokerWarmupMs <= 0) return;
+  const topic = ctx.name('BenchWarmUp');
+  await ctx.cluster.createTopic(topic, ctx.config.queues);
+  const load = new SendLoad(ctx.rawSender, ctx.cluster.brokerAddress, singleSends(topic, ctx.config.queues, Buffer.alloc(ctx.config.bodyBytes, 0x77)), () => undefined);
+  load.start(ctx.config.inFlight);
+  await sleep(ctx.config.brokerWarmupMs);
+  await load.stop();
+}
+
+async function withOtherShare<T>(cluster: BenchCluster, measure: () => Promise<T>): Promise<{ result: T; otherCpuShare: number | undefined }> {
+  const before = cpuSnapshot();
+  const brokerBefore = processCpuUs(cluster.brokerPid);
+  const result = await measure();
+  const brokerUs = cluster.brokerPid === undefined ? 0 : processCpuUs(cluster.brokerPid) - brokerBefore;
+  return { result, otherCpuShare: otherShare(before, cpuSnapshot(), brokerUs) };
+}
+
+/** USER_HZ ticks per second of /proc/stat. */
+const TICKS_PER_SECOND = 100;
+
+/** Share of the machine's CPU used by neither this process nor the broker child (as broker-bench-run counts it). */
+function otherShare(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, brokerUs: number): number | undefined {
+  if (!before || !after || !Number.isFinite(brokerUs)) return undefined;
+  const total = after.machineTotal - before.machineTotal;
+  if (total <= 0) return undefined;
+  const other = after.machineBusy - before.machineBusy - (after.own - before.own) - (brokerUs / 1e6) * TICKS_PER_SECOND;
+  return Math.max(0, other / total);
+}
+
+function maxShare(shares: (number | undefined)[]): number | undefined {
+  const known = shares.filter((s): s is number => s !== undefined);
+  return known.length > 0 ? Math.max(...known) : undefined;
+}
+
+/** The client send row once more under V8's sampling profiler (the profile `node --cpu-prof` writes), in this process. */
+async function profileClientSend(ctx: RowContext): Promise<ClientProfile> {
+  const topic = ctx.name('BenchClientProfile');
+  await ctx.cluster.createTopic(topic, ctx.config.queues);
+  const session = new Session();
+  session.connect();
+  const post = <R>(method: string, params?: object): Promise<R> =>
+    new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as R))));
+  try {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+    const body = Buffer.alloc(ctx.config.bodyBytes, 0x61);
+    // Only the measured window: not the warm-up, nor the profiler's own stop and serialisation.
+    const fromUs = monotonicUs() + ctx.config.warmupMs * 1000;
+    const figures = await measureSendLoad(ctx, (record) => new ProducerLoad(ctx.producer, topic, body, record));
+    const toUs = fromUs + ctx.config.durationMs * 1000;
+    const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
+    fs.mkdirSync(ctx.config.profileDir, { recursive: true });
+    const file = path.join(ctx.config.profileDir, `client-send-${Date.now()}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const summary = summariseProfile(trimProfile(profile, fromUs, toUs).profile);
+    const byLayer = new Map<string, number>();
+    for (const line of summary.self) byLayer.set(layerOf(line.name), (byLayer.get(layerOf(line.name)) ?? 0) + line.share);
+    return {
+      file,
+      messagesPerSecond: figures.messagesPerSecond,
+      totalMs: summary.totalMs,
+      layers: [...byLayer].map(([layer, share]) => ({ layer, share })).sort((a, b) => b.share - a.share),
+      top: summary.self.filter((line) => !/^\((idle|program)\)/.test(line.name)).slice(0, 12),
+    };
+  } finally {
+    session.disconnect();
+  }
+}
+
+function layerOf(name: string): string {
+  if (name.startsWith('(garbage collector)')) return 'GC';
+  if (name.startsWith('(idle)')) return 'idle';
+  if (name.startsWith('(program)')) return 'V8/native (program)';
+  const match = / (packages|tools)\/([^/]+)\//.exec(name);
+  if (match) return match[1] === 'packages' ? `@pulsejet/${match[2]}` : `tools/${match[2]}`;
+  if (/ node_modules\//.test(name)) return 'node_modules';
+  return 'Node.js internals and natives';
+}

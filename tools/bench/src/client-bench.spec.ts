@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CLIENT_FULL_CONFIG, CLIENT_QUICK_CONFIG, ClientUsageError, parseClientArgs } from './client-bench-config';
+import type { ClientBenchConfig } from './client-bench-config';
+import { evaluateClientTargets, renderClientSection } from './client-bench-report';
+import { CLIENT_BENCH_ROWS } from './client-bench-rows';
+import { ratioOf, runClientBench } from './client-bench-run';
+import type { ClientBenchResults, RowResult } from './client-bench-run';
+
+// A smoke test: both transports (the broker app as a child process over TCP, and the embedded
+// in-process cluster), every row (raw and client sends, drains, end-to-end) and the profiled client
+// send run end to end for a few hundred milliseconds; the report is well-formed. Nothing here
+// asserts a speed; that is what `npm run bench:client` is for.
+describe('client bench (tiny run, tcp and embedded)', () => {
+  let workDir: string;
+  let config: ClientBenchConfig;
+  let results: ClientBenchResults;
+
+  beforeAll(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulsejet-client-bench-spec-'));
+    config = {
+      ...CLIENT_QUICK_CONFIG,
+      workDir: path.join(workDir, 'data'),
+      brokerWarmupMs: 100,
+      warmupMs: 100,
+      durationMs: 400,
+      consumeMessages: 1000,
+      e2eRate: 300,
+      e2eWarmupMs: 100,
+      e2eDurationMs: 300,
+      segmentBytes: 8 * 1024 * 1024,
+      profile: 'always',
+      profileDir: path.join(workDir, 'prof'),
+    };
+    results = await runClientBench(config);
+  }, 240_000);
+
+  afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  it('runs every row on both transports', () => {
+    const ran = results.rows.map((r) => `${r.transport} ${r.row.id}`).sort();
+    const expected = config.transports.flatMap((transport) => CLIENT_BENCH_ROWS.map((row) => `${transport} ${row.id}`)).sort();
+    expect(ran).toEqual(expected);
+    expect(ran).toHaveLength(12);
+  });
+
+  it('measures acknowledged sends and drained backlogs with sane figures', () => {
+    const throughput = results.rows.filter((r) => r.row.kind === 'throughput');
+    expect(throughput).toHaveLength(8);
+    // Rows named in the failure message: an empty window says which row stalled.
+    expect(throughput.filter((r) => !(r.throughput!.messagesPerSecond > 0 && r.throughput!.payloadMBps > 0)).map((r) => `${r.transport} ${r.row.id}`)).toEqual([]);
+    for (const r of throughput) expect(r.rounds).toHaveLength(1);
+    for (const r of throughput.filter((t) => t.row.id.endsWith('-send'))) {
+      expect(r.throughput!.latencyUs!.samples).toBeGreaterThan(0);
+      expect(r.throughput!.latencyUs!.p50).toBeGreaterThan(0);
+    }
+    // The broker child's CPU is read over TCP; embedded, the broker is this process.
+    for (const r of throughput.filter((t) => t.transport === 'tcp')) expect(r.throughput!.brokerCpuUs).toBeGreaterThan(0);
+    for (const r of throughput.filter((t) => t.transport === 'embedded')) expect(r.throughput!.brokerCpuUs).toBeNaN();
+  });
+
+  it('measures end-to-end latency through the raw protocol and the client', () => {
+    const latency = results.rows.filter((r) => r.row.kind === 'latency');
+    expect(latency).toHaveLength(4);
+    for (const r of latency) {
+      const e = r.latency!;
+      expect(e.samples).toBeGreaterThan(0);
+      expect(e.p50Us).toBeGreaterThan(0);
+      expect(e.p99Us).toBeGreaterThanOrEqual(e.p50Us);
+      expect(e.maxUs).toBeGreaterThanOrEqual(e.p99Us);
+      expect(e.rejected).toBe(0);
+    }
+  });
+
+  it('compares each client row with its raw row and profiles the client send over TCP', () => {
+    const checks = evaluateClientTargets(results);
+    expect(checks.map((c) => `${c.transport} ${c.rowId}`).sort()).toEqual(['embedded client-drain', 'embedded client-send', 'tcp client-drain', 'tcp client-send']);
+    for (const c of checks) {
+      expect(c.ratio).toBeGreaterThan(0);
+      expect(c.pass).toBe(c.ratio >= config.target);
+    }
+    const profile = results.profile!;
+    expect(fs.existsSync(profile.file)).toBe(true);
+    expect(profile.totalMs).toBeGreaterThan(0);
+    expect(profile.layers.map((l) => l.layer)).toContain('@pulsejet/client');
+    expect(profile.top.length).toBeGreaterThan(0);
+  });
+
+  it('renders a section with the comparison, both tables and the profile', () => {
+    const section = renderClientSection(results, evaluateClientTargets(results));
+    expect(section).toContain('QUICK SMOKE RUN');
+    expect(section).toContain('### Client versus raw protocol');
+    expect(section).toMatch(/\| tcp \| send: Producer\.send \| send: SEND_MESSAGE_V2, RemotingClient \| [\d.]+% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
+    expect(section).toContain('### End-to-end latency');
+    expect(section).toContain('| embedded | e2e: Producer → PushConsumer |');
+    expect(section).toContain('### Where the client spends its time');
+  });
+});
+
+describe('parseClientArgs', () => {
+  it('defaults to the full run writing docs/benchmarks.md, both transports', () => {
+    const cli = parseClientArgs([]);
+    expect(cli.config).toEqual(CLIENT_FULL_CONFIG);
+    expect(cli.out).toMatch(/docs[/\\]benchmarks\.md$/);
+  });
+
+  it('takes --quick (no write), --transport, --rounds and profile flags', () => {
+    const cli = parseClientArgs(['--quick', '--transport', 'embedded', '--rounds', '3', '--no-profile']);
+    expect(cli.config).toMatchObject({ quick: true, transports: ['embedded'], rounds: 3, profile: 'never' });
+    expect(cli.out).toBeUndefined();
+  });
+
+  it('refuses unknown flags and bad values with the usage', () => {
+    expect(() => parseClientArgs(['--transport', 'udp'])).toThrow(ClientUsageError);
+    expect(() => parseClientArgs(['--rounds', '0'])).toThrow(/positive number/);
+    expect(() => parseClientArgs(['--bogus'])).toThrow(/unknown flag --bogus/);
+  });
+});
+
+describe('ratioOf', () => {
+  const row = (id: string, rounds: number[]): RowResult => ({
+    transport: 'tcp',
+    row: CLIENT_BENCH_ROWS.find((r) => r.id === id)!,
+    throughput: { messagesPerSecond: rounds[0]!, payloadMBps: 1, clientCpuUs: 1, brokerCpuUs: 1, latencyUs: undefined },
+    rounds,
+    latency: undefined,
+    otherCpuShare: undefined,
+  });
+
+  it('pairs the client and raw rows round by round and takes the median ratio', () => {
+    // Round 2 ran on a busier machine for both rows: paired, it still says 90%.
+    const results = [row('raw-send', [20_000, 10_000, 30_000]), row('client-send', [18_000, 9_000, 30_000])];
+    expect(ratioOf(results, 'tcp', 'client-send')).toBeCloseTo(0.9);
+    expect(ratioOf(results, 'tcp', 'raw-send')).toBeUndefined();
+    expect(ratioOf(results, 'embedded', 'client-send')).toBeUndefined();
+  });
+});
