@@ -21,6 +21,12 @@ export interface LaunchOptions {
   startTimeoutMs?: number;
   /** Progress lines. @default silent */
   log?: (message: string) => void;
+  /**
+   * broker.conf keys set in every generated conf (e.g. flushDiskType=SYNC_FLUSH for a fault test,
+   * registerNameServerPeriod=2000 so a slave learns a restarted master sooner). The launcher's own keys
+   * (ports, nameserver, store directory) cannot be overridden. @default none
+   */
+  overrides?: Readonly<Record<string, string>>;
 }
 
 export interface ClusterBroker {
@@ -199,7 +205,7 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
         const conf = join(dir, 'conf', file);
         writeFileSync(
           conf,
-          overrideConf(shipped, { namesrvAddr: namesrv, brokerIP1: '127.0.0.1', listenPort: String(listenPort), haListenPort: String(haListenPort), storePathRootDir: storeDir }),
+          overrideConf(shipped, { ...options.overrides, namesrvAddr: namesrv, brokerIP1: '127.0.0.1', listenPort: String(listenPort), haListenPort: String(haListenPort), storePathRootDir: storeDir }),
         );
         const logFile = join(dir, 'logs', `${name}.log`);
         const child = startChild(name, join(repoRoot, 'apps/broker/src/main.ts'), ['-c', conf], repoRoot, logFile);

@@ -5,20 +5,24 @@ import { resolve } from 'node:path';
 import { launchCluster, type RunningCluster } from './launcher';
 import { CLUSTER_MODES, isClusterMode, type ClusterMode } from './modes';
 
-export const USAGE = `usage: npm run cluster -- --mode <${CLUSTER_MODES.join('|')}> --dir <dir> [--timeout <ms>]
+export const USAGE = `usage: npm run cluster -- --mode <${CLUSTER_MODES.join('|')}> --dir <dir> [--timeout <ms>] [--set key=value]...
   Starts a nameserver and the mode's brokers (apps/broker/conf/<mode>/*.conf with free ports) on
-  127.0.0.1, writes <dir>/cluster.json and stays in the foreground; SIGTERM/SIGINT stop everything.`;
+  127.0.0.1, writes <dir>/cluster.json and stays in the foreground; SIGTERM/SIGINT stop everything.
+  --set key=value (repeatable) sets a broker.conf key in every generated conf, e.g. --set flushDiskType=SYNC_FLUSH.`;
 
 export interface ClusterArgs {
   mode: ClusterMode;
   dir: string;
   timeoutMs: number | undefined;
+  /** --set key=value pairs, applied to every broker's conf. */
+  overrides: Record<string, string>;
 }
 
 export function parseClusterArgs(argv: readonly string[]): ClusterArgs | 'help' {
   let mode: string | undefined;
   let dir: string | undefined;
   let timeoutMs: number | undefined;
+  const overrides: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return 'help';
@@ -29,11 +33,12 @@ export function parseClusterArgs(argv: readonly string[]): ClusterArgs | 'help' 
     if (name === '--mode') mode = value;
     else if (name === '--dir') dir = value;
     else if (name === '--timeout' && /^\d+$/.test(value)) timeoutMs = Number(value);
+    else if (name === '--set' && /^[A-Za-z][\w.]*=./.test(value)) overrides[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
     else throw new Error(`unknown or invalid argument ${arg}`);
   }
   if (mode === undefined || !isClusterMode(mode)) throw new Error(`--mode must be one of ${CLUSTER_MODES.join(', ')}, got ${String(mode)}`);
   if (dir === undefined) throw new Error('--dir is required (confs, stores, logs and cluster.json go there)');
-  return { mode, dir, timeoutMs };
+  return { mode, dir, timeoutMs, overrides };
 }
 
 async function main(): Promise<number> {
@@ -67,7 +72,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
-    running = await launchCluster({ mode: args.mode, dir: args.dir, repoRoot: resolve(__dirname, '../../..'), ...(args.timeoutMs ? { startTimeoutMs: args.timeoutMs } : {}), log });
+    running = await launchCluster({ mode: args.mode, dir: args.dir, repoRoot: resolve(__dirname, '../../..'), ...(args.timeoutMs ? { startTimeoutMs: args.timeoutMs } : {}), overrides: args.overrides, log });
   } catch (error) {
     process.stderr.write(`cluster: ${(error as Error).message}\n`);
     return 1;
