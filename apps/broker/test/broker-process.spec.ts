@@ -36,6 +36,8 @@ describe('apps/broker process', () => {
         'flushDiskType=ASYNC_FLUSH',
         `namesrvAddr=${nsServer.address()}`,
         `listenPort=${port}`,
+        // A free HA port: listenPort + 1 (the default) may be taken on a shared machine.
+        'haListenPort=0',
         'bindAddress=127.0.0.1',
         `storePathRootDir=${join(dir, 'store')}`,
         'mappedFileSizeCommitLog=16777216',

@@ -63,7 +63,7 @@ describe('apps/broker: delayed messages across a SIGKILL restart', () => {
   /** Starts the broker on a fresh port (the old one may be taken after a crash); returns its address. */
   async function startBroker(conf: string): Promise<string> {
     const port = await freePort();
-    const app = spawnApp('apps/broker/src/main.ts', ['-c', conf, '--listenPort', String(port), '--logLevel', 'info']);
+    const app = spawnApp('apps/broker/src/main.ts', ['-c', conf, '--listenPort', String(port), '--haListenPort', '0', '--logLevel', 'info']);
     apps.push(app);
     await waitForLine(app, /boot success/, 60_000);
     return `127.0.0.1:${port}`;

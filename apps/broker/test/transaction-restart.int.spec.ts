@@ -140,7 +140,7 @@ describe('apps/broker: transactional messages across a SIGKILL restart', () => {
 
   async function startBroker(conf: string): Promise<string> {
     const port = await freePort();
-    const app = spawnApp('apps/broker/src/main.ts', ['-c', conf, '--listenPort', String(port)]);
+    const app = spawnApp('apps/broker/src/main.ts', ['-c', conf, '--listenPort', String(port), '--haListenPort', '0']);
     apps.push(app);
     await waitForLine(app, /boot success/, 60_000);
     return `127.0.0.1:${port}`;

@@ -55,6 +55,8 @@ export async function startBrokerChild(options: BrokerChildOptions, timeoutMs = 
     'brokerRole=ASYNC_MASTER',
     `flushDiskType=${options.flush}`,
     `listenPort=${port}`,
+    // A free HA port: listenPort + 1 (the default) may be taken on a shared machine.
+    'haListenPort=0',
     'bindAddress=127.0.0.1',
     'brokerIP1=127.0.0.1',
     `storePathRootDir=${path.join(dataDir, 'store')}`,

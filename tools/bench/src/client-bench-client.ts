@@ -5,13 +5,13 @@ import { ResponseCode } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { batchSends, checkSendReply } from './broker-bench-send';
 import { MB, SampleBuffer, quantile, sleep } from './measure';
-import type { BenchCluster } from './client-bench-cluster';
+import type { BenchCluster, BrokerAccess } from './client-bench-cluster';
 import type { E2eOptions, E2eResult } from './broker-bench-e2e';
 import type { ConsumeResult } from './broker-bench-consume';
 import type { Load, RoundTripListener } from './remoting-bench-load';
 import { processCpuUs } from './remoting-bench-load';
 
-const SEND_TIMEOUT_MS = 30_000;
+export const SEND_TIMEOUT_MS = 30_000;
 const quiet = (): void => undefined;
 
 /** A started Producer on its own remoting client (closed with it). */
@@ -66,12 +66,19 @@ export interface PushConsumeOptions {
 const PRELOAD_BATCH = 64;
 const PRELOAD_IN_FLIGHT = 8;
 
+/** What a drain row starts: a consumer of the preloaded backlog, counting each message it handles. */
+export interface DrainConsumer {
+  close(): Promise<void>;
+}
+export type StartDrainConsumer = (onMessage: (bodyBytes: number) => void) => Promise<DrainConsumer>;
+
 /**
- * Preloads a backlog with raw batched sends (as the raw drain does), then drains it with a
- * PushConsumer (clustering, CONSUME_FROM_FIRST_OFFSET, a handler that only counts). The clock runs
- * from start() (route lookup and the first rebalance included) to the last message handled.
+ * Preloads a backlog with raw batched sends (as the raw drain does), then drains it with the
+ * consumer `startConsumer` starts (clustering, from the first offset, a handler that only counts).
+ * The clock runs from that call (route lookup and the first rebalance included) to the last message
+ * handled; the consumer's close() is outside it.
  */
-export async function runPushConsume(cluster: BenchCluster, producer: RemotingClient, options: PushConsumeOptions): Promise<ConsumeResult> {
+export async function runDrain(cluster: BrokerAccess, sender: RemotingClient, options: PushConsumeOptions, startConsumer: StartDrainConsumer): Promise<ConsumeResult> {
   await cluster.createTopic(options.topic, options.queues);
   const body = Buffer.alloc(options.bodyBytes, 0x63);
   const requests = batchSends(options.topic, options.queues, body, PRELOAD_BATCH, 16);
@@ -82,7 +89,7 @@ export async function runPushConsume(cluster: BenchCluster, producer: RemotingCl
     Array.from({ length: PRELOAD_IN_FLIGHT }, async () => {
       while (sent < options.messages) {
         sent += PRELOAD_BATCH;
-        checkSendReply(await producer.request(cluster.brokerAddress, requests.next(), SEND_TIMEOUT_MS));
+        checkSendReply(await sender.request(cluster.brokerAddress, requests.next(), SEND_TIMEOUT_MS));
         preloaded += PRELOAD_BATCH;
       }
     }),
@@ -91,33 +98,24 @@ export async function runPushConsume(cluster: BenchCluster, producer: RemotingCl
 
   let received = 0;
   let bytes = 0;
-  const remoting = cluster.newRemotingClient();
-  const consumer = new PushConsumer({
-    groupName: options.group,
-    namesrvAddr: cluster.namesrvAddr,
-    remoting,
-    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-    pullBatchSize: options.batch,
-    log: quiet,
-  }).subscribe(options.topic, '*', (message) => {
-    received += 1;
-    bytes += message.body.length;
-  });
   const clientCpu = process.cpuUsage();
   const brokerCpu = processCpuUs(cluster.brokerPid);
   const started = performance.now();
   let finished = started;
+  let consumer: DrainConsumer | undefined;
   try {
-    await consumer.start();
+    consumer = await startConsumer((bodyBytes) => {
+      received += 1;
+      bytes += bodyBytes;
+    });
     const deadline = Date.now() + 120_000 + options.messages;
     while (received < preloaded) {
-      if (Date.now() > deadline) throw new Error(`PushConsumer drained ${received} of ${preloaded} messages before the deadline`);
+      if (Date.now() > deadline) throw new Error(`the drain consumer of ${options.group} handled ${received} of ${preloaded} messages before the deadline`);
       await sleep(1);
     }
     finished = performance.now();
   } finally {
-    await consumer.close();
-    await remoting.close();
+    await consumer?.close();
   }
   const drainSeconds = (finished - started) / 1000;
   const clientUsage = process.cpuUsage(clientCpu);
@@ -135,6 +133,32 @@ export async function runPushConsume(cluster: BenchCluster, producer: RemotingCl
     clientCpuUs: (clientUsage.user + clientUsage.system) / received,
     brokerCpuUs: brokerUs / received,
   };
+}
+
+/** runDrain with a plain PushConsumer on its own remoting client of `cluster`. */
+export function runPushConsume(cluster: BrokerAccess, sender: RemotingClient, options: PushConsumeOptions): Promise<ConsumeResult> {
+  return runDrain(cluster, sender, options, async (onMessage) => {
+    const remoting = cluster.newRemotingClient();
+    const consumer = new PushConsumer({
+      groupName: options.group,
+      namesrvAddr: cluster.namesrvAddr,
+      remoting,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      pullBatchSize: options.batch,
+      log: quiet,
+    }).subscribe(options.topic, '*', (message) => onMessage(message.body.length));
+    const close = async (): Promise<void> => {
+      await consumer.close();
+      await remoting.close();
+    };
+    try {
+      await consumer.start();
+    } catch (error) {
+      await close().catch(() => undefined);
+      throw error;
+    }
+    return { close };
+  });
 }
 
 /** Sends start on a 1 ms timer; each tick sends what the rate owes (as broker-bench-e2e paces). */

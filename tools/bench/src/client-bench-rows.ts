@@ -1,15 +1,20 @@
 // The rows of the client benchmark. Each row measures one load on a running cluster; a row with a
-// `baseline` is compared with that (raw-protocol) row of the same transport and run, and must keep
-// `target` of its throughput. To add a row (e.g. a decorator-path producer), append one here.
+// `baseline` is compared with that row of the same transport and run (the client with the raw
+// protocol, the decorator path with the plain client), and must keep its `target` share of the
+// baseline's throughput. Throughput rows run in this order in every round, so a row placed right
+// after its baseline runs back to back with it.
 import type { Producer } from '@pulsejet/client';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { runConsume } from './broker-bench-consume';
+import type { ConsumeResult } from './broker-bench-consume';
 import { runE2e } from './broker-bench-e2e';
 import type { E2eResult } from './broker-bench-e2e';
 import { SendLoad, singleSends } from './broker-bench-send';
 import { ProducerLoad, runClientE2e, runPushConsume } from './client-bench-client';
-import type { BenchCluster } from './client-bench-cluster';
+import type { PushConsumeOptions } from './client-bench-client';
+import type { BenchCluster, ClientBenchTransport } from './client-bench-cluster';
 import type { ClientBenchConfig } from './client-bench-config';
+import { runDecoratorDrain, runModuleBrokerDrain } from './client-bench-decorator';
 import { MB, latencyOf } from './measure';
 import type { Latency } from './measure';
 import type { Load, RoundTripListener } from './remoting-bench-load';
@@ -41,10 +46,14 @@ export interface Throughput {
 interface RowBase {
   id: string;
   label: string;
-  /** What the row drives: 'raw' (hand-built requests) or 'client' (the public API). */
-  path: 'raw' | 'client';
-  /** The id of the row this one is compared with. */
-  baseline?: string;
+  /** What the row drives: 'raw' (hand-built requests), 'client' (the public API) or 'decorator' (@pulsejet/inversify). */
+  path: 'raw' | 'client' | 'decorator';
+  /** The id of the row this one is compared with: one for every transport, or per transport. */
+  baseline?: string | Readonly<Record<ClientBenchTransport, string>>;
+  /** The share of the baseline's msg/s the row must keep; default: the config's target (client vs raw). */
+  target?: number;
+  /** Only on these transports; default every one. */
+  transports?: readonly ClientBenchTransport[];
 }
 
 export interface ThroughputRow extends RowBase {
@@ -58,6 +67,26 @@ export interface LatencyRow extends RowBase {
 }
 
 export type ClientBenchRow = ThroughputRow | LatencyRow;
+
+/** The issue's bound on the decorator path: at most 10% of the plain client's throughput. */
+export const DECORATOR_TARGET = 0.9;
+
+export function baselineOf(row: ClientBenchRow, transport: ClientBenchTransport): string | undefined {
+  return typeof row.baseline === 'object' ? row.baseline[transport] : row.baseline;
+}
+
+export function runsOn(row: ClientBenchRow, transport: ClientBenchTransport): boolean {
+  return row.transports === undefined || row.transports.includes(transport);
+}
+
+function throughputOf(result: ConsumeResult): Throughput {
+  return { messagesPerSecond: result.messagesPerSecond, payloadMBps: result.payloadMBps, clientCpuUs: result.clientCpuUs, brokerCpuUs: result.brokerCpuUs, latencyUs: undefined };
+}
+
+function drainOptions(ctx: RowContext, topicPrefix: string, groupPrefix: string): PushConsumeOptions {
+  const { config } = ctx;
+  return { topic: ctx.name(topicPrefix), group: ctx.name(groupPrefix), queues: config.queues, messages: config.consumeMessages, bodyBytes: config.bodyBytes, batch: config.consumeBatch };
+}
 
 /** Measures one send window of `load` (warm-up first), as the broker bench's send rows do. */
 export async function measureSendLoad(ctx: RowContext, makeLoad: (record: RoundTripListener) => Load): Promise<Throughput> {
@@ -104,6 +133,19 @@ export const CLIENT_BENCH_ROWS: readonly ClientBenchRow[] = [
     },
   },
   {
+    id: 'decorator-send',
+    kind: 'throughput',
+    path: 'decorator',
+    baseline: 'client-send',
+    target: DECORATOR_TARGET,
+    label: 'send: injected Producer (PulsejetModule)',
+    async run(ctx) {
+      const topic = await sendTopic(ctx);
+      const body = Buffer.alloc(ctx.config.bodyBytes, 0x61);
+      return measureSendLoad(ctx, (record) => new ProducerLoad(ctx.cluster.host.producer, topic, body, record));
+    },
+  },
+  {
     id: 'raw-drain',
     kind: 'throughput',
     path: 'raw',
@@ -127,16 +169,28 @@ export const CLIENT_BENCH_ROWS: readonly ClientBenchRow[] = [
     baseline: 'raw-drain',
     label: 'drain backlog: PushConsumer',
     async run(ctx) {
-      const { config } = ctx;
-      const result = await runPushConsume(ctx.cluster, ctx.rawSender, {
-        topic: ctx.name('BenchClientDrain'),
-        group: ctx.name('GID_bench_drain'),
-        queues: config.queues,
-        messages: config.consumeMessages,
-        bodyBytes: config.bodyBytes,
-        batch: config.consumeBatch,
-      });
-      return { messagesPerSecond: result.messagesPerSecond, payloadMBps: result.payloadMBps, clientCpuUs: result.clientCpuUs, brokerCpuUs: result.brokerCpuUs, latencyUs: undefined };
+      return throughputOf(await runPushConsume(ctx.cluster, ctx.rawSender, drainOptions(ctx, 'BenchClientDrain', 'GID_bench_drain')));
+    },
+  },
+  {
+    id: 'module-drain',
+    kind: 'throughput',
+    path: 'client',
+    transports: ['embedded'],
+    label: 'drain backlog: PushConsumer, own module broker',
+    async run(ctx) {
+      return throughputOf(await runModuleBrokerDrain(ctx, drainOptions(ctx, 'BenchModuleDrain', 'GID_bench_module_drain')));
+    },
+  },
+  {
+    id: 'decorator-drain',
+    kind: 'throughput',
+    path: 'decorator',
+    baseline: { tcp: 'client-drain', embedded: 'module-drain' },
+    target: DECORATOR_TARGET,
+    label: 'drain backlog: @Subscribe + startPulsejet',
+    async run(ctx) {
+      return throughputOf(await runDecoratorDrain(ctx, drainOptions(ctx, 'BenchDecoratorDrain', 'GID_bench_decorator_drain')));
     },
   },
   {

@@ -1,5 +1,5 @@
 // Runs the client benchmark: per transport one cluster (client-bench-cluster.ts), a broker warm-up,
-// then every row of CLIENT_BENCH_ROWS (throughput rows in `rounds` interleaved rounds, median
+// then every row of CLIENT_BENCH_ROWS that runs on it (throughput rows in `rounds` interleaved rounds, median
 // reported; latency rows once), and optionally a CPU profile of this process during the client send
 // row over TCP.
 import * as fs from 'node:fs';
@@ -15,7 +15,7 @@ import { ProducerLoad, startProducer } from './client-bench-client';
 import { startBenchCluster } from './client-bench-cluster';
 import type { BenchCluster, ClientBenchTransport } from './client-bench-cluster';
 import type { ClientBenchConfig } from './client-bench-config';
-import { CLIENT_BENCH_ROWS, measureSendLoad } from './client-bench-rows';
+import { CLIENT_BENCH_ROWS, baselineOf, measureSendLoad, runsOn } from './client-bench-rows';
 import type { ClientBenchRow, RowContext, Throughput } from './client-bench-rows';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
@@ -63,7 +63,7 @@ export interface ClientBenchResults {
 
 export type Progress = (line: string) => void;
 
-export async function runClientBench(config: ClientBenchConfig, progress: Progress = () => undefined, rows: readonly ClientBenchRow[] = CLIENT_BENCH_ROWS): Promise<ClientBenchResults> {
+export async function runClientBench(config: ClientBenchConfig, progress: Progress = () => undefined, allRows: readonly ClientBenchRow[] = CLIENT_BENCH_ROWS): Promise<ClientBenchResults> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg()[0] ?? Number.NaN;
   fs.mkdirSync(config.workDir, { recursive: true });
@@ -73,6 +73,7 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
   let counter = 0;
 
   for (const transport of config.transports) {
+    const transportRows = allRows.filter((row) => runsOn(row, transport));
     if (config.quietWaitMs > 0) quietWaitMs += await waitForQuietCpu(500, config.quietWaitMs);
     const cluster = await startBenchCluster({ transport, dataDir: path.join(config.workDir, transport), segmentBytes: config.segmentBytes });
     const rawSender = cluster.newRemotingClient();
@@ -88,7 +89,7 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
         name: (prefix) => `${prefix}_${transport}_${counter++}`,
       };
       await warmUp(ctx);
-      const throughputRows = rows.filter((row) => row.kind === 'throughput');
+      const throughputRows = transportRows.filter((row) => row.kind === 'throughput');
       const rounds = new Map<string, { figures: Throughput; other: number | undefined }[]>();
       for (let round = 1; round <= config.rounds; round += 1) {
         for (const row of throughputRows) {
@@ -97,7 +98,7 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
           progress(`${transport} round ${round}/${config.rounds}  ${row.label.padEnd(48)} ${Math.round(measured.result.messagesPerSecond).toLocaleString('en-US').padStart(9)} msg/s`);
         }
       }
-      for (const row of rows) {
+      for (const row of transportRows) {
         if (row.kind === 'throughput') {
           const list = rounds.get(row.id) ?? [];
           const perSecond = list.map((r) => r.figures.messagesPerSecond);
@@ -137,13 +138,14 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
 }
 
 /**
- * client msg/s ÷ its baseline's msg/s for one transport: the median over rounds of the ratio within
+ * A row's msg/s ÷ its baseline's msg/s for one transport: the median over rounds of the ratio within
  * each round (the two rows ran back to back, so a load change between rounds cancels out);
  * undefined when either row is missing.
  */
 export function ratioOf(results: readonly RowResult[], transport: ClientBenchTransport, rowId: string): number | undefined {
   const row = results.find((r) => r.transport === transport && r.row.id === rowId);
-  const base = row?.row.baseline === undefined ? undefined : results.find((r) => r.transport === transport && r.row.id === row.row.baseline);
+  const baseline = row === undefined ? undefined : baselineOf(row.row, transport);
+  const base = baseline === undefined ? undefined : results.find((r) => r.transport === transport && r.row.id === baseline);
   if (!row?.throughput || !base?.throughput) return undefined;
   const rounds = Math.min(row.rounds.length, base.rounds.length);
   if (rounds === 0) return row.throughput.messagesPerSecond / base.throughput.messagesPerSecond;

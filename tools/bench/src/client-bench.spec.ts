@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { CLIENT_FULL_CONFIG, CLIENT_QUICK_CONFIG, ClientUsageError, parseClientArgs } from './client-bench-config';
 import type { ClientBenchConfig } from './client-bench-config';
 import { evaluateClientTargets, renderClientSection } from './client-bench-report';
-import { CLIENT_BENCH_ROWS } from './client-bench-rows';
+import { CLIENT_BENCH_ROWS, DECORATOR_TARGET, runsOn } from './client-bench-rows';
 import { ratioOf, runClientBench } from './client-bench-run';
 import type { ClientBenchResults, RowResult } from './client-bench-run';
 
 // A smoke test: both transports (the broker app as a child process over TCP, and the embedded
-// in-process cluster), every row (raw and client sends, drains, end-to-end) and the profiled client
-// send run end to end for a few hundred milliseconds; the report is well-formed. Nothing here
+// in-process cluster owned by PulsejetModule.embedded), every row (raw, client and decorator-path
+// sends and drains, end-to-end) and the profiled client send run end to end for a few hundred
+// milliseconds; the report is well-formed. Nothing here
 // asserts a speed; that is what `npm run bench:client` is for.
 describe('client bench (tiny run, tcp and embedded)', () => {
   let workDir: string;
@@ -40,14 +41,17 @@ describe('client bench (tiny run, tcp and embedded)', () => {
 
   it('runs every row on both transports', () => {
     const ran = results.rows.map((r) => `${r.transport} ${r.row.id}`).sort();
-    const expected = config.transports.flatMap((transport) => CLIENT_BENCH_ROWS.map((row) => `${transport} ${row.id}`)).sort();
+    const expected = config.transports.flatMap((transport) => CLIENT_BENCH_ROWS.filter((row) => runsOn(row, transport)).map((row) => `${transport} ${row.id}`)).sort();
     expect(ran).toEqual(expected);
-    expect(ran).toHaveLength(12);
+    // 8 rows on each transport, plus the embedded decorator drain's baseline on a module-owned broker.
+    expect(ran).toHaveLength(17);
+    expect(ran).toEqual(expect.arrayContaining(['tcp decorator-send', 'tcp decorator-drain', 'embedded decorator-send', 'embedded decorator-drain', 'embedded module-drain']));
+    expect(ran).not.toContain('tcp module-drain');
   });
 
   it('measures acknowledged sends and drained backlogs with sane figures', () => {
     const throughput = results.rows.filter((r) => r.row.kind === 'throughput');
-    expect(throughput).toHaveLength(8);
+    expect(throughput).toHaveLength(13);
     // Rows named in the failure message: an empty window says which row stalled.
     expect(throughput.filter((r) => !(r.throughput!.messagesPerSecond > 0 && r.throughput!.payloadMBps > 0)).map((r) => `${r.transport} ${r.row.id}`)).toEqual([]);
     for (const r of throughput) expect(r.rounds).toHaveLength(1);
@@ -73,12 +77,33 @@ describe('client bench (tiny run, tcp and embedded)', () => {
     }
   });
 
-  it('compares each client row with its raw row and profiles the client send over TCP', () => {
+  it('drains the whole backlog through the decorator path and the module-owned broker', () => {
+    const drains = results.rows.filter((r) => r.row.id === 'decorator-drain' || r.row.id === 'module-drain');
+    expect(drains.map((r) => `${r.transport} ${r.row.id}`).sort()).toEqual(['embedded decorator-drain', 'embedded module-drain', 'tcp decorator-drain']);
+    for (const r of drains) {
+      expect(r.throughput!.messagesPerSecond).toBeGreaterThan(0);
+      expect(r.throughput!.clientCpuUs).toBeGreaterThan(0);
+    }
+  });
+
+  it('compares each client row with its raw row, each decorator row with the plain client, and profiles the client send over TCP', () => {
     const checks = evaluateClientTargets(results);
-    expect(checks.map((c) => `${c.transport} ${c.rowId}`).sort()).toEqual(['embedded client-drain', 'embedded client-send', 'tcp client-drain', 'tcp client-send']);
+    expect(checks.map((c) => `${c.transport} ${c.rowId} vs ${c.baselineLabel}`).sort()).toEqual([
+      'embedded client-drain vs drain backlog: long-polling PULL_MESSAGE loops',
+      'embedded client-send vs send: SEND_MESSAGE_V2, RemotingClient',
+      'embedded decorator-drain vs drain backlog: PushConsumer, own module broker',
+      'embedded decorator-send vs send: Producer.send',
+      'tcp client-drain vs drain backlog: long-polling PULL_MESSAGE loops',
+      'tcp client-send vs send: SEND_MESSAGE_V2, RemotingClient',
+      'tcp decorator-drain vs drain backlog: PushConsumer',
+      'tcp decorator-send vs send: Producer.send',
+    ]);
     for (const c of checks) {
       expect(c.ratio).toBeGreaterThan(0);
-      expect(c.pass).toBe(c.ratio >= config.target);
+      expect(c.target).toBe(c.rowId.startsWith('decorator-') ? DECORATOR_TARGET : config.target);
+      expect(c.pass).toBe(c.ratio >= c.target);
+      expect(c.rowCpuUs).toBeGreaterThan(0);
+      expect(c.baselineCpuUs).toBeGreaterThan(0);
     }
     const profile = results.profile!;
     expect(fs.existsSync(profile.file)).toBe(true);
@@ -90,8 +115,10 @@ describe('client bench (tiny run, tcp and embedded)', () => {
   it('renders a section with the comparison, both tables and the profile', () => {
     const section = renderClientSection(results, evaluateClientTargets(results));
     expect(section).toContain('QUICK SMOKE RUN');
-    expect(section).toContain('### Client versus raw protocol');
-    expect(section).toMatch(/\| tcp \| send: Producer\.send \| send: SEND_MESSAGE_V2, RemotingClient \| [\d.]+% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
+    expect(section).toContain('### Client versus raw protocol, decorator path versus plain client');
+    expect(section).toMatch(/\| tcp \| send: Producer\.send \| send: SEND_MESSAGE_V2, RemotingClient \| [\d.]+% \| 80% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
+    expect(section).toMatch(/\| embedded \| drain backlog: @Subscribe \+ startPulsejet \| drain backlog: PushConsumer, own module broker \| [\d.]+% \| 90% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
+    expect(section).toMatch(/\| tcp \| send: injected Producer \(PulsejetModule\) \| send: Producer\.send \| [\d.]+% \| 90% \| (PASS|MISS) \|/);
     expect(section).toContain('### End-to-end latency');
     expect(section).toContain('| embedded | e2e: Producer → PushConsumer |');
     expect(section).toContain('### Where the client spends its time');
@@ -128,11 +155,17 @@ describe('ratioOf', () => {
     otherCpuShare: undefined,
   });
 
-  it('pairs the client and raw rows round by round and takes the median ratio', () => {
+  it('pairs a row and its baseline round by round and takes the median ratio', () => {
     // Round 2 ran on a busier machine for both rows: paired, it still says 90%.
     const results = [row('raw-send', [20_000, 10_000, 30_000]), row('client-send', [18_000, 9_000, 30_000])];
     expect(ratioOf(results, 'tcp', 'client-send')).toBeCloseTo(0.9);
     expect(ratioOf(results, 'tcp', 'raw-send')).toBeUndefined();
     expect(ratioOf(results, 'embedded', 'client-send')).toBeUndefined();
+  });
+
+  it('takes the baseline of the transport', () => {
+    const results = [row('client-drain', [10_000]), row('decorator-drain', [9_500]), row('module-drain', [20_000])];
+    // Over tcp the decorator drain is compared with the plain PushConsumer drain, not the embedded-only module-broker drain.
+    expect(ratioOf(results, 'tcp', 'decorator-drain')).toBeCloseTo(0.95);
   });
 });
