@@ -19,7 +19,7 @@ import { createConsumerSendMsgBackProcessor } from './retry/consumer-send-back-p
 import { ScheduleMessageService } from './schedule/schedule-message-service';
 import { scheduleAwareTagsCode } from './schedule/schedule-rewrite';
 import { createSendBatchMessageProcessor } from './send/send-batch-processor';
-import { createSendMessageProcessor } from './send/send-message-processor';
+import { SEND_PROCESSOR_OPTIONS, createSendMessageProcessor } from './send/send-message-processor';
 import { SlaveSynchronize, type SlaveSyncReport } from './slave/slave-synchronize';
 import { TopicConfigManager } from './topic/topic-config-manager';
 import { startTransactions, type TransactionsHandle } from './transaction/start-transactions';
@@ -210,9 +210,9 @@ export class BrokerController {
     await topics.init();
     const ctx: BrokerContext = { options, store, topics, haRuntimeInfo: () => ha.runtimeInfo(), ...(ha.waitForReplica ? { waitForReplica: ha.waitForReplica } : {}) };
 
-    server.registerProcessor(RequestCode.SEND_MESSAGE, createSendMessageProcessor(ctx, false));
-    server.registerProcessor(RequestCode.SEND_MESSAGE_V2, createSendMessageProcessor(ctx, true));
-    server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, createSendBatchMessageProcessor(ctx));
+    server.registerProcessor(RequestCode.SEND_MESSAGE, createSendMessageProcessor(ctx, false), SEND_PROCESSOR_OPTIONS);
+    server.registerProcessor(RequestCode.SEND_MESSAGE_V2, createSendMessageProcessor(ctx, true), SEND_PROCESSOR_OPTIONS);
+    server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, createSendBatchMessageProcessor(ctx), SEND_PROCESSOR_OPTIONS);
     server.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, createConsumerSendMsgBackProcessor(ctx));
     registerOffsetProcessors(server, ctx);
     registerAdminProcessors(server, ctx);

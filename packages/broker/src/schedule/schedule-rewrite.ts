@@ -6,9 +6,15 @@
 // overshoot the remaining time, carrying its target in TIMER_OUT_MS, until the target has come. It is
 // never early and at most the first level's delay late.
 import type { PutMessageInput } from '@pulsejet/core';
-import { MessageConst, MessageSysFlag, tagsHashCode, transactionType } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
 import { SCHEDULE_TOPIC } from '../topic/system-topics';
 import { effectiveDelayLevel } from './delay-levels';
+
+// Bound once at load: under CommonJS every use of an imported name is a getter call on the protocol
+// barrel's exports, and every send passes through rewriteDelayed.
+const { MessageConst, MessageSysFlag, tagsHashCode, transactionType } = protocol;
+const { DELAY_TIME_LEVEL, START_DELIVER_TIME, TAGS, TIMER_DELAY_MS, TIMER_DELAY_SEC, TIMER_DELIVER_MS } = MessageConst;
+const { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } = MessageSysFlag;
 
 /** Target time (epoch ms) of a timed message, kept on its schedule copies (RocketMQ 5's name). */
 export const TIMER_OUT_MS = 'TIMER_OUT_MS';
@@ -19,8 +25,8 @@ export const TIMER_OUT_MS = 'TIMER_OUT_MS';
  */
 export function rewriteDelayed(input: PutMessageInput, delayLevelsMs: readonly number[], now = Date.now()): PutMessageInput {
   const type = transactionType(input.sysFlag ?? 0);
-  if (type !== MessageSysFlag.TRANSACTION_NOT_TYPE && type !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) return input;
-  const level = effectiveDelayLevel(input.properties[MessageConst.DELAY_TIME_LEVEL], delayLevelsMs.length);
+  if (type !== TRANSACTION_NOT_TYPE && type !== TRANSACTION_COMMIT_TYPE) return input;
+  const level = effectiveDelayLevel(input.properties[DELAY_TIME_LEVEL], delayLevelsMs.length);
   if (level > 0) return toSchedule(input, level, {});
   if (delayLevelsMs.length === 0) return input;
   const target = timerTargetOf(input.properties, now);
@@ -48,17 +54,22 @@ function toSchedule(input: PutMessageInput, level: number, extra: Record<string,
  * __STARTDELIVERTIME (epoch ms), first present wins; a value that is not a non-negative integer is ignored.
  */
 export function timerTargetOf(properties: Readonly<Record<string, string>>, now: number): number | undefined {
-  const read = (name: string): number | undefined => {
-    const value = properties[name]?.trim();
-    return value !== undefined && /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
-  };
-  const deliverMs = read(MessageConst.TIMER_DELIVER_MS);
+  // Most messages have none of these: four lookups, nothing allocated (every send passes here).
+  const deliverMs = timerProperty(properties, TIMER_DELIVER_MS);
   if (deliverMs !== undefined) return deliverMs;
-  const delayMs = read(MessageConst.TIMER_DELAY_MS);
+  const delayMs = timerProperty(properties, TIMER_DELAY_MS);
   if (delayMs !== undefined) return now + delayMs;
-  const delaySec = read(MessageConst.TIMER_DELAY_SEC);
+  const delaySec = timerProperty(properties, TIMER_DELAY_SEC);
   if (delaySec !== undefined) return now + delaySec * 1000;
-  return read(MessageConst.START_DELIVER_TIME);
+  return timerProperty(properties, START_DELIVER_TIME);
+}
+
+/** A timer property's value when it is a non-negative safe integer (surrounding blanks allowed). */
+function timerProperty(properties: Readonly<Record<string, string>>, name: string): number | undefined {
+  const raw = properties[name];
+  if (raw === undefined) return undefined;
+  const value = raw.trim();
+  return /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
 }
 
 /** The largest level whose delay fits in `remainingMs`; level 1 when none does. */
@@ -79,11 +90,12 @@ export function hopLevel(remainingMs: number, delayLevelsMs: readonly number[]):
  * of TAGS (the store's default).
  */
 export function scheduleAwareTagsCode(delayLevelsMs: readonly number[]) {
+  const scheduleTopic = SCHEDULE_TOPIC; // read once: the hook runs for every stored message
   return (topic: string, properties: Readonly<Record<string, string>>, storeTimestamp: number): number => {
-    if (topic === SCHEDULE_TOPIC) {
-      const level = effectiveDelayLevel(properties[MessageConst.DELAY_TIME_LEVEL], delayLevelsMs.length);
+    if (topic === scheduleTopic) {
+      const level = effectiveDelayLevel(properties[DELAY_TIME_LEVEL], delayLevelsMs.length);
       return storeTimestamp + (level > 0 ? (delayLevelsMs[level - 1] ?? 0) : 0);
     }
-    return tagsHashCode(properties[MessageConst.TAGS]);
+    return tagsHashCode(properties[TAGS]);
   };
 }

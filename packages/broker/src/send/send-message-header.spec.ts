@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { SEND_MESSAGE_V2_KEYS, parseSendMessageHeader } from './send-message-header';
 import { HeaderError } from '../remoting/header-fields';
 
@@ -47,5 +48,37 @@ describe('parseSendMessageHeader', () => {
 
   it('accepts negative queue ids (the broker picks a queue)', () => {
     expect(parseSendMessageHeader({ ...v1, queueId: '-1' }, false).queueId).toBe(-1);
+  });
+
+  it('reads the plain V2 header exactly as the generic reader reads the same fields by name', () => {
+    // Values around every rule: blanks, signs, leading zeros, "null", non-numbers, too many digits,
+    // booleans in other spellings, absent fields. V1 names always take the generic reader.
+    const value = fc.option(
+      fc.constantFrom('0', '7', '-1', '-0', '007', ' 5', '5 ', '1.5', 'x1', '', '-', 'null', 'true', 'TRUE', 'false', ' false', '123456789012345', '9007199254740993', '1795689639895'),
+      { nil: undefined },
+    );
+    const fields = Object.keys(SEND_MESSAGE_V2_KEYS) as (keyof typeof SEND_MESSAGE_V2_KEYS)[];
+    fc.assert(
+      fc.property(fc.array(value, { minLength: fields.length, maxLength: fields.length }), fc.boolean(), (values, plain) => {
+        const byName: Record<string, string> = {};
+        const byLetter: Record<string, string> = {};
+        fields.forEach((field, i) => {
+          // Half the runs start from a well-formed header, so the fast path is taken often too.
+          const chosen = plain && i < 8 ? (i < 3 ? `s${i}` : String(i)) : values[i];
+          if (chosen === undefined) return;
+          byName[field] = chosen;
+          byLetter[SEND_MESSAGE_V2_KEYS[field]] = chosen;
+        });
+        const outcome = (v2: boolean): unknown => {
+          try {
+            return parseSendMessageHeader(v2 ? byLetter : byName, v2);
+          } catch (error) {
+            return error instanceof HeaderError ? `HeaderError ${error.message}` : error;
+          }
+        };
+        expect(outcome(true)).toEqual(outcome(false));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

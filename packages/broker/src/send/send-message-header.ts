@@ -37,9 +37,14 @@ export const SEND_MESSAGE_V2_KEYS: Readonly<Record<keyof SendMessageRequestHeade
   brokerName: 'n',
 };
 
+const v2KeyOf = (field: string): string => SEND_MESSAGE_V2_KEYS[field as keyof SendMessageRequestHeader];
+
 /** Throws HeaderError naming the first missing or malformed field. */
 export function parseSendMessageHeader(ext: Readonly<Record<string, string>>, v2: boolean): SendMessageRequestHeader {
-  const r = new HeaderReader(ext, v2 ? (field) => SEND_MESSAGE_V2_KEYS[field as keyof SendMessageRequestHeader] : undefined);
+  return (v2 ? readPlainV2(ext) : undefined) ?? readHeader(new HeaderReader(ext, v2 ? v2KeyOf : undefined));
+}
+
+function readHeader(r: HeaderReader): SendMessageRequestHeader {
   return {
     producerGroup: r.string('producerGroup'),
     topic: r.string('topic'),
@@ -56,4 +61,88 @@ export function parseSendMessageHeader(ext: Readonly<Record<string, string>>, v2
     maxReconsumeTimes: r.optionalInt('maxReconsumeTimes'),
     brokerName: r.optionalString('brokerName'),
   };
+}
+
+/**
+ * The V2 header every producer sends on every message: required fields present, numbers plain
+ * decimals, booleans "true"/"false". Read by letter with no per-field lookups or regexes; it gives
+ * what the HeaderReader would. Anything else (a missing field, blanks, another spelling) is undefined,
+ * and the HeaderReader decides, with its error messages.
+ */
+function readPlainV2(ext: Readonly<Record<string, string>>): SendMessageRequestHeader | undefined {
+  const producerGroup = present(ext['a']);
+  const topic = present(ext['b']);
+  const defaultTopic = present(ext['c']);
+  const defaultTopicQueueNums = plainInt(ext['d']);
+  const queueId = plainInt(ext['e']);
+  const sysFlag = plainInt(ext['f']);
+  const bornTimestamp = plainInt(ext['g']);
+  const flag = plainInt(ext['h']);
+  if (
+    producerGroup === undefined ||
+    topic === undefined ||
+    defaultTopic === undefined ||
+    defaultTopicQueueNums === undefined ||
+    queueId === undefined ||
+    sysFlag === undefined ||
+    bornTimestamp === undefined ||
+    flag === undefined
+  ) {
+    return undefined;
+  }
+  const reconsumeTimes = optionalPlainInt(ext['j']);
+  const unitMode = optionalPlainBoolean(ext['k']);
+  const maxReconsumeTimes = optionalPlainInt(ext['l']);
+  const batch = optionalPlainBoolean(ext['m']);
+  if (reconsumeTimes === null || unitMode === null || maxReconsumeTimes === null || batch === null) return undefined;
+  return {
+    producerGroup,
+    topic,
+    defaultTopic,
+    defaultTopicQueueNums,
+    queueId,
+    sysFlag,
+    bornTimestamp,
+    flag,
+    properties: present(ext['i']),
+    reconsumeTimes,
+    unitMode,
+    batch,
+    maxReconsumeTimes,
+    brokerName: present(ext['n']),
+  };
+}
+
+/** Java writes a null field as the text "null"; it means absent. */
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value === 'null' ? undefined : value;
+}
+
+/** An optional decimal with up to 15 digits (always a safe integer), nothing else; otherwise undefined. */
+function plainInt(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const length = value.length;
+  const negative = length > 0 && value.charCodeAt(0) === 45; // '-'
+  const start = negative ? 1 : 0;
+  if (length === start || length - start > 15) return undefined;
+  let result = 0;
+  for (let i = start; i < length; i++) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    result = result * 10 + digit;
+  }
+  return negative ? -result : result;
+}
+
+/** undefined when absent, null when present but not plain (the HeaderReader must look). */
+function optionalPlainInt(value: string | undefined): number | undefined | null {
+  if (present(value) === undefined) return undefined;
+  return plainInt(value) ?? null;
+}
+
+function optionalPlainBoolean(value: string | undefined): boolean | undefined | null {
+  if (present(value) === undefined) return undefined;
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  return null;
 }

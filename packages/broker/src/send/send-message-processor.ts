@@ -2,9 +2,10 @@
 // and AbstractSendMessageProcessor.msgCheck). `rewriteForStore` sends delayed messages to the schedule
 // topic; a transactional send (TRAN_MSG) is stored as a half message instead (../transaction).
 import type { PutMessageInput } from '@pulsejet/core';
-import { PERM_WRITE } from '@pulsejet/core';
-import { MessageConst, ResponseCode, createResponse, decodeProperties, validateTopicName, type RemotingCommand } from '@pulsejet/protocol';
-import type { RequestContext } from '@pulsejet/remoting';
+import * as core from '@pulsejet/core';
+import * as protocol from '@pulsejet/protocol';
+import type { RemotingCommand } from '@pulsejet/protocol';
+import type { ProcessorOptions, RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { bornHostOf } from '../remoting/born-host';
 import { HeaderError } from '../remoting/header-fields';
@@ -14,6 +15,20 @@ import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
+
+// Bound once at load: under CommonJS every use of an imported name is a getter call on the protocol
+// barrel's exports, which the broker's send profile showed per message.
+const { MessageConst, ResponseCode, createResponse, decodeProperties, validateTopicName } = protocol;
+const { CLUSTER, UNIQ_KEY, WAIT_STORE_MSG_OK } = MessageConst;
+const { PERM_WRITE } = core;
+
+/**
+ * Dispatcher limits of the send processors. Every send waiting for its flush (SYNC_FLUSH) or its
+ * replica holds a slot, and one fsync answers all the puts it covers: with the dispatcher's default
+ * 64 slots, 256 sends in flight shared an fsync 64 at a time. The queue mirrors Java's
+ * sendThreadPoolQueueCapacity (10,000): past it, SYSTEM_BUSY tells producers to back off.
+ */
+export const SEND_PROCESSOR_OPTIONS: Readonly<ProcessorOptions> = { maxConcurrency: 1024, maxQueued: 10_000 };
 
 /** Java adds these to every send reply; ali-ons ignores them. */
 export const DEFAULT_MSG_REGION = 'DefaultRegion';
@@ -44,7 +59,7 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
     if (!isStoredStatus(result.status) || stored === undefined) {
       return createResponse(request, code, result.message ?? `putting the message failed: ${result.status}`);
     }
-    const uniqKey = half ? checked.input.properties[MessageConst.UNIQ_KEY] : undefined;
+    const uniqKey = half ? checked.input.properties[UNIQ_KEY] : undefined;
     return createResponse(request, code, code === ResponseCode.SUCCESS ? undefined : result.status, {
       msgId: stored.msgId,
       queueId: String(checked.input.queueId),
@@ -89,9 +104,9 @@ export async function checkMessage(ctx: BrokerContext, header: SendMessageReques
 
   const properties = decodeProperties(header.properties ?? '');
   // Java keeps WAIT out of the stored properties and adds the cluster name.
-  const waitStoreMsgOK = properties[MessageConst.WAIT_STORE_MSG_OK] !== 'false';
-  delete properties[MessageConst.WAIT_STORE_MSG_OK];
-  if (options.clusterPropertyEnable) properties[MessageConst.CLUSTER] = options.brokerClusterName;
+  const waitStoreMsgOK = properties[WAIT_STORE_MSG_OK] !== 'false';
+  delete properties[WAIT_STORE_MSG_OK];
+  if (options.clusterPropertyEnable) properties[CLUSTER] = options.brokerClusterName;
 
   return {
     ok: true,

@@ -2,8 +2,16 @@
 //
 //   k!<topic>\0<key>\0<storeTimestamp:16 hex><physicalOffset:16 hex>  -> physicalOffset (decimal)
 //   u!<topic>\0<uniqKey>\0<physicalOffset:16 hex>                      -> physicalOffset (decimal)
-//   o!<physicalOffset:16 hex>!<one k! or u! key written for it>        -> '' (secondary order)
+//   o!<physicalOffset:16 hex>                                          -> JSON array of the k!/u! keys
+//                                                                         of a run of messages from there
+//   o!<physicalOffset:16 hex>!<one k! or u! key written for it>        -> '' (older layout, still read)
 //   m!indexed-offset                                                   -> progress mark (decimal)
+//
+// The `o!` rows (secondary order) let retention and truncation find the primaries by commit-log
+// offset. One row lists the primaries of up to ROW_MAX_PRIMARIES consecutive messages of one batch
+// (a message's primaries never straddle two rows), so a keyed message costs one LevelDB write per key
+// instead of two: the per-key secondary row of the older layout doubled the index's CPU per message.
+// Every primary key ends in its message's 16-hex offset, which is how a row's entries are told apart.
 //
 // LevelDB orders keys by their UTF-8 bytes. Fixed-width lowercase hex makes byte order equal numeric
 // order, so a key's entries for a topic are contiguous and sorted by store time, and the `o!` rows
@@ -55,19 +63,30 @@ export function uniqEntryKey(topic: string, uniqKey: string, physicalOffset: num
   return uniqPrefix(topic, uniqKey) + hex16(physicalOffset);
 }
 
-export function secondaryKey(physicalOffset: number, primaryKey: string): string {
+/** One row of the older layout: one secondary per primary (what older stores hold; still deleted). */
+export function legacySecondaryKey(physicalOffset: number, primaryKey: string): string {
   return `${SECONDARY_PREFIX}${hex16(physicalOffset)}!${primaryKey}`;
 }
 
-/** Lower bound of the `o!` rows of messages at `physicalOffset` and above. */
+/** The `o!` row of a run of messages starting at `physicalOffset`; also the lower bound of the rows from there. */
 export function secondaryFrom(physicalOffset: number): string {
   return SECONDARY_PREFIX + hex16(physicalOffset);
 }
 
-/** The commit-log offset (hex, for cheap comparison) and primary key a secondary row points to. */
-export function parseSecondaryKey(key: string): { offsetHex: string; primaryKey: string } {
-  const start = SECONDARY_PREFIX.length;
-  return { offsetHex: key.slice(start, start + HEX_WIDTH), primaryKey: key.slice(start + HEX_WIDTH + 1) };
+/** The primary keys an `o!` row lists: its JSON value, or (older layout) the one in its key. */
+export function secondaryRowPrimaries(key: string, value: string): string[] {
+  const legacyStart = SECONDARY_PREFIX.length + HEX_WIDTH + 1;
+  if (key.length > legacyStart) return [key.slice(legacyStart)];
+  const primaries: unknown = JSON.parse(value);
+  if (!Array.isArray(primaries) || !primaries.every((primary) => typeof primary === 'string')) {
+    throw new Error(`key index row "${key}" does not hold a list of keys; the index is damaged: delete its directory to rebuild it`);
+  }
+  return primaries;
+}
+
+/** The commit-log offset (16 hex digits, comparable as strings) a primary key (k! or u!) belongs to. */
+export function primaryOffsetHex(primaryKey: string): string {
+  return primaryKey.slice(-HEX_WIDTH);
 }
 
 /** Inclusive range of a key's entries stored in [beginTimestamp, endTimestamp] (both clamped, integers). */

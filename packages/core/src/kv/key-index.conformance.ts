@@ -1,6 +1,7 @@
 // The KeyIndex conformance suite: every kv backend runs exactly these tests (STYLE.md habit 13).
 import fc from 'fast-check';
-import { KeyIndex } from './key-index';
+import { KeyIndex, ROW_MAX_PRIMARIES } from './key-index';
+import { PROGRESS_KEY, keyEntryKey, legacySecondaryKey, uniqEntryKey } from './key-index-keys';
 import type { KeyIndexEntry } from './key-index';
 import type { KvTestBackend, KvTestBackendFactory } from './kv-test-support';
 
@@ -206,6 +207,61 @@ export function keyIndexConformance(name: string, factory: KvTestBackendFactory)
       expect(await reopened.indexedOffset()).toBe(200);
       expect(await reopened.queryByKey('t', 'k', 10, ...ALL_TIME)).toEqual([100, 0]);
       expect(await reopened.queryByUniqKey('t', 'U0')).toEqual([0]);
+    });
+
+    it('writes one row per indexed key plus one offset-ordered row per run of messages', async () => {
+      const entries = Array.from({ length: ROW_MAX_PRIMARIES + 10 }, (_, i) => entry('t', [], i * 10, 1000 + i, `U${i}`));
+      const writes = recordWrites(backend);
+      await index.writeBatch(entries, entries.length * 10);
+      writes.stop();
+      // Keys, two `o!` rows (the run is longer than one row may list), the progress mark.
+      expect(writes.sizes).toEqual([entries.length + 2 + 1]);
+    });
+
+    it('deletes and truncates inside a run of messages that shares one row', async () => {
+      const count = ROW_MAX_PRIMARIES * 2 + 100;
+      const entries = Array.from({ length: count }, (_, i) => entry('t', [`k${i % 3}`], i * 10, 1000 + i, `U${i}`));
+      await index.writeBatch(entries, count * 10);
+      // Below the first row's end, then inside the second row: the rows' rest must survive.
+      expect(await index.deleteBelow(500 * 10)).toBe(500);
+      expect(await index.deleteBelow((ROW_MAX_PRIMARIES / 2 + 700) * 10)).toBe(ROW_MAX_PRIMARIES / 2 + 200);
+      const firstKept = ROW_MAX_PRIMARIES / 2 + 700;
+      expect(await index.queryByUniqKey('t', `U${firstKept - 1}`)).toEqual([]);
+      expect(await index.queryByUniqKey('t', `U${firstKept}`)).toEqual([firstKept * 10]);
+      await index.truncateFrom((count - 50) * 10);
+      expect(await index.indexedOffset()).toBe((count - 50) * 10);
+      expect(await index.queryByUniqKey('t', `U${count - 50}`)).toEqual([]);
+      expect(await index.queryByUniqKey('t', `U${count - 51}`)).toEqual([(count - 51) * 10]);
+      const left = await Promise.all([0, 1, 2].map((k) => index.queryByKey('t', `k${k}`, count, ...ALL_TIME)));
+      expect(left.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: count - 50 - firstKept }, (_, i) => (firstKept + i) * 10));
+      // Deleting everything leaves no `o!` rows behind.
+      expect(await index.deleteBelow(count * 10)).toBe(count - 50 - firstKept);
+      expect(await backend.db.sublevel('key-index').keys({ gte: 'o!', lt: 'o"' }).all()).toEqual([]);
+    });
+
+    it('still deletes the one-row-per-key secondaries an older store wrote', async () => {
+      const sub = backend.db.sublevel('key-index');
+      const rows = [
+        { key: keyEntryKey('t', 'old', 1000, 0), offset: 0 },
+        { key: uniqEntryKey('t', 'OLD0', 0), offset: 0 },
+        { key: uniqEntryKey('t', 'OLD1', 100), offset: 100 },
+      ];
+      await sub.batch([
+        ...rows.flatMap(({ key, offset }) => [
+          { type: 'put' as const, key, value: String(offset) },
+          { type: 'put' as const, key: legacySecondaryKey(offset, key), value: '' },
+        ]),
+        { type: 'put' as const, key: PROGRESS_KEY, value: '200' },
+      ]);
+      await index.writeBatch([entry('t', ['new'], 200, 2000, 'NEW')], 300);
+      expect(await index.queryByUniqKey('t', 'OLD1')).toEqual([100]);
+      expect(await index.deleteBelow(100)).toBe(1);
+      expect(await index.queryByKey('t', 'old', 10, ...ALL_TIME)).toEqual([]);
+      expect(await index.queryByUniqKey('t', 'OLD0')).toEqual([]);
+      await index.truncateFrom(100);
+      expect(await index.queryByUniqKey('t', 'OLD1')).toEqual([]);
+      expect(await index.queryByUniqKey('t', 'NEW')).toEqual([]);
+      expect(await sub.keys({ gte: 'o!', lt: 'o"' }).all()).toEqual([]);
     });
 
     it('rejects invalid arguments', async () => {

@@ -435,15 +435,20 @@ export class MessageStore {
     const records = results.length === 1 ? results[0]!.records : results.flatMap((result) => result.records);
     this.queues.dispatch(records);
     const entries: KeyIndexEntry[] = [];
-    puts.forEach((put, i) => {
-      if (!put.indexKeys) return;
+    // Plain loops and one literal per keyed message: this runs for every message of every append.
+    for (let i = 0; i < puts.length; i++) {
+      const indexKeys = puts[i]!.indexKeys;
+      if (!indexKeys) continue;
       const appended = results[i]!.records;
-      put.indexKeys.forEach((keys, j) => {
+      for (let j = 0; j < indexKeys.length; j++) {
+        const keys = indexKeys[j];
         const record = appended[j];
-        if (!keys || !record) return;
-        entries.push({ topic: record.topic, keys: keys.keys, ...(keys.uniqKey ? { uniqKey: keys.uniqKey } : {}), physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp });
-      });
-    });
+        if (!keys || !record) continue;
+        const entry: KeyIndexEntry = { topic: record.topic, keys: keys.keys, physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp };
+        if (keys.uniqKey) entry.uniqKey = keys.uniqKey;
+        entries.push(entry);
+      }
+    }
     const first = records[0];
     if (first) this.indexDispatcher.handOver(entries, first.physicalOffset, results[results.length - 1]!.endOffset);
     if (this.listeners.size === 0) return;

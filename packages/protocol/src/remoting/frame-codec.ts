@@ -1,21 +1,21 @@
 // Whole remoting frames to and from RemotingCommand (layout in ./frame-layout). Pure functions:
 // no sockets; FrameDecoder (./frame-decoder) finds frame boundaries in a byte stream.
 import { ProtocolError, ProtocolErrorCode } from '../errors';
-import { binaryHeaderLength, decodeBinaryHeader, writeBinaryHeader } from './binary-header';
-import {
-  DEFAULT_MAX_FRAME_SIZE,
-  HEADER_WORD_SIZE,
-  LENGTH_PREFIX_SIZE,
-  MAX_HEADER_LENGTH,
-  SerializeTypeCode,
-  checkTotalLength,
-  resolveFrameCodecOptions,
-  type FrameCodecOptions,
-} from './frame-layout';
-import { decodeJsonHeader, encodeJsonHeader } from './json-header';
+import * as binaryHeader from './binary-header';
+import * as layout from './frame-layout';
+import type { FrameCodecOptions } from './frame-layout';
+import * as jsonHeader from './json-header';
 import type { RemotingCommand } from './remoting-command';
 
-export { DEFAULT_MAX_FRAME_SIZE };
+// Bound once at load: under CommonJS every use of an imported name is a getter call on the other
+// module's exports, and these run for every frame in and out (bench:broker profile).
+const { binaryHeaderLength, decodeBinaryHeader, writeBinaryHeader } = binaryHeader;
+const { HEADER_WORD_SIZE, LENGTH_PREFIX_SIZE, MAX_HEADER_LENGTH, SerializeTypeCode, checkTotalLength, resolveFrameCodecOptions } = layout;
+const { decodeJsonHeader, encodeJsonHeader } = jsonHeader;
+const JSON_TYPE = SerializeTypeCode.JSON;
+const ROCKETMQ_TYPE = SerializeTypeCode.ROCKETMQ;
+
+export const DEFAULT_MAX_FRAME_SIZE = layout.DEFAULT_MAX_FRAME_SIZE;
 
 const HEADER_START = LENGTH_PREFIX_SIZE + HEADER_WORD_SIZE;
 const DEFAULT_OPTIONS = resolveFrameCodecOptions();
@@ -39,7 +39,7 @@ export function encodeCommand(command: RemotingCommand, options?: FrameCodecOpti
     checkInteger('opaque', command.opaque, 32);
     checkInteger('flag', command.flag, 32);
     headerLength = binaryHeaderLength(command);
-    frame = allocateFrame(SerializeTypeCode.ROCKETMQ, headerLength, bodyLength, maxFrameSize);
+    frame = allocateFrame(ROCKETMQ_TYPE, headerLength, bodyLength, maxFrameSize);
     writeBinaryHeader(command, frame, HEADER_START);
   } else {
     checkInteger('code', command.code, 32);
@@ -48,7 +48,7 @@ export function encodeCommand(command: RemotingCommand, options?: FrameCodecOpti
     checkInteger('flag', command.flag, 32);
     const json = encodeJsonHeader(command);
     headerLength = Buffer.byteLength(json, 'utf8');
-    frame = allocateFrame(SerializeTypeCode.JSON, headerLength, bodyLength, maxFrameSize);
+    frame = allocateFrame(JSON_TYPE, headerLength, bodyLength, maxFrameSize);
     frame.write(json, HEADER_START, headerLength, 'utf8');
   }
   // `set` rather than Buffer#copy so any Uint8Array body works.
@@ -83,8 +83,8 @@ export function decodeFrameUnchecked(frame: Buffer): RemotingCommand {
     );
   }
   let command: RemotingCommand;
-  if (serializeType === SerializeTypeCode.JSON) command = decodeJsonHeader(frame, HEADER_WORD_SIZE, headerEnd);
-  else if (serializeType === SerializeTypeCode.ROCKETMQ) command = decodeBinaryHeader(frame, HEADER_WORD_SIZE, headerEnd);
+  if (serializeType === JSON_TYPE) command = decodeJsonHeader(frame, HEADER_WORD_SIZE, headerEnd);
+  else if (serializeType === ROCKETMQ_TYPE) command = decodeBinaryHeader(frame, HEADER_WORD_SIZE, headerEnd);
   else {
     throw new ProtocolError(
       ProtocolErrorCode.BAD_FRAME,

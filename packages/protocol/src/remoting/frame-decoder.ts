@@ -8,9 +8,15 @@
 // can make us hold at most maxFrameSize + 3 bytes. A peer that trickles tiny chunks can't make the
 // chunk list (and the final copy's bookkeeping) grow without bound: once the list is long, small
 // chunks are appended into a buffer of ours instead (like Netty's cumulation buffer).
-import { decodeFrameUnchecked } from './frame-codec';
-import { LENGTH_PREFIX_SIZE, checkTotalLength, resolveFrameCodecOptions, type FrameCodecOptions } from './frame-layout';
+import * as frameCodec from './frame-codec';
+import * as layout from './frame-layout';
+import type { FrameCodecOptions } from './frame-layout';
 import type { RemotingCommand } from './remoting-command';
+
+// Bound once at load: under CommonJS every use of an imported name is a getter call on the other
+// module's exports, and these run for every frame received (bench:broker profile).
+const { decodeFrameUnchecked } = frameCodec;
+const { LENGTH_PREFIX_SIZE, checkTotalLength, resolveFrameCodecOptions } = layout;
 
 /** With at least this many chunks held, small chunks are copied into the tail buffer. */
 const MAX_LISTED_CHUNKS = 16;
