@@ -26,6 +26,7 @@ import { REPO_ROOT } from './bench-config';
 import { createTopic, freePort, stopBrokerChild } from './broker-bench-child';
 import { SEND_TIMEOUT_MS } from './client-bench-client';
 import type { BrokerChild } from './broker-bench-child';
+import type { FlushDiskType } from './broker-bench-config';
 import { freshDirectory, sleep, waitForQuietDirectory } from './measure';
 
 export type ClientBenchTransport = 'tcp' | 'embedded';
@@ -61,6 +62,8 @@ export interface BenchClusterOptions {
   /** Fresh data directory (removed and recreated, removed again by close()). */
   dataDir: string;
   segmentBytes: number;
+  /** The tcp broker's flushDiskType (default ASYNC_FLUSH, as the client bench runs it). */
+  flush?: FlushDiskType;
 }
 
 const BROKER_MAIN = path.join('apps', 'broker', 'src', 'main.ts');
@@ -121,7 +124,7 @@ async function startTcp(options: BenchClusterOptions): Promise<BenchCluster> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    broker = await startBrokerApp(dataDir, namesrvAddr, options.segmentBytes);
+    broker = await startBrokerApp(dataDir, namesrvAddr, options.segmentBytes, options.flush ?? 'ASYNC_FLUSH');
     host = await startModuleHost(PulsejetModule.connect({ ...BENCH_MODULE_OPTIONS, namesrv: namesrvAddr, producerGroup: `PID_bench_module_${process.pid}` }));
   } catch (error) {
     await close();
@@ -148,7 +151,7 @@ async function startTcp(options: BenchClusterOptions): Promise<BenchCluster> {
  * The broker app with a broker.conf like the broker bench's (broker-bench-child.ts) plus namesrvAddr:
  * startBrokerChild writes its conf without one, and the client cannot run without routes.
  */
-async function startBrokerApp(dataDir: string, namesrvAddr: string, segmentBytes: number, timeoutMs = 60_000): Promise<BrokerChild> {
+async function startBrokerApp(dataDir: string, namesrvAddr: string, segmentBytes: number, flush: FlushDiskType, timeoutMs = 60_000): Promise<BrokerChild> {
   const port = await freePort();
   const conf = path.join(dataDir, 'broker.conf');
   const lines = [
@@ -156,7 +159,7 @@ async function startBrokerApp(dataDir: string, namesrvAddr: string, segmentBytes
     `brokerName=${BROKER_NAME}`,
     'brokerId=0',
     'brokerRole=ASYNC_MASTER',
-    'flushDiskType=ASYNC_FLUSH',
+    `flushDiskType=${flush}`,
     `listenPort=${port}`,
     'haListenPort=0',
     'bindAddress=127.0.0.1',
@@ -188,7 +191,7 @@ async function startBrokerApp(dataDir: string, namesrvAddr: string, segmentBytes
   return broker;
 }
 
-async function waitForRoute(client: RemotingClient, namesrvAddr: string, topic: string, timeoutMs = 15_000): Promise<void> {
+export async function waitForRoute(client: RemotingClient, namesrvAddr: string, topic: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = await client.request(namesrvAddr, createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }), 5000);
