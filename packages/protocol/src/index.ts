@@ -43,7 +43,7 @@ export { prepareStoredRecord, writePreparedRecord } from './prepared-record';
 export type { PreparedRecord } from './prepared-record';
 export { inspectStoredRecord } from './stored-record-inspect';
 export type { InspectOptions } from './stored-record-inspect';
-export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlaceholder, sealRecordCrc, verifyRecordCrc } from './record-crc';
+export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlaceholder, sealRecordCrc, sealRecordCrcKnowingBody, verifyRecordCrc } from './record-crc';
 export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';

@@ -3,7 +3,8 @@
 // the writer assigns (writePreparedRecord). No intermediate record buffer, no second validation.
 import { hostAddressBytes } from './host';
 import { MESSAGE_MAGIC_CODE_V1, RecordField, type StoredRecordInput } from './stored-record';
-import { bodyCrc, encodedRecordSize } from './stored-record-encode';
+import { crc32 } from 'node:zlib';
+import { encodedRecordSize } from './stored-record-encode';
 
 export interface PreparedRecord {
   /** TOTALSIZE of the record. */
@@ -18,7 +19,10 @@ export interface PreparedRecord {
   readonly reconsumeTimes: number;
   readonly preparedTransactionOffset: number;
   readonly body: Buffer;
+  /** BODYCRC as stored: CRC-32 of the body with the sign bit cleared (Java UtilAll.crc32). */
   readonly bodyCrc: number;
+  /** The body's unmasked CRC-32, which the whole-record seal splices in (sealRecordCrcKnowingBody). */
+  readonly bodyCrc32: number;
   readonly properties: string;
 }
 
@@ -41,10 +45,12 @@ const BODY_LENGTH = RecordField.BODY_LENGTH;
 const BODY = RecordField.BODY;
 const MAGIC_V1 = MESSAGE_MAGIC_CODE_V1;
 const TWO_POW_32 = 0x1_0000_0000;
+const INT32_MAX = 0x7fffffff;
 
 /** Validates `input` (throws ProtocolError like encodeStoredRecord) and computes the body CRC. */
 export function prepareStoredRecord(input: StoredRecordInput): PreparedRecord {
   const size = encodedRecordSize(input);
+  const bodyCrc32 = crc32(input.body);
   return {
     size,
     topic: input.topic,
@@ -57,7 +63,8 @@ export function prepareStoredRecord(input: StoredRecordInput): PreparedRecord {
     reconsumeTimes: input.reconsumeTimes,
     preparedTransactionOffset: input.preparedTransactionOffset,
     body: input.body,
-    bodyCrc: bodyCrc(input.body),
+    bodyCrc: bodyCrc32 & INT32_MAX,
+    bodyCrc32,
     properties: input.properties,
   };
 }

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { decodeProperties, encodeProperties } from './properties';
-import { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, sealRecordCrc, verifyRecordCrc, withRecordCrcPlaceholder } from './record-crc';
+import { crc32 } from 'node:zlib';
+import { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, sealRecordCrc, sealRecordCrcKnowingBody, verifyRecordCrc, withRecordCrcPlaceholder } from './record-crc';
 import { encodeStoredRecord } from './stored-record-encode';
-import { goldenInput } from '../test/records';
+import { goldenInput, topicArb } from '../test/records';
 import { inspectStoredRecord } from './stored-record-inspect';
 
 function sealedRecord(properties: Record<string, string>, body = 'payload'): Buffer {
@@ -46,5 +47,27 @@ describe('whole-record CRC (RocketMQ 5 __CRC32# property)', () => {
     expect(inspectStoredRecord(record, 0, record.length, undefined, { requireRecordCrc: true }).kind).toBe('corrupt');
     // Without the requirement the erased property looks like a record from a writer that never seals.
     expect(inspectStoredRecord(record, 0, record.length).kind).toBe('record');
+  });
+
+  it('seals identically when the body CRC is spliced in instead of re-read (sealRecordCrcKnowingBody)', () => {
+    fc.assert(
+      fc.property(topicArb, fc.uint8Array({ maxLength: 4096 }), fc.string({ maxLength: 200 }), fc.nat({ max: 1000 }), (topic, body, tags, padding) => {
+        const record = encodeStoredRecord({
+          ...goldenInput(),
+          topic,
+          body: Buffer.from(body),
+          properties: withRecordCrcPlaceholder(encodeProperties({ TAGS: tags.replaceAll('\u0001', '').replaceAll('\u0002', '') || 't' })),
+        });
+        // At an offset inside a larger buffer, as in the writer's staging buffer.
+        const staged = Buffer.alloc(padding + record.length + 7, 0xee);
+        record.copy(staged, padding);
+        const expected = Buffer.from(record);
+        sealRecordCrc(expected, 0, expected.length);
+        sealRecordCrcKnowingBody(staged, padding, record.length, crc32(body));
+        expect(staged.subarray(padding, padding + record.length)).toEqual(expected);
+        expect(verifyRecordCrc(staged, padding, record.length)).toBe('valid');
+      }),
+      { numRuns: 300 },
+    );
   });
 });

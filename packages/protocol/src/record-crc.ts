@@ -7,7 +7,9 @@
 // goes unnoticed by recovery. The store seals every record after its position fields are final.
 // Readers that do not know the property see one more property and ignore it.
 import { crc32 } from 'node:zlib';
+import { crc32Combine } from './crc32-combine';
 import { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from './properties';
+import { RecordField } from './stored-record';
 
 export const RECORD_CRC_PROPERTY = '__CRC32#';
 const DIGITS = 10;
@@ -16,6 +18,9 @@ export const RECORD_CRC_RESERVED_LENGTH = RECORD_CRC_PROPERTY.length + 1 + DIGIT
 const PREFIX = Buffer.from(`${RECORD_CRC_PROPERTY}${NAME_VALUE_SEPARATOR}`, 'latin1');
 const SEPARATOR_CODE = PROPERTY_SEPARATOR.charCodeAt(0);
 const ZERO = 0x30;
+// Plain constants: the seal runs per message, and module-export getters are not free.
+const BODY = RecordField.BODY;
+const BODY_LENGTH = RecordField.BODY_LENGTH;
 
 const PLACEHOLDER = `${RECORD_CRC_PROPERTY}${NAME_VALUE_SEPARATOR}${'0'.repeat(DIGITS)}${PROPERTY_SEPARATOR}`;
 const SEPARATED_PLACEHOLDER = PROPERTY_SEPARATOR + PLACEHOLDER;
@@ -29,7 +34,25 @@ export function withRecordCrcPlaceholder(properties: string): string {
 /** Computes and writes the CRC of the record at [at, at + size), which must end with the placeholder. */
 export function sealRecordCrc(buf: Buffer, at: number, size: number): void {
   const tail = at + size - RECORD_CRC_RESERVED_LENGTH;
-  let value = (crc32(buf.subarray(at, tail)) & 0x7fffffff) >>> 0;
+  writeDigits(buf, tail, crc32(buf.subarray(at, tail)));
+}
+
+/**
+ * sealRecordCrc for a record whose body's CRC-32 is already known (`bodyCrc32`, zlib.crc32 of the
+ * BODYLENGTH bytes at BODY, before Java's sign-bit mask): the body is not read again, its CRC is
+ * spliced in with crc32Combine. The result is byte-identical to sealRecordCrc's.
+ */
+export function sealRecordCrcKnowingBody(buf: Buffer, at: number, size: number, bodyCrc32: number): void {
+  const tail = at + size - RECORD_CRC_RESERVED_LENGTH;
+  const bodyStart = at + BODY;
+  const bodyEnd = bodyStart + buf.readInt32BE(at + BODY_LENGTH);
+  const beforeBody = crc32Combine(crc32(buf.subarray(at, bodyStart)), bodyCrc32, bodyEnd - bodyStart);
+  writeDigits(buf, tail, crc32(buf.subarray(bodyEnd, tail), beforeBody));
+}
+
+/** The CRC property's 10 digits: the record CRC with the sign bit cleared, as Java's. */
+function writeDigits(buf: Buffer, tail: number, crc: number): void {
+  let value = (crc & 0x7fffffff) >>> 0;
   for (let i = DIGITS - 1; i >= 0; i -= 1) {
     buf[tail + PREFIX.length + i] = ZERO + (value % 10);
     value = Math.floor(value / 10);

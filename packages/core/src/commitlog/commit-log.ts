@@ -5,7 +5,7 @@ import { SegmentedLog } from './segmented-log';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
 // which the profile of the append path showed per message.
-const { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, sealRecordCrc, writePreparedRecord } = protocol;
+const { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, sealRecordCrcKnowingBody, writePreparedRecord } = protocol;
 
 /**
  * The commit log: every message of every topic, appended in one sequence of segments by one writer.
@@ -163,8 +163,9 @@ export class CommitLog {
         const at = staged;
         const size = record.prepared.size;
         writePreparedRecord(record.prepared, this.staging, at, queueOffset, stagedStart + at, record.storeTimestamp);
-        // The position fields are final only now, so the whole-record CRC is computed here.
-        sealRecordCrc(this.staging, at, size);
+        // The position fields are final only now, so the whole-record CRC is computed here (reusing
+        // the body's CRC from prepareStoredRecord instead of reading the body a second time).
+        sealRecordCrcKnowingBody(this.staging, at, size, record.prepared.bodyCrc32);
         appended.push({
           topic: request.topic,
           queueId: request.queueId,
