@@ -2,13 +2,17 @@
 // incoming requests to the dispatcher, close once and tell everyone. The TCP and in-process channels
 // only say how a command reaches the peer (transmit) and how the link is torn down (closeTransport),
 // so neither copies the other's logic (STYLE.md, "Avoid": nestjs/nest #17760).
-import { RemotingCommandFlag, ResponseCode, createResponse, isResponse } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { RemotingError } from './errors';
 import { InFlightTable } from './in-flight';
 import type { RemotingLog } from './log';
 import type { DispatchTarget, RequestDispatcher } from './request-dispatcher';
 import type { RemotingChannel, RequestContext } from './transport';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter
+// call, which the profile of the send path showed per message.
+const { RemotingCommandFlag, ResponseCode, createResponse, isResponse } = protocol;
 
 export interface ChannelOptions {
   /** Handles requests the peer sends on this channel. */

@@ -86,6 +86,16 @@ export class TopicRouteCache {
     }
   }
 
+  /**
+   * The cached route when getRoute would return it without asking a nameserver (cached, not marked
+   * stale, cache open); else undefined. Lets a producer choose a queue without an await per send.
+   */
+  freshRoute(topic: string): TopicRouteData | undefined {
+    if (this.closed) return undefined;
+    const entry = this.routes.get(topic);
+    return entry && !entry.stale ? entry.route : undefined;
+  }
+
   /** The cached route, without asking a nameserver. */
   cachedRoute(topic: string): TopicRouteData | undefined {
     return this.routes.get(topic)?.route;

@@ -46,6 +46,7 @@ export class ClientInstance {
   /** Addresses that got a heartbeat since the last change of groups: a new broker in a route gets one at once. */
   private readonly heartbeated = new Set<string>();
   private state: State = 'created';
+  private readonly publishQueuesByRoute = new WeakMap<TopicRouteData, readonly MessageQueue[]>();
 
   constructor(options: ClientInstanceOptions) {
     this.options = resolveClientInstanceOptions(options);
@@ -147,8 +148,28 @@ export class ClientInstance {
   }
 
   /** Writable queues of brokers with a master, for producers (orderTopicConf when the topic has one). */
-  async publishQueues(topic: string): Promise<MessageQueue[]> {
-    return publishQueuesOf(topic, await this.getRoute(topic));
+  async publishQueues(topic: string): Promise<readonly MessageQueue[]> {
+    return this.publishQueuesOfRoute(topic, await this.getRoute(topic));
+  }
+
+  /**
+   * publishQueues without a nameserver round trip or an await: the queues of a fresh cached route,
+   * else undefined (then call publishQueues). What a producer uses on every send.
+   */
+  cachedPublishQueues(topic: string): readonly MessageQueue[] | undefined {
+    if (this.state === 'closed') return undefined;
+    const route = this.routes.freshRoute(topic);
+    return route === undefined ? undefined : this.publishQueuesOfRoute(topic, route);
+  }
+
+  /** Computed once per route object (a changed route is a new object): sends share the frozen list. */
+  private publishQueuesOfRoute(topic: string, route: TopicRouteData): readonly MessageQueue[] {
+    let queues = this.publishQueuesByRoute.get(route);
+    if (queues === undefined) {
+      queues = Object.freeze(publishQueuesOf(topic, route).map((mq) => Object.freeze(mq)));
+      this.publishQueuesByRoute.set(route, queues);
+    }
+    return queues;
   }
 
   // --- requests -----------------------------------------------------------------------------

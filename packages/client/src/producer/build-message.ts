@@ -3,11 +3,15 @@
 // properties (tags, keys, delay, sharding key, user properties, a fresh UNIQ_KEY), the sysFlag.
 // Everything that can never be sent is refused here with INVALID_ARGUMENT, before any I/O.
 import { deflateSync } from 'node:zlib';
-import { MessageConst, MessageSysFlag, PROPERTIES_MAX_BYTES, ProtocolError, encodeProperties, messageToProperties } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
 import { ClientError, ClientErrorCode } from '../errors';
 import { JSON_CONTENT_TYPE, type Message } from '../message/message';
 import { validateSendTopic } from './producer-options';
 import { createUniqueKey } from './unique-key';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter
+// call, which the profile of the send path showed per message.
+const { MessageConst, MessageSysFlag, PROPERTIES_MAX_BYTES, ProtocolError, encodeProperties, messageToProperties } = protocol;
 
 export interface OutgoingMessage {
   topic: string;

@@ -164,7 +164,7 @@ export class Producer {
 
   /** Sends a built message: a fixed queue for ordered sends, else round robin with retries. */
   protected async sendBuilt(out: OutgoingMessage, options: SendOptions, original: Message): Promise<SendResult> {
-    const queues = await this.publishQueues(out.topic);
+    const queues = this.cachedPublishQueues(out.topic) ?? (await this.publishQueues(out.topic));
     const fixed = this.fixedQueue(queues, original, out, options);
     return this.withRetries(out.topic, fixed, queues, options.timeoutMs, async (mq, addr, timeoutMs) => {
       const reply = await this.instance.invoke(addr, sendMessageRequest(this.headerInput(out, mq), out.body), timeoutMs);
@@ -191,7 +191,7 @@ export class Producer {
   private async withRetries<T>(
     topic: string,
     fixed: MessageQueue | undefined,
-    initialQueues: MessageQueue[],
+    initialQueues: readonly MessageQueue[],
     timeoutMs: number | undefined,
     attempt: Attempt<T>,
   ): Promise<T> {
@@ -203,7 +203,7 @@ export class Producer {
     const attempts = fixed ? 1 : 1 + this.options.retryTimesWhenSendFailed;
     let lastBroker: string | undefined;
     let lastError: unknown;
-    let queues: MessageQueue[] = initialQueues;
+    let queues: readonly MessageQueue[] = initialQueues;
     const failures: string[] = [];
     for (let i = 0; i < attempts; i++) {
       const remaining = deadline - Date.now();
@@ -218,7 +218,8 @@ export class Producer {
       const mq = fixed ?? this.selector.select(queues, lastBroker, this.faults);
       const begin = Date.now();
       try {
-        const addr = await this.masterAddr(mq);
+        // The address is known on every send but the first: no await for it then.
+        const addr = this.instance.findBrokerAddr(mq.brokerName) ?? (await this.masterAddr(mq));
         const result = await attempt(mq, addr, remaining);
         this.faults?.update(mq.brokerName, Date.now() - begin, false);
         return result;
@@ -297,8 +298,14 @@ export class Producer {
     };
   }
 
-  private async publishQueues(topic: string): Promise<MessageQueue[]> {
-    let queues: MessageQueue[];
+  /** The cached queues when the route is fresh and has any; else undefined (call publishQueues). */
+  private cachedPublishQueues(topic: string): readonly MessageQueue[] | undefined {
+    const queues = this.instance.cachedPublishQueues(topic);
+    return queues !== undefined && queues.length > 0 ? queues : undefined;
+  }
+
+  private async publishQueues(topic: string): Promise<readonly MessageQueue[]> {
+    let queues: readonly MessageQueue[];
     try {
       queues = await this.instance.publishQueues(topic);
     } catch (error) {
@@ -322,7 +329,7 @@ export class Producer {
    * it don't list TBW102 as writable, so the send fails with NO_ROUTE as before.
    */
   private async autoCreateQueues(topic: string): Promise<MessageQueue[]> {
-    let template: MessageQueue[];
+    let template: readonly MessageQueue[];
     try {
       template = await this.instance.publishQueues(AUTO_CREATE_TOPIC_KEY);
     } catch {

@@ -16,20 +16,21 @@ export class RoundRobinSelector {
   select(queues: readonly MessageQueue[], avoidBroker: string | undefined, faults: LatencyFaultTolerance | undefined): MessageQueue {
     const start = this.index++;
     this.index &= 0x7fffffff;
-    const at = (i: number): MessageQueue => queues[(start + i) % queues.length]!;
+    const count = queues.length;
+    // Indexing inline rather than through a helper closure: this runs for every send.
     if (faults) {
-      for (let i = 0; i < queues.length; i++) {
-        const mq = at(i);
+      for (let i = 0; i < count; i++) {
+        const mq = queues[(start + i) % count]!;
         if (mq.brokerName !== avoidBroker && faults.isAvailable(mq.brokerName)) return mq;
       }
     }
     if (avoidBroker !== undefined) {
-      for (let i = 0; i < queues.length; i++) {
-        const mq = at(i);
+      for (let i = 0; i < count; i++) {
+        const mq = queues[(start + i) % count]!;
         if (mq.brokerName !== avoidBroker) return mq;
       }
     }
-    return at(0);
+    return queues[start % count]!;
   }
 }
 

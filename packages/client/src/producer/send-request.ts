@@ -5,8 +5,13 @@
 // END_TRANSACTION (37), oneway (Java EndTransactionRequestHeader): producerGroup,
 // tranStateTableOffset, commitLogOffset, commitOrRollback (0 unknown, 8 commit, 12 rollback),
 // fromTransactionCheck, msgId, transactionId.
-import { RequestCode, createRequest, encodeProperties, type RemotingCommand } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
+import type { RemotingCommand } from '@pulsejet/protocol';
 import { AUTO_CREATE_TOPIC_KEY } from './producer-options';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter
+// call, which the profile of the send path showed per message.
+const { RequestCode, createRequest, encodeProperties } = protocol;
 
 export interface SendHeaderInput {
   producerGroup: string;

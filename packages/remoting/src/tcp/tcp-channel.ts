@@ -11,11 +11,15 @@
 // reads the answers makes us hold at most one chunk of requests and about one high-water mark of
 // answers, not a chunk's worth of large answers (64 KiB of small requests could ask for GiBs).
 import type { Socket } from 'node:net';
-import { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, encodeCommand } from '@pulsejet/protocol';
-import type { RemotingCommand } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
+import type { FrameDecoder as FrameDecoderType, RemotingCommand } from '@pulsejet/protocol';
 import { AbstractChannel } from '../abstract-channel';
 import type { ChannelOptions } from '../abstract-channel';
 import { RemotingError } from '../errors';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter
+// call, which the profile of the send path showed per message.
+const { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, encodeCommand } = protocol;
 
 export interface TcpChannelOptions extends ChannelOptions {
   /** Largest frame accepted or sent (totalLength: the frame without its 4-byte prefix). */
@@ -42,7 +46,7 @@ interface DrainWaiter {
 }
 
 export class TcpChannel extends AbstractChannel {
-  private readonly decoder: FrameDecoder;
+  private readonly decoder: FrameDecoderType;
   // undefined for the default limit: the codec then skips re-resolving options on every frame.
   private readonly encodeOptions: { maxFrameSize: number } | undefined;
   private outbox: Buffer[] = [];
