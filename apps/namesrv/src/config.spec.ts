@@ -30,6 +30,12 @@ describe('namesrv config', () => {
     expect(resolveConfig(['-c', 'ns.properties'], { PULSEJET_NAMESRV_PORT: '2222' }, read).config.listenPort).toBe(2222);
     expect(resolveConfig(['-c', 'ns.properties', '--port', '3333'], { PULSEJET_NAMESRV_PORT: '2222' }, read).config.listenPort).toBe(3333);
     expect(resolveConfig([], { PULSEJET_NAMESRV_CONFIG: 'ns.properties' }, read).config.listenPort).toBe(1111);
+    // The file UPDATE_NAMESRV_CONFIG saves to, and the keys a flag or env var would override there.
+    expect(resolveConfig(['-c', 'ns.properties', '--port', '3333'], { PULSEJET_NAMESRV_LOG_LEVEL: 'warn' }, read)).toMatchObject({
+      configFile: 'ns.properties',
+      overriddenKeys: ['logLevel', 'listenPort'],
+    });
+    expect(resolveConfig([], {}, read).configFile).toBeUndefined();
   });
 
   it('reads JSON config files, ignoring unknown keys', () => {
@@ -46,6 +52,7 @@ describe('namesrv config', () => {
     [['--log-level', 'loud']],
     [['--orderMessageEnable=yes']],
     [['--scanNotActiveBrokerInterval=0']],
+    [['--brokerChannelExpiredTime=2147483648']],
     [['--host=']],
     [['--unknown', '1']],
     [['-c', 'missing.properties']],

@@ -27,6 +27,7 @@ export interface NamesrvConfig {
 }
 
 export const DEFAULT_LISTEN_PORT = 9876;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function defaultNamesrvConfig(): NamesrvConfig {
   return {
@@ -43,7 +44,7 @@ export function defaultNamesrvConfig(): NamesrvConfig {
 
 type Key = keyof NamesrvConfig;
 const KEYS: readonly Key[] = Object.keys(defaultNamesrvConfig()) as Key[];
-const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 // Flags and env vars name a few settings; the file and `--key=value` take any key of NamesrvConfig.
 const FLAG_KEYS: Record<string, Key> = { '--port': 'listenPort', '--host': 'bindAddress', '--kv-config-path': 'kvConfigPath', '--log-level': 'logLevel' };
@@ -113,10 +114,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return parsed;
 }
 
-/** Reads a config file: JSON when it ends in .json or starts with '{', else .properties. */
+/** A config file is JSON when it ends in .json or starts with '{', else .properties. */
+export function isJsonConfigFile(text: string, path: string): boolean {
+  return path.endsWith('.json') || text.trimStart().startsWith('{');
+}
+
+/** Reads a config file (JSON or .properties, see isJsonConfigFile). */
 export function parseConfigFile(text: string, path: string): Partial<Record<Key, string>> {
   let raw: Record<string, unknown>;
-  if (path.endsWith('.json') || text.trimStart().startsWith('{')) {
+  if (isJsonConfigFile(text, path)) {
     try {
       raw = JSON.parse(text) as Record<string, unknown>;
     } catch (error) {
@@ -147,6 +153,10 @@ export function envValues(env: Readonly<Record<string, string | undefined>>): Pa
 
 export interface ResolvedConfig {
   config: NamesrvConfig;
+  /** The -c file (or PULSEJET_NAMESRV_CONFIG); UPDATE_NAMESRV_CONFIG saves changes into it (Java's configStorePath). */
+  configFile: string | undefined;
+  /** Keys an env var or flag sets: they win over the file at every start, so saving them to the file is not enough. */
+  overriddenKeys: Key[];
   help: boolean;
   printConfig: boolean;
 }
@@ -166,10 +176,12 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     fileValues = parseConfigFile(text, file);
   }
   const config = defaultNamesrvConfig();
-  for (const values of [fileValues, envValues(env), args.values]) {
+  const fromEnv = envValues(env);
+  for (const values of [fileValues, fromEnv, args.values]) {
     for (const [key, value] of Object.entries(values) as [Key, string][]) apply(config, key, value);
   }
-  return { config, help: args.help, printConfig: args.printConfig };
+  const overriddenKeys = [...new Set([...Object.keys(fromEnv), ...Object.keys(args.values)])] as Key[];
+  return { config, configFile: file, overriddenKeys, help: args.help, printConfig: args.printConfig };
 }
 
 function apply(config: NamesrvConfig, key: Key, value: string): void {
@@ -190,7 +202,8 @@ function apply(config: NamesrvConfig, key: Key, value: string): void {
     case 'scanNotActiveBrokerInterval':
     case 'brokerChannelExpiredTime': {
       const ms = integer(key, value);
-      if (ms <= 0) throw new ConfigError(`${key} must be a positive number of milliseconds, got ${value}`);
+      // 2^31-1 ms is the longest a Node timer waits; a longer one fires at once.
+      if (ms <= 0 || ms > MAX_TIMER_MS) throw new ConfigError(`${key} must be a number of milliseconds in 1..${MAX_TIMER_MS}, got ${value}`);
       config[key] = ms;
       return;
     }
@@ -202,7 +215,7 @@ function apply(config: NamesrvConfig, key: Key, value: string): void {
       config.orderMessageEnable = value === 'true';
       return;
     case 'logLevel':
-      if (!LOG_LEVELS.includes(value)) throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${value}`);
+      if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${value}`);
       config.logLevel = value as LogLevel;
       return;
   }

@@ -28,7 +28,10 @@ async function main(): Promise<number> {
 
   // Synchronous stdout: the last lines before exit are never lost.
   const logger = pino({ name: 'namesrv', level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
-  const running = await startNamesrv(config, logger).catch((error: unknown) => {
+  const running = await startNamesrv(config, logger, {
+    ...(resolved.configFile !== undefined ? { configFile: resolved.configFile } : {}),
+    overriddenKeys: resolved.overriddenKeys,
+  }).catch((error: unknown) => {
     logger.fatal({ err: error }, `The Name Server failed to start on ${config.bindAddress}:${config.listenPort}`);
     return undefined;
   });

@@ -12,6 +12,10 @@ export type {
   BrokerLiveInfo,
   ExpiredBroker,
 } from './route-info-manager';
+export { NamesrvConfiguration, ConfigUpdateError, ALWAYS_BLACK_LISTED_CONFIG_KEYS, MAX_CONFIG_UPDATE_BODY_BYTES, MAX_CONFIG_STRING_LENGTH } from './namesrv-config';
+export type { NamesrvConfigItem, NamesrvConfigType, NamesrvConfigValue, ConfigUpdatePlan } from './namesrv-config';
+export { parsePropertiesText, formatPropertiesText, PropertiesTextError } from './properties-text';
+export type { PropertyEntry } from './properties-text';
 export { KvConfigManager } from './kv-config-manager';
 export type { KvConfigManagerOptions } from './kv-config-manager';
 export { BrokerRegistration, DEFAULT_REGISTER_NAME_SERVER_PERIOD_MS, DEFAULT_REGISTER_BROKER_TIMEOUT_MS } from './broker-registration';

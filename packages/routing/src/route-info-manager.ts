@@ -83,7 +83,7 @@ export class RouteInfoManager {
   private readonly clusterAddrTable = new Map<string, Set<string>>();
   private readonly brokerLiveTable = new Map<string, BrokerLiveInfo>();
   private readonly filterServerTable = new Map<string, string[]>();
-  private readonly expiredTimeMs: number;
+  private expiredTimeMs: number;
   private readonly orderTopicConf: (topic: string) => string | undefined;
   private readonly log: RoutingLog;
 
@@ -181,6 +181,17 @@ export class RouteInfoManager {
   hasBrokerOnChannel(channelId: string): boolean {
     for (const live of this.brokerLiveTable.values()) if (live.channelId === channelId) return true;
     return false;
+  }
+
+  /** The expiry time in force (UPDATE_NAMESRV_CONFIG brokerChannelExpiredTime changes it). */
+  get brokerChannelExpiredTimeMs(): number {
+    return this.expiredTimeMs;
+  }
+
+  /** Changes the expiry time; the next scan uses it. */
+  setBrokerChannelExpiredTimeMs(ms: number): void {
+    if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`brokerChannelExpiredTimeMs must be a positive number of milliseconds, got ${ms}`);
+    this.expiredTimeMs = ms;
   }
 
   /** Removes brokers whose last registration is older than brokerChannelExpiredTimeMs. */

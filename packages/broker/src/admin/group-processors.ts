@@ -1,9 +1,11 @@
 // Subscription group administration (Java AdminBrokerProcessor / SubscriptionGroupManager):
 // 200 UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (body: SubscriptionGroupConfig JSON), 207
 // DELETE_SUBSCRIPTIONGROUP, 201 GET_ALL_SUBSCRIPTIONGROUP_CONFIG (body: SubscriptionGroupWrapper
-// JSON), 352 GET_SUBSCRIPTIONGROUP_CONFIG. Groups persist in store.metadata.
+// JSON), 352 GET_SUBSCRIPTIONGROUP_CONFIG. Groups and the table's dataVersion persist in
+// store.metadata, which bumps the version with every group change (whoever makes it: these
+// processors, auto-creation, a slave's sync), so a restart never resets it.
 import { subscriptionGroupWithDefaults, type SubscriptionGroupConfig } from '@pulsejet/core';
-import { RequestCode, ResponseCode, createResponse, type DataVersion } from '@pulsejet/protocol';
+import { RequestCode, ResponseCode, createResponse } from '@pulsejet/protocol';
 import type { RemotingServer } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError, HeaderReader } from '../remoting/header-fields';
@@ -64,11 +66,6 @@ function json(value: unknown): Buffer {
 
 export function registerGroupProcessors(server: RemotingServer, ctx: BrokerContext): void {
   const { metadata } = ctx.store;
-  const dataVersion: DataVersion = { stateVersion: 0, timestamp: Date.now(), counter: 0 };
-  const bump = (): void => {
-    dataVersion.counter++;
-    dataVersion.timestamp = Date.now();
-  };
 
   server.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, async (request) => {
     let config: SubscriptionGroupConfig;
@@ -81,7 +78,6 @@ export function registerGroupProcessors(server: RemotingServer, ctx: BrokerConte
       throw error;
     }
     await metadata.putGroup(config);
-    bump();
     return createResponse(request, ResponseCode.SUCCESS);
   });
 
@@ -98,7 +94,7 @@ export function registerGroupProcessors(server: RemotingServer, ctx: BrokerConte
     }
     if (groupName === '') return createResponse(request, ResponseCode.SYSTEM_ERROR, 'bad DELETE_SUBSCRIPTIONGROUP header: the custom field <groupName> is empty');
     // Java answers SUCCESS whether or not the group existed.
-    if (await metadata.deleteGroup(groupName)) bump();
+    await metadata.deleteGroup(groupName);
     if (cleanOffset) await metadata.deleteOffsets(groupName);
     return createResponse(request, ResponseCode.SUCCESS);
   });
@@ -108,7 +104,7 @@ export function registerGroupProcessors(server: RemotingServer, ctx: BrokerConte
     for (const config of metadata.listGroups().sort((a, b) => (a.groupName < b.groupName ? -1 : a.groupName > b.groupName ? 1 : 0))) {
       table[config.groupName] = subscriptionGroupToJson(config);
     }
-    const { counter, stateVersion, timestamp } = dataVersion;
+    const { counter, stateVersion, timestamp } = metadata.groupDataVersion();
     return createResponse(request, ResponseCode.SUCCESS, undefined, {}, json({ dataVersion: { counter, stateVersion, timestamp }, subscriptionGroupTable: table }));
   });
 

@@ -51,7 +51,9 @@ function toSchedule(input: PutMessageInput, level: number, extra: Record<string,
 
 /**
  * Delivery time asked by TIMER_DELIVER_MS (epoch ms), TIMER_DELAY_MS, TIMER_DELAY_SEC or
- * __STARTDELIVERTIME (epoch ms), first present wins; a value that is not a non-negative integer is ignored.
+ * __STARTDELIVERTIME (epoch ms), first present wins; a value that is not a non-negative integer is
+ * ignored here. Sends never carry one (delay-property-check.ts refuses them); re-puts of messages
+ * stored before that check still may, and must move on rather than fail.
  */
 export function timerTargetOf(properties: Readonly<Record<string, string>>, now: number): number | undefined {
   // Most messages have none of these: four lookups, nothing allocated (every send passes here).

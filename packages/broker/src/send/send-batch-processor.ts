@@ -6,6 +6,7 @@ import { MessageConst, ResponseCode, createResponse, type RemotingCommand } from
 import type { RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError } from '../remoting/header-fields';
+import { delayPropertyProblem } from '../schedule/delay-property-check';
 import { timerTargetOf } from '../schedule/schedule-rewrite';
 import { isRetryTopic } from '../topic/system-topics';
 import { isHalfMessageSend } from '../transaction/half-message';
@@ -42,6 +43,12 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     // a half message needs its own send reply to be committed or rolled back.
     if (isHalfMessageSend(checked.input) || entries.some((entry) => isHalfMessageSend({ ...checked.input, properties: entry.properties }))) {
       return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support transactional messages (TRAN_MSG); send each half message on its own');
+    }
+
+    // The header's properties were checked by checkMessage; each entry has its own.
+    for (const [index, entry] of entries.entries()) {
+      const problem = delayPropertyProblem(entry.properties);
+      if (problem !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `batch message ${index}: ${problem}`);
     }
 
     // Java's CommitLog refuses delayed batches (MESSAGE_ILLEGAL) rather than store them undelayed.

@@ -9,6 +9,7 @@ import type { ProcessorOptions, RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { bornHostOf } from '../remoting/born-host';
 import { HeaderError } from '../remoting/header-fields';
+import { delayPropertyProblem } from '../schedule/delay-property-check';
 import { rewriteDelayed } from '../schedule/schedule-rewrite';
 import { isNotAllowedSendTopic } from '../topic/system-topics';
 import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
@@ -103,6 +104,9 @@ export async function checkMessage(ctx: BrokerContext, header: SendMessageReques
   }
 
   const properties = decodeProperties(header.properties ?? '');
+  // A malformed DELAY or timer property is refused, not stored undelayed (RocketMQ 5: MESSAGE_ILLEGAL).
+  const delayProblem = delayPropertyProblem(properties);
+  if (delayProblem !== undefined) return { ok: false, code: ResponseCode.MESSAGE_ILLEGAL, remark: delayProblem };
   // Java keeps WAIT out of the stored properties and adds the cluster name.
   const waitStoreMsgOK = properties[WAIT_STORE_MSG_OK] !== 'false';
   delete properties[WAIT_STORE_MSG_OK];

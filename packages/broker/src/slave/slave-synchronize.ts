@@ -8,14 +8,15 @@
 // the master's and survives the next sync. The cost: an offset moved backwards on the master (an
 // admin reset) does not move a slave's offset backwards until the slave's own copy is reset too.
 // Rows the master does not have are kept (Java's putAll keeps them as well). Topics, groups and delay
-// progress are the master's, replaced as they are.
+// progress are the master's, replaced as they are; the group table also takes the master's
+// dataVersion (Java assignNewOne), so master and slave report the same version.
 import type { MetadataStore, SubscriptionGroupConfig, TopicConfig } from '@pulsejet/core';
-import { RequestCode, ResponseCode, ServiceLoop, createRequest, type RemotingCommand } from '@pulsejet/protocol';
+import { RequestCode, ResponseCode, ServiceLoop, createRequest, dataVersionEquals, type DataVersion, type RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { subscriptionGroupToJson } from '../admin/group-processors';
 import type { BrokerLog } from '../broker-options';
 import type { TopicConfigManager } from '../topic/topic-config-manager';
-import { decodeConsumerOffsets, decodeDelayOffsets, decodeSubscriptionGroups, decodeTopicConfigs } from './sync-bodies';
+import { decodeConsumerOffsets, decodeDelayOffsets, decodeSubscriptionGroups, decodeSubscriptionGroupsDataVersion, decodeTopicConfigs } from './sync-bodies';
 
 export interface SlaveSynchronizeOptions {
   client: RemotingClient;
@@ -91,7 +92,7 @@ export class SlaveSynchronize {
     const report: SlaveSyncReport = {
       masterAddr,
       topicsChanged: await this.applyTopics(decodeTopicConfigs(topicsReply.body)),
-      groupsChanged: await this.applyGroups(decodeSubscriptionGroups(groupsReply.body)),
+      groupsChanged: await this.applyGroups(decodeSubscriptionGroups(groupsReply.body), decodeSubscriptionGroupsDataVersion(groupsReply.body)),
       offsetsAdvanced: 0,
       offsetsKeptAhead: 0,
       delayOffsets: 0,
@@ -148,7 +149,7 @@ export class SlaveSynchronize {
     return changed;
   }
 
-  private async applyGroups(master: SubscriptionGroupConfig[]): Promise<number> {
+  private async applyGroups(master: SubscriptionGroupConfig[], masterVersion: DataVersion | undefined): Promise<number> {
     const { metadata } = this.options;
     let changed = 0;
     const names = new Set(master.map((config) => config.groupName));
@@ -163,6 +164,8 @@ export class SlaveSynchronize {
       await metadata.deleteGroup(local.groupName);
       changed++;
     }
+    // After the groups: each put above gave the slave a version of its own.
+    if (masterVersion !== undefined && !dataVersionEquals(metadata.groupDataVersion(), masterVersion)) await metadata.setGroupDataVersion(masterVersion);
     return changed;
   }
 }

@@ -1,4 +1,4 @@
-import { decodeConsumerOffsets, decodeDelayOffsets, decodeSubscriptionGroups, decodeTopicConfigs, encodeConsumerOffsets, encodeDelayOffsets, SyncBodyError } from './sync-bodies';
+import { decodeConsumerOffsets, decodeDelayOffsets, decodeSubscriptionGroups, decodeSubscriptionGroupsDataVersion, decodeTopicConfigs, encodeConsumerOffsets, encodeDelayOffsets, SyncBodyError } from './sync-bodies';
 
 describe('slave sync bodies', () => {
   it('writes ConsumerOffsetSerializeWrapper as {"offsetTable":{"topic@group":{"queueId":offset}}}', () => {
@@ -47,5 +47,15 @@ describe('slave sync bodies', () => {
     const groups = decodeSubscriptionGroups(Buffer.from('{"dataVersion":{"counter":0,"stateVersion":0,"timestamp":1},"subscriptionGroupTable":{"G":{"groupName":"G","retryMaxTimes":4}}}'));
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ groupName: 'G', retryMaxTimes: 4, brokerId: 0, whichBrokerWhenConsumeSlowly: 1 });
+  });
+
+  it("reads the subscription groups' dataVersion, which a slave adopts", () => {
+    const body = (version: string): Buffer => Buffer.from(`{${version}"subscriptionGroupTable":{}}`);
+    expect(decodeSubscriptionGroupsDataVersion(body('"dataVersion":{"counter":7,"stateVersion":0,"timestamp":1700000000000},'))).toEqual({ stateVersion: 0, timestamp: 1700000000000, counter: 7 });
+    // A 4.x master may leave stateVersion out; a body without a version leaves the slave's own.
+    expect(decodeSubscriptionGroupsDataVersion(body('"dataVersion":{"counter":7,"timestamp":5},'))).toEqual({ stateVersion: 0, timestamp: 5, counter: 7 });
+    expect(decodeSubscriptionGroupsDataVersion(body(''))).toBeUndefined();
+    expect(() => decodeSubscriptionGroupsDataVersion(body('"dataVersion":{"counter":-1,"timestamp":5},'))).toThrow(SyncBodyError);
+    expect(() => decodeSubscriptionGroupsDataVersion(body('"dataVersion":{"counter":1},'))).toThrow(/timestamp/);
   });
 });

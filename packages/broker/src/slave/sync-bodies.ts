@@ -11,7 +11,7 @@
 //
 // fastjson writes integer map keys unquoted ({0:12}); we write standard JSON and read both.
 import { topicConfigWithDefaults, type SubscriptionGroupConfig, type TopicConfig } from '@pulsejet/core';
-import { decodeRegisterBrokerBody } from '@pulsejet/protocol';
+import { decodeRegisterBrokerBody, type DataVersion } from '@pulsejet/protocol';
 import { parseSubscriptionGroupBody } from '../admin/group-processors';
 
 export class SyncBodyError extends Error {
@@ -120,13 +120,7 @@ export function decodeTopicConfigs(body: Buffer | undefined): TopicConfig[] {
 }
 
 export function decodeSubscriptionGroups(body: Buffer | undefined): SubscriptionGroupConfig[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse((body ?? Buffer.alloc(0)).toString('utf8'));
-  } catch (error) {
-    throw new SyncBodyError(`GET_ALL_SUBSCRIPTIONGROUP_CONFIG body is not JSON: ${(error as Error).message}`);
-  }
-  const table = objectAt(objectAt(parsed, 'GET_ALL_SUBSCRIPTIONGROUP_CONFIG body')['subscriptionGroupTable'], 'subscriptionGroupTable');
+  const table = objectAt(subscriptionGroupWrapper(body)['subscriptionGroupTable'], 'subscriptionGroupTable');
   return Object.entries(table).map(([name, value]) => {
     try {
       return parseSubscriptionGroupBody(json(value));
@@ -134,4 +128,26 @@ export function decodeSubscriptionGroups(body: Buffer | undefined): Subscription
       throw new SyncBodyError(`subscriptionGroupTable.${name} is invalid: ${(error as Error).message}`);
     }
   });
+}
+
+/** The wrapper's "dataVersion", or undefined when the master sent none (a slave then keeps its own). */
+export function decodeSubscriptionGroupsDataVersion(body: Buffer | undefined): DataVersion | undefined {
+  const version = subscriptionGroupWrapper(body)['dataVersion'];
+  if (version === undefined || version === null) return undefined;
+  const fields = objectAt(version, 'dataVersion');
+  return {
+    stateVersion: fields['stateVersion'] === undefined ? 0 : nonNegativeInteger(fields['stateVersion'], 'dataVersion.stateVersion'),
+    timestamp: nonNegativeInteger(fields['timestamp'], 'dataVersion.timestamp'),
+    counter: nonNegativeInteger(fields['counter'], 'dataVersion.counter'),
+  };
+}
+
+function subscriptionGroupWrapper(body: Buffer | undefined): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse((body ?? Buffer.alloc(0)).toString('utf8'));
+  } catch (error) {
+    throw new SyncBodyError(`GET_ALL_SUBSCRIPTIONGROUP_CONFIG body is not JSON: ${(error as Error).message}`);
+  }
+  return objectAt(parsed, 'GET_ALL_SUBSCRIPTIONGROUP_CONFIG body');
 }

@@ -5,10 +5,14 @@
 //   consumer-offset![group,topic,queue]  -> offset (decimal); the key is a JSON array so any names work
 //   delay-offset!<level>                 -> offset (decimal)
 //   transaction!<key>                    -> a JSON object
+//   data-version!group                   -> the group table's DataVersion as JSON
+//                                           {"stateVersion":0,"timestamp":ms,"counter":n}
 //
 // A row that does not decode is not skipped: silently losing a topic or an offset is worse than a
 // broker that refuses to start and says which row is damaged.
+import type { DataVersion } from '@pulsejet/protocol';
 import { ConsumerOffsetTable } from './consumer-offset-table';
+import { copyDataVersion } from './data-version';
 import { KvErrorCode, kvError } from './kv-errors';
 import type { ConsumerOffset } from './consumer-offset-table';
 import { copySubscriptionGroup, validateSubscriptionGroup } from './subscription-group-config';
@@ -55,6 +59,10 @@ export function decodeDelayOffset(key: string, value: string): { level: number; 
     assertPositiveInteger('delay offset', 'level', level);
     return { level, offset: decodeOffset(value) };
   });
+}
+
+export function decodeDataVersionRecord(key: string, value: string): DataVersion {
+  return decoding('data-version', key, () => copyDataVersion(JSON.parse(value) as DataVersion, 'data version record'));
 }
 
 /** The stored (and returned) form of a transaction record: its JSON text. */

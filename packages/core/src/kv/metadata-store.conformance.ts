@@ -110,6 +110,64 @@ export function metadataStoreConformance(name: string, factory: KvTestBackendFac
       expect(await persisted(backend.db, (s) => s.listGroups().map((g) => g.groupName))).toEqual(['billing']);
     });
 
+    it('keeps the group table data version across restarts, bumping it with every group change', async () => {
+      const store = await open();
+      const initial = store.groupDataVersion();
+      expect(initial).toEqual({ stateVersion: 0, timestamp: expect.any(Number), counter: 0 });
+      // Written at the first open: a restart without a change gives the very same version.
+      let reopened = await restart(store);
+      expect(reopened.groupDataVersion()).toEqual(initial);
+
+      await reopened.putGroup(subscriptionGroupWithDefaults('billing'));
+      await reopened.putGroup(subscriptionGroupWithDefaults('audit'));
+      expect(reopened.groupDataVersion().counter).toBe(2);
+      expect(reopened.groupDataVersion().timestamp).toBeGreaterThanOrEqual(initial.timestamp);
+      expect(await reopened.deleteGroup('audit')).toBe(true);
+      expect(await reopened.deleteGroup('audit')).toBe(false); // nothing changed: no new version
+      const changed = reopened.groupDataVersion();
+      expect(changed.counter).toBe(3);
+
+      reopened = await restart(reopened);
+      expect(reopened.groupDataVersion()).toEqual(changed);
+      expect(await persisted(backend.db, (s) => s.groupDataVersion())).toEqual(changed);
+      await reopened.putGroup(subscriptionGroupWithDefaults('audit'));
+      expect(reopened.groupDataVersion().counter).toBe(4);
+
+      const copy = reopened.groupDataVersion();
+      copy.counter = 99;
+      expect(reopened.groupDataVersion().counter).toBe(4);
+    });
+
+    it('never moves the group data version timestamp backwards, even when the clock does', async () => {
+      const store = await open();
+      const future = Date.now() + 3_600_000;
+      await store.setGroupDataVersion({ stateVersion: 0, timestamp: future, counter: 7 });
+      await store.putGroup(subscriptionGroupWithDefaults('g'));
+      expect(store.groupDataVersion()).toEqual({ stateVersion: 0, timestamp: future, counter: 8 });
+    });
+
+    it('adopts a given group data version (a slave takes its master\'s) and persists it', async () => {
+      const store = await open();
+      const master = { stateVersion: 0, timestamp: 1_700_000_000_000, counter: 42 };
+      await store.setGroupDataVersion(master);
+      expect(store.groupDataVersion()).toEqual(master);
+      const latest = await restart(store);
+      expect(latest.groupDataVersion()).toEqual(master);
+      await expect(latest.setGroupDataVersion({ ...master, counter: -1 })).rejects.toBeInstanceOf(RangeError);
+      await expect(latest.setGroupDataVersion({ ...master, timestamp: 1.5 })).rejects.toBeInstanceOf(RangeError);
+      await expect(latest.setGroupDataVersion({ stateVersion: 0, timestamp: 1 } as never)).rejects.toBeInstanceOf(RangeError);
+      expect(latest.groupDataVersion()).toEqual(master);
+    });
+
+    it('gives the groups a new data version when a snapshot import replaces them', async () => {
+      const store = await open();
+      await store.putGroup(subscriptionGroupWithDefaults('stale'));
+      const before = store.groupDataVersion();
+      await store.importSnapshot({ topics: [], groups: [subscriptionGroupWithDefaults('g')], offsets: [], delayOffsets: [] });
+      expect(store.groupDataVersion().counter).toBe(before.counter + 1);
+      expect((await restart(store)).groupDataVersion().counter).toBe(before.counter + 1);
+    });
+
     it('hands out copies, never its own objects', async () => {
       const store = await open();
       const config = topicConfigWithDefaults('t', { attributes: { a: '1' } });
@@ -314,6 +372,11 @@ export function metadataStoreConformance(name: string, factory: KvTestBackendFac
 
     it('refuses to open over a corrupt row', async () => {
       await backend.db.sublevel('topic').put('t', '{not json');
+      await expect(MetadataStore.open(backend.db)).rejects.toMatchObject({ code: KvErrorCode.CORRUPT_RECORD });
+    });
+
+    it('refuses to open over a corrupt data version row', async () => {
+      await backend.db.sublevel('data-version').put('group', '{"stateVersion":0,"timestamp":1,"counter":-1}');
       await expect(MetadataStore.open(backend.db)).rejects.toMatchObject({ code: KvErrorCode.CORRUPT_RECORD });
     });
 

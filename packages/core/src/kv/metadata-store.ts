@@ -1,17 +1,29 @@
 import type { AbstractSublevel } from 'abstract-level';
+import type { DataVersion } from '@pulsejet/protocol';
 import { ConsumerOffsetTable } from './consumer-offset-table';
+import { copyDataVersion, initialDataVersion, nextDataVersion } from './data-version';
 import { KvErrorCode, kvError } from './kv-errors';
 import { validateSnapshot } from './metadata-snapshot';
 import type { MetadataSnapshot } from './metadata-snapshot';
 import { resolveMetadataStoreOptions } from './metadata-store-options';
 import type { MetadataStoreOptions, ResolvedMetadataStoreOptions } from './metadata-store-options';
-import { decodeConsumerOffset, decodeDelayOffset, decodeGroup, decodeTopic, decodeTransactionState, encodeTransactionState } from './metadata-records';
+import {
+  decodeConsumerOffset,
+  decodeDataVersionRecord,
+  decodeDelayOffset,
+  decodeGroup,
+  decodeTopic,
+  decodeTransactionState,
+  encodeTransactionState,
+} from './metadata-records';
 import type { KvDatabase } from './open-level';
 import { copySubscriptionGroup, validateSubscriptionGroup } from './subscription-group-config';
 import type { SubscriptionGroupConfig } from './subscription-group-config';
 import { copyTopicConfig, validateTopicConfig } from './topic-config';
 import type { TopicConfig } from './topic-config';
 import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger } from './validate';
+
+const GROUP_VERSION_KEY = 'group';
 
 type KvSublevel = AbstractSublevel<KvDatabase, string | Buffer | Uint8Array, string, string>;
 type MetaOp = { type: 'put'; sublevel: KvSublevel; key: string; value: string } | { type: 'del'; sublevel: KvSublevel; key: string };
@@ -28,16 +40,21 @@ type MetaOp = { type: 'put'; sublevel: KvSublevel; key: string; value: string } 
  *
  * All LevelDB writes go through one queue so they reach disk in call order: a flush can never
  * resurrect offsets that a later deleteOffsets removed.
+ *
+ * The subscription group table has a data version (Java SubscriptionGroupManager's, saved in
+ * subscriptionGroup.json), written in the same batch as every group change, so a restart never
+ * moves it backwards and a slave comparing versions sees exactly the master's.
  */
 export class MetadataStore {
   private readonly topics = new Map<string, TopicConfig>();
   private readonly groups = new Map<string, SubscriptionGroupConfig>();
+  private groupVersion: DataVersion = initialDataVersion();
   private readonly offsets = new ConsumerOffsetTable();
   private readonly delayOffsets = new Map<number, number>();
   private readonly dirtyDelayLevels = new Set<number>();
   /** JSON text: each read parses a fresh copy, and what memory holds is exactly what reload gives. */
   private readonly transactions = new Map<string, string>();
-  private readonly sub: Record<'topic' | 'group' | 'offset' | 'delay' | 'transaction', KvSublevel>;
+  private readonly sub: Record<'topic' | 'group' | 'offset' | 'delay' | 'transaction' | 'version', KvSublevel>;
   private writeTail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private periodicFlushRunning = false;
@@ -53,6 +70,7 @@ export class MetadataStore {
       offset: db.sublevel('consumer-offset'),
       delay: db.sublevel('delay-offset'),
       transaction: db.sublevel('transaction'),
+      version: db.sublevel('data-version'),
     };
   }
 
@@ -115,8 +133,11 @@ export class MetadataStore {
     validateSubscriptionGroup(config, 'MetadataStore.putGroup');
     const copy = copySubscriptionGroup(config);
     return this.serial(async () => {
-      await this.write([{ type: 'put', sublevel: this.sub.group, key: copy.groupName, value: JSON.stringify(copy) }]);
+      // Every put is a new version, changed or not, as in Java's updateSubscriptionGroupConfig.
+      const version = nextDataVersion(this.groupVersion);
+      await this.write([{ type: 'put', sublevel: this.sub.group, key: copy.groupName, value: JSON.stringify(copy) }, this.groupVersionOp(version)]);
       this.groups.set(copy.groupName, copy);
+      this.groupVersion = version;
     });
   }
 
@@ -125,9 +146,26 @@ export class MetadataStore {
     assertNonEmptyString('MetadataStore.deleteGroup', 'name', name);
     return this.serial(async () => {
       if (!this.groups.has(name)) return false;
-      await this.write([{ type: 'del', sublevel: this.sub.group, key: name }]);
+      const version = nextDataVersion(this.groupVersion);
+      await this.write([{ type: 'del', sublevel: this.sub.group, key: name }, this.groupVersionOp(version)]);
       this.groups.delete(name);
+      this.groupVersion = version;
       return true;
+    });
+  }
+
+  /** The group table's data version (GET_ALL_SUBSCRIPTIONGROUP_CONFIG's "dataVersion"); a copy. */
+  groupDataVersion(): DataVersion {
+    return { ...this.groupVersion };
+  }
+
+  /** Sets the group table's version: a slave takes its master's after copying its groups (Java assignNewOne). */
+  async setGroupDataVersion(version: DataVersion): Promise<void> {
+    this.assertOpen('setGroupDataVersion');
+    const copy = copyDataVersion(version, 'MetadataStore.setGroupDataVersion');
+    return this.serial(async () => {
+      await this.write([this.groupVersionOp(copy)]);
+      this.groupVersion = copy;
     });
   }
 
@@ -266,7 +304,11 @@ export class MetadataStore {
       for (const group of incoming.groups) put(this.sub.group, group.groupName, JSON.stringify(group));
       for (const row of incoming.offsets) put(this.sub.offset, ConsumerOffsetTable.storageKey(row.group, row.topic, row.queueId), String(row.offset));
       for (const row of incoming.delayOffsets) put(this.sub.delay, String(row.level), String(row.offset));
+      // The groups were replaced: a new version, so whoever compares versions re-reads them.
+      const version = nextDataVersion(this.groupVersion);
+      ops.push(this.groupVersionOp(version));
       await this.write(ops);
+      this.groupVersion = version;
 
       this.topics.clear();
       for (const topic of incoming.topics) this.topics.set(topic.topicName, topic);
@@ -332,6 +374,10 @@ export class MetadataStore {
     return this.db.batch(ops);
   }
 
+  private groupVersionOp(version: DataVersion): MetaOp {
+    return { type: 'put', sublevel: this.sub.version, key: GROUP_VERSION_KEY, value: JSON.stringify(version) };
+  }
+
   /** Runs LevelDB writes one after another, in call order, whatever each one's outcome. */
   private serial<T>(write: () => Promise<T>): Promise<T> {
     const result = this.writeTail.then(write);
@@ -362,6 +408,14 @@ export class MetadataStore {
     }
     for (const [key, value] of await this.sub.transaction.iterator().all()) {
       this.transactions.set(key, decodeTransactionState(key, value));
+    }
+    const stored = (await this.sub.version.iterator().all()).find(([key]) => key === GROUP_VERSION_KEY);
+    if (stored) {
+      this.groupVersion = decodeDataVersionRecord(stored[0], stored[1]);
+    } else {
+      // First open (or a store from before versions were kept): write the version now, so a
+      // restart without any change gives back this very version.
+      await this.write([this.groupVersionOp(this.groupVersion)]);
     }
   }
 }

@@ -24,6 +24,8 @@ export const ResponseCode = {
   SUBSCRIPTION_GROUP_NOT_EXIST: 26,
   FILTER_DATA_NOT_EXIST: 27,
   FILTER_DATA_NOT_LATEST: 28,
+  /** 5.x: a request value is malformed or out of range (the remark names it and says what is expected). */
+  INVALID_PARAMETER: 29,
   TRANSACTION_SHOULD_COMMIT: 200,
   TRANSACTION_SHOULD_ROLLBACK: 201,
   TRANSACTION_STATE_UNKNOW: 202,
