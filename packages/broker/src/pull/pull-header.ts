@@ -42,42 +42,48 @@ const INTEGER = /^-?\d+$/;
 
 /** Decodes and validates the header; the remark of a failure names the field and what is wrong. */
 export function parsePullRequestHeader(ext: Readonly<Record<string, string>>): PullHeaderParseResult {
+  // Module-level helpers rather than closures: this runs for every pull, and under tsx each named
+  // closure costs an Object.defineProperty (esbuild keepNames).
   const problems: string[] = [];
-  const text = (name: string): string => {
-    const value = ext[name];
-    if (value === undefined || value === '') problems.push(`${name} is missing`);
-    return value ?? '';
-  };
-  const int = (name: string, min: number, fallback?: number): number => {
-    const raw = ext[name];
-    if (raw === undefined || raw === '') {
-      if (fallback === undefined) problems.push(`${name} is missing`);
-      return fallback ?? 0;
-    }
-    const value = Number(raw.trim());
-    if (!INTEGER.test(raw.trim()) || !Number.isSafeInteger(value)) {
-      problems.push(`${name} must be an integer, got ${JSON.stringify(raw)}`);
-      return 0;
-    }
-    if (value < min) problems.push(`${name} must be >= ${min}, got ${value}`);
-    return value;
-  };
   const header: PullRequestHeader = {
-    consumerGroup: text('consumerGroup'),
-    topic: text('topic'),
-    queueId: int('queueId', 0),
-    queueOffset: int('queueOffset', 0),
-    maxMsgNums: int('maxMsgNums', 1),
-    sysFlag: int('sysFlag', 0),
+    consumerGroup: textField(ext, 'consumerGroup', problems),
+    topic: textField(ext, 'topic', problems),
+    queueId: intField(ext, 'queueId', 0, problems),
+    queueOffset: intField(ext, 'queueOffset', 0, problems),
+    maxMsgNums: intField(ext, 'maxMsgNums', 1, problems),
+    sysFlag: intField(ext, 'sysFlag', 0, problems),
     // ali-ons sends commitOffset -1 or 0 without the COMMIT_OFFSET bit; only checked when used.
-    commitOffset: int('commitOffset', Number.MIN_SAFE_INTEGER, 0),
-    suspendTimeoutMillis: int('suspendTimeoutMillis', 0, 0),
+    commitOffset: intField(ext, 'commitOffset', Number.MIN_SAFE_INTEGER, problems, 0),
+    suspendTimeoutMillis: intField(ext, 'suspendTimeoutMillis', 0, problems, 0),
     subscription: ext['subscription'],
-    subVersion: int('subVersion', Number.MIN_SAFE_INTEGER, 0),
+    subVersion: intField(ext, 'subVersion', Number.MIN_SAFE_INTEGER, problems, 0),
     expressionType: ext['expressionType'] ?? 'TAG',
   };
   if (problems.length > 0) return { ok: false, remark: `bad PULL_MESSAGE header: ${problems.join('; ')}` };
   return { ok: true, header };
+}
+
+function textField(ext: Readonly<Record<string, string>>, name: string, problems: string[]): string {
+  const value = ext[name];
+  if (value === undefined || value === '') problems.push(`${name} is missing`);
+  return value ?? '';
+}
+
+/** An integer field >= min; absent or empty gives `fallback`, or a problem when there is none. */
+function intField(ext: Readonly<Record<string, string>>, name: string, min: number, problems: string[], fallback?: number): number {
+  const raw = ext[name];
+  if (raw === undefined || raw === '') {
+    if (fallback === undefined) problems.push(`${name} is missing`);
+    return fallback ?? 0;
+  }
+  const trimmed = raw.trim();
+  const value = Number(trimmed);
+  if (!INTEGER.test(trimmed) || !Number.isSafeInteger(value)) {
+    problems.push(`${name} must be an integer, got ${JSON.stringify(raw)}`);
+    return 0;
+  }
+  if (value < min) problems.push(`${name} must be >= ${min}, got ${value}`);
+  return value;
 }
 
 export function hasFlag(sysFlag: number, flag: number): boolean {

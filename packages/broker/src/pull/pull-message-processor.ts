@@ -5,7 +5,7 @@ import type { GetMessageResult, MessageStore } from '@pulsejet/core';
 import { MASTER_BROKER_ID, RecordField, ResponseCode, createResponse, type RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingChannel, RemotingLog } from '@pulsejet/remoting';
 import { PullSysFlag, hasFlag, parsePullRequestHeader, type PullRequestHeader } from './pull-header';
-import type { PullHoldService } from './pull-hold-service';
+import type { HeldPull, PullHoldService } from './pull-hold-service';
 import { pullReplyCode } from './pull-status';
 import { matchesTagsCode, parseSubscription, recordMatchesTags, tagsCodeFilter, type Subscription } from './subscription';
 
@@ -101,24 +101,15 @@ export class PullMessageProcessor {
 
     if (response.code === ResponseCode.PULL_NOT_FOUND && hasFlag(header.sysFlag, PullSysFlag.SUSPEND)) {
       return new Promise<RemotingCommand>((resolve) => {
-        const held = this.holds.hold({
-          topic: header.topic,
-          queueId: header.queueId,
-          offset: header.queueOffset,
-          channelId: channel.id,
-          deadline: Date.now() + this.holds.holdMillis(header.suspendTimeoutMillis),
-          matches: (tagsCode) => matchesTagsCode(run.subscription, tagsCode),
-          answer: () => resolve(this.pull(request, run)),
-          drop: () => resolve(response),
-        });
-        if (!held) resolve(response);
+        const deadline = Date.now() + this.holds.holdMillis(header.suspendTimeoutMillis);
+        if (!this.holds.hold(new ParkedPull(this, request, run, response, deadline, resolve))) resolve(response);
       });
     }
     return response;
   }
 
-  /** One non-suspending read of the queue, turned into a reply. */
-  private pull(request: RemotingCommand, run: PullRun): RemotingCommand {
+  /** One non-suspending read of the queue, turned into a reply (also ParkedPull.answer, so not private). */
+  pull(request: RemotingCommand, run: PullRun): RemotingCommand {
     const { header, subscription } = run;
     const filter = tagsCodeFilter(subscription);
     const result: GetMessageResult = this.deps.store.getMessage(header.topic, header.queueId, header.queueOffset, {
@@ -156,6 +147,44 @@ export class PullMessageProcessor {
     } catch (error) {
       this.deps.log('warn', `could not save the offset piggybacked on a pull of ${header.topic}@${header.queueId} by ${header.consumerGroup}: ${String(error)}`);
     }
+  }
+}
+
+/**
+ * A pull parked by the hold service. A class rather than an object of closures: a pull is parked
+ * for nearly every message under long polling, and under tsx each named closure costs an
+ * Object.defineProperty (esbuild keepNames).
+ */
+class ParkedPull implements HeldPull {
+  readonly topic: string;
+  readonly queueId: number;
+  readonly offset: number;
+  readonly channelId: string;
+
+  constructor(
+    private readonly processor: PullMessageProcessor,
+    private readonly request: RemotingCommand,
+    private readonly run: PullRun,
+    private readonly notFound: RemotingCommand,
+    readonly deadline: number,
+    private readonly resolve: (reply: RemotingCommand) => void,
+  ) {
+    this.topic = run.header.topic;
+    this.queueId = run.header.queueId;
+    this.offset = run.header.queueOffset;
+    this.channelId = run.channel.id;
+  }
+
+  matches(tagsCode: number): boolean {
+    return matchesTagsCode(this.run.subscription, tagsCode);
+  }
+
+  answer(): void {
+    this.resolve(this.processor.pull(this.request, this.run));
+  }
+
+  drop(): void {
+    this.resolve(this.notFound);
   }
 }
 

@@ -53,15 +53,6 @@ export function getMessage(
   const maxMsgNums = Math.max(1, options.maxMsgNums ?? DEFAULT_MAX_MSG_NUMS);
   const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
   const queue = queues.get(topic, queueId);
-  const empty = (status: GetMessageStatus, nextBeginOffset: number, minOffset = 0, maxOffset = 0): GetMessageResult => ({
-    status,
-    nextBeginOffset,
-    minOffset,
-    maxOffset,
-    messages: [],
-    queueOffsets: [],
-    bufferTotalSize: 0,
-  });
   if (!queue) return empty('NO_MATCHED_LOGIC_QUEUE', 0);
   const minOffset = queue.minOffset();
   const maxOffset = queue.maxOffset();
@@ -80,22 +71,7 @@ export function getMessage(
   let next = offset;
   const scanLimit = Math.max(maxFilterMessageCount, maxMsgNums);
   // A run of entries whose records lie back to back in one segment, read with one call.
-  let run: Array<{ entry: ConsumeQueueEntry; queueOffset: number }> = [];
-  const readRun = (): void => {
-    if (run.length === 0) return;
-    const first = run[0]!.entry;
-    const last = run[run.length - 1]!.entry;
-    const bytes = commitLog.read(first.physicalOffset, last.physicalOffset + last.size - first.physicalOffset);
-    if (bytes) {
-      for (const { entry, queueOffset } of run) {
-        const at = entry.physicalOffset - first.physicalOffset;
-        if (bytes.readInt32BE(at + TOTAL_SIZE) !== entry.size || bytes.readInt32BE(at + MAGIC) !== MAGIC_V1) continue;
-        messages.push(bytes.subarray(at, at + entry.size));
-        queueOffsets.push(queueOffset);
-      }
-    }
-    run = [];
-  };
+  let run: RunEntry[] = [];
 
   scan: while (next < maxOffset && scanned < scanLimit) {
     // Without a filter every entry is wanted: read only as many as can still be returned (+1 to see the end).
@@ -117,7 +93,7 @@ export function getMessage(
           previous !== undefined &&
           previous.physicalOffset + previous.size === entry.physicalOffset &&
           sameSegment(previous.physicalOffset, entry.physicalOffset, commitLog.segmentSize);
-        if (!contiguous) readRun();
+        if (!contiguous) run = readRun(commitLog, run, messages, queueOffsets);
         run.push({ entry, queueOffset: next });
         total += entry.size;
       }
@@ -125,7 +101,7 @@ export function getMessage(
       scanned += 1;
     }
   }
-  readRun();
+  readRun(commitLog, run, messages, queueOffsets);
 
   let status: GetMessageStatus;
   if (messages.length > 0) status = 'FOUND';
@@ -140,6 +116,36 @@ export function getMessage(
     queueOffsets,
     bufferTotalSize: messages.reduce((sum, message) => sum + message.length, 0),
   };
+}
+
+interface RunEntry {
+  entry: ConsumeQueueEntry;
+  queueOffset: number;
+}
+
+// Module-level functions rather than closures in getMessage: it runs for every pull, and under tsx
+// each named closure costs an Object.defineProperty (esbuild keepNames).
+
+function empty(status: GetMessageStatus, nextBeginOffset: number, minOffset = 0, maxOffset = 0): GetMessageResult {
+  return { status, nextBeginOffset, minOffset, maxOffset, messages: [], queueOffsets: [], bufferTotalSize: 0 };
+}
+
+/** Reads a run of back-to-back records with one call and keeps those matching their entries; returns a fresh run. */
+function readRun(commitLog: CommitLog, run: RunEntry[], messages: Buffer[], queueOffsets: number[]): RunEntry[] {
+  if (run.length === 0) return run;
+  const first = run[0]!.entry;
+  const last = run[run.length - 1]!.entry;
+  const bytes = commitLog.read(first.physicalOffset, last.physicalOffset + last.size - first.physicalOffset);
+  if (bytes) {
+    for (const { entry, queueOffset } of run) {
+      const at = entry.physicalOffset - first.physicalOffset;
+      // A record whose header disagrees with its consume-queue entry is never served.
+      if (bytes.readInt32BE(at + TOTAL_SIZE) !== entry.size || bytes.readInt32BE(at + MAGIC) !== MAGIC_V1) continue;
+      messages.push(bytes.subarray(at, at + entry.size));
+      queueOffsets.push(queueOffset);
+    }
+  }
+  return [];
 }
 
 function sameSegment(a: number, b: number, segmentSize: number): boolean {
