@@ -81,7 +81,8 @@ const USAGE = `usage: npm run bench:peers -- [--quick] [--rounds <n>] [--only <i
   --quick       smoke run (small backlog, 1 round; does not write docs unless --out is given)
   --rounds      runs of every scenario, medians reported (default ${PEERS_FULL_CONFIG.rounds})
   --only        only these systems: pulsejet-embedded-async, pulsejet-tcp-async, pulsejet-tcp-sync,
-                pulsejet-pair-sync, redis-everysec, redis-always, nats-js-file
+                pulsejet-pair-sync, redis-everysec, redis-always, nats-js-file, rabbitmq-classic,
+                rabbitmq-quorum
   --no-install  do not apt-get install missing peer servers (peers not installed are reported as not run)
   --out         markdown file whose peers section is rewritten (default docs/benchmarks.md on a full run;
                 the plot goes beside it as benchmarks-peers.svg)`;

@@ -12,7 +12,7 @@ const BAR_AREA = 480;
 const BAR_HEIGHT = 14;
 const BAR_GAP = 3;
 const GROUP_GAP = 26;
-const COLOURS = ['#1f77b4', '#2ca02c', '#17becf', '#d62728', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2'];
+const COLOURS = ['#1f77b4', '#2ca02c', '#17becf', '#d62728', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#7f7f7f'];
 
 export function renderPeersSvg(results: PeersBenchResults): string {
   const ran = results.targets.filter((t) => t.status === 'ran');

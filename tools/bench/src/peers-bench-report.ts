@@ -76,7 +76,7 @@ export function renderPeersSection(results: PeersBenchResults, plotLink: string 
   const ran = results.targets.filter((t) => t.status === 'ran');
   const comparisons = comparePeers(results);
   const lines: string[] = [
-    '## Pulsejet and its peers (Redis Streams, NATS JetStream)',
+    '## Pulsejet and its peers (Redis Streams, NATS JetStream, RabbitMQ)',
     '',
     `Run ${results.startedAt.toISOString()} (${formatInt(results.seconds)} s) by \`npm run bench:peers\`${config.quick ? ' **--quick (smoke figures, not for comparison)**' : ''}; ` +
       `${sourceLine(results.source)}. Every system ran on this machine in the same run, one after another, with the same scenarios, ` +
@@ -112,10 +112,12 @@ export function renderPeersSection(results: PeersBenchResults, plotLink: string 
       `(goal: ≥ 1.0× on publish and consume rows, lower p99 than the peers at ${formatInt(config.e2eRate)} msg/s).`,
     '',
     `**Scenarios.** Bodies carry a send time and an id. *Publish*: ${formatInt(config.backlog)} messages in batches (Redis: one pipeline of XADDs; NATS: that many ` +
-      `async publishes awaited together, JetStream 2.9 having no batch publish; Pulsejet: \`Producer.sendBatch\`) and ${formatInt(config.singleMessages)} single ` +
-      'messages (Redis: XADD; NATS: `js.publish`; Pulsejet: `Producer.send`), each awaiting its acknowledgement; afterwards every id must have been acked once ' +
-      'and the server must hold exactly that many messages (XLEN, stream state, the queues\' max offsets). *Consume*: the batched publish\'s backlog drained ' +
-      `with acks (Redis: XREADGROUP COUNT 1000 + XACK; NATS: durable pull consumer, explicit acks; Pulsejet: \`PushConsumer\`, pullBatchSize ${config.pullBatch}, ` +
+      `async publishes awaited together, JetStream 2.9 having no batch publish; RabbitMQ: that many publishes on a confirm channel awaited together, AMQP 0-9-1 having no batch publish; ` +
+      `Pulsejet: \`Producer.sendBatch\`) and ${formatInt(config.singleMessages)} single ` +
+      'messages (Redis: XADD; NATS: `js.publish`; RabbitMQ: a persistent `basic.publish` to a durable queue awaiting its confirm; Pulsejet: `Producer.send`), each awaiting its acknowledgement; afterwards every id must have been acked once ' +
+      'and the server must hold exactly that many messages (XLEN, stream state, the queue\'s message count, the queues\' max offsets). *Consume*: the batched publish\'s backlog drained ' +
+      'with acks (Redis: XREADGROUP COUNT 1000 + XACK; NATS: durable pull consumer, explicit acks; RabbitMQ: `basic.consume` on a connection of its own, prefetch 1000, ' +
+      `one \`basic.ack\` with multiple=true per burst of deliveries; Pulsejet: \`PushConsumer\`, pullBatchSize ${config.pullBatch}, ` +
       `${config.queues} queues), timed from starting the consumer (for Pulsejet: route lookup and rebalance included) to the last id; every id must arrive once. *End-to-end*: a paced publisher and a consumer in the bench process (one clock), ` +
       `${formatInt(config.e2eWarmupMs / 1000)} s warm-up then ${formatInt(config.e2eDurationMs / 1000)} s measured; every sent id must arrive once. ` +
       'Loss or duplicates are shown in the cell as 🔴; rows measured while other processes took more than ' +
@@ -126,6 +128,16 @@ export function renderPeersSection(results: PeersBenchResults, plotLink: string 
     goalsLine(comparisons),
   );
   if (plotLink !== undefined) lines.push('', `![Throughput and p99 latency per system](${plotLink})`);
+  lines.push(
+    '',
+    '### Reproducing',
+    '',
+    '`npm run bench:peers` installs the peers\' missing Debian packages (`redis-server`, `nats-server`, `rabbitmq-server`) when run as root, then runs every system; ' +
+      '`--quick` is a smoke run (writes nothing), `--only <id,id>` picks systems, `--no-install` reports missing peers as not run. Each server is a child of the bench, ' +
+      'in the foreground on free ports of 127.0.0.1 with its data in a temp dir, and is stopped by pid together with the processes it started itself; where util-linux\'s ' +
+      '`setpriv` is present the kernel also stops it if the bench dies. RabbitMQ gets an `epmd` of its own on a free port (not the shared daemon a normal start leaves ' +
+      'running), its node name, cookie, config and enabled plugins (none) in the temp dir.',
+  );
   return lines.join('\n');
 }
 

@@ -2,6 +2,8 @@
 import type { PeersBenchConfig } from './peers-bench-config';
 import { NATS_DEBIAN_PACKAGE, NATS_EXECUTABLE, natsTarget } from './peers-bench-nats';
 import { pulsejetPairTarget, pulsejetTarget } from './peers-bench-pulsejet';
+import { rabbitmqTarget } from './peers-bench-rabbitmq';
+import { RABBITMQ_DEBIAN_PACKAGE, RABBITMQ_EXECUTABLE } from './peers-bench-rabbitmq-server';
 import { REDIS_DEBIAN_PACKAGE, REDIS_EXECUTABLE, redisTarget } from './peers-bench-redis';
 import type { TargetSpec } from './peers-bench-types';
 
@@ -9,6 +11,7 @@ import type { TargetSpec } from './peers-bench-types';
 export const PEER_PACKAGES = [
   { executable: REDIS_EXECUTABLE, debianPackage: REDIS_DEBIAN_PACKAGE },
   { executable: NATS_EXECUTABLE, debianPackage: NATS_DEBIAN_PACKAGE },
+  { executable: RABBITMQ_EXECUTABLE, debianPackage: RABBITMQ_DEBIAN_PACKAGE },
 ] as const;
 
 export function allTargets(config: PeersBenchConfig): TargetSpec[] {
@@ -21,6 +24,8 @@ export function allTargets(config: PeersBenchConfig): TargetSpec[] {
     redisTarget('everysec'),
     redisTarget('always'),
     natsTarget(),
+    rabbitmqTarget('classic'),
+    rabbitmqTarget('quorum'),
   ];
 }
 

@@ -1,5 +1,5 @@
 // The shape every system under test takes in the peers benchmark (`npm run bench:peers`): Pulsejet in
-// each configuration and each peer (Redis Streams, NATS JetStream) behind one interface, so every
+// each configuration and each peer (Redis Streams, NATS JetStream, RabbitMQ) behind one interface, so every
 // scenario runs the same way on each and the ids in the bodies are checked the same way.
 
 /**
@@ -79,7 +79,7 @@ export interface BenchTarget {
 export interface TargetSpec {
   /** Stable id, e.g. 'redis-everysec'. */
   id: string;
-  system: 'Pulsejet' | 'Redis' | 'NATS';
+  system: 'Pulsejet' | 'Redis' | 'NATS' | 'RabbitMQ';
   /** The column header: system and configuration. */
   label: string;
   durability: Durability;

@@ -9,7 +9,9 @@ import { streamEntries } from './peers-bench-redis';
 import { comparePeers, renderPeersSection } from './peers-bench-report';
 import { SCENARIOS, runPeersBench } from './peers-bench-run';
 import type { PeersBenchResults } from './peers-bench-run';
-import { findExecutable } from './peers-bench-server';
+import { processTree, stillRunning } from './peers-bench-processes';
+import { EPMD_EXECUTABLE } from './peers-bench-rabbitmq-server';
+import { findExecutable, startServer, startedProcesses, stopServer } from './peers-bench-server';
 import { PEER_PACKAGES, allTargets } from './peers-bench-targets';
 
 describe('peers bench: ids in bodies and the loss / duplicate check', () => {
@@ -52,6 +54,32 @@ describe('peers bench: flags', () => {
     expect(parsePeersArgs([]).out).toMatch(/docs[/\\]benchmarks\.md$/);
     expect(() => parsePeersArgs(['--bogus'])).toThrow(PeersUsageError);
   });
+});
+
+// What RabbitMQ's start does (a script that runs a VM that runs helpers in sessions of their own),
+// with sh and sleep, so it runs everywhere: stopping the server stops the helpers too, by pid.
+describe('peers bench: a stopped server takes the processes it started with it', () => {
+  it('kills, by pid, descendants that left for a session of their own and ignore SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulsejet-peers-bench-tree-'));
+    const marker = path.join(dir, 'started');
+    try {
+      const script = `setsid sh -c 'trap "" TERM; sleep 300' & sleep 300 & echo > '${marker}'; wait`;
+      const server = await startServer('tree', '/bin/sh', ['-c', script], () => Promise.resolve(fs.existsSync(marker)), 30_000);
+      const deadline = Date.now() + 30_000;
+      // Ready once the marker is written; the grandchildren may take a moment more to exist.
+      while (server.descendants.length < 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        server.descendants = processTree(server.pid);
+      }
+      expect(server.descendants.map((d) => d.command).sort()).toEqual(['sh', 'sleep', 'sleep']);
+      expect(server.descendants.every(stillRunning)).toBe(true);
+      await stopServer(server, 10_000, 500);
+      expect(server.child.exitCode !== null || server.child.signalCode !== null).toBe(true);
+      expect(server.descendants.filter(stillRunning)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 // The run's bookkeeping on this machine regardless of what is installed: a target whose server is
@@ -129,18 +157,28 @@ describe('peers bench (tiny run: Pulsejet always, each peer whose server is inst
 
   it('runs each peer whose server is installed, and reports the others as not installed', () => {
     const peers = results.targets.filter((t) => t.system !== 'Pulsejet');
-    expect(peers.map((t) => t.id)).toEqual(['redis-everysec', 'redis-always', 'nats-js-file']);
+    expect(peers.map((t) => t.id)).toEqual(['redis-everysec', 'redis-always', 'nats-js-file', 'rabbitmq-classic', 'rabbitmq-quorum']);
+    const executables = { Redis: [PEER_PACKAGES[0].executable], NATS: [PEER_PACKAGES[1].executable], RabbitMQ: [PEER_PACKAGES[2].executable, EPMD_EXECUTABLE] };
     for (const target of peers) {
-      const executable = target.system === 'Redis' ? PEER_PACKAGES[0].executable : PEER_PACKAGES[1].executable;
-      if (installed(executable)) {
+      if (target.system === 'Pulsejet') continue;
+      const missing = executables[target.system].find((e) => !installed(e));
+      if (missing === undefined) {
         expect(`${target.id} ${target.status} ${target.reason ?? ''}`.trim()).toBe(`${target.id} ran`);
         const rows = results.rows.filter((r) => r.targetId === target.id);
         expect(rows.map((r) => r.scenario)).toEqual([...SCENARIOS]);
         for (const row of rows) expect([row.integrity.lost, row.integrity.duplicated]).toEqual([0, 0]);
       } else {
         expect(target.status).toBe('unavailable');
-        expect(target.reason).toContain(`${executable} is not installed`);
+        expect(target.reason).toContain(`${missing} is not installed`);
       }
+    }
+  });
+
+  it('leaves no process of any peer running: servers and what they started themselves (RabbitMQ: its script, beam.smp, erl_child_setup, inet_gethost, our epmd)', () => {
+    const seen = startedProcesses();
+    expect(seen.filter(stillRunning)).toEqual([]);
+    if (results.targets.some((t) => t.system === 'RabbitMQ' && t.status === 'ran')) {
+      expect(seen.map((p) => p.command)).toEqual(expect.arrayContaining(['rabbitmq-server', 'beam.smp', 'erl_child_setup', 'epmd']));
     }
   });
 
@@ -154,6 +192,8 @@ describe('peers bench (tiny run: Pulsejet always, each peer whose server is inst
       'redis-everysec': 'page-cache',
       'redis-always': 'fsync',
       'nats-js-file': 'page-cache',
+      'rabbitmq-classic': 'fsync',
+      'rabbitmq-quorum': 'fsync',
     });
   });
 

@@ -1,7 +1,8 @@
 /**
  * The peers benchmark (`npm run bench:peers`): Pulsejet (embedded, standalone ASYNC_FLUSH and
- * SYNC_FLUSH) against Redis Streams (appendfsync everysec / always) and NATS JetStream (file
- * storage) in one run on one machine with the same scenarios. Installs missing peer servers with
+ * SYNC_FLUSH, master + sync slave) against Redis Streams (appendfsync everysec / always), NATS
+ * JetStream (file storage) and RabbitMQ (classic and quorum queues, publisher confirms) in one run
+ * on one machine with the same scenarios. Installs missing peer servers with
  * apt-get (as root), prints a markdown report and rewrites the peers section of docs/benchmarks.md
  * and the plot beside it. `--help` lists the flags.
  */
