@@ -4,7 +4,7 @@
 import { hostAddressBytes } from './host';
 import { MESSAGE_MAGIC_CODE_V1, RecordField, type StoredRecordInput } from './stored-record';
 import { crc32 } from 'node:zlib';
-import { encodedRecordSize } from './stored-record-encode';
+import * as encode from './stored-record-encode';
 
 export interface PreparedRecord {
   /** TOTALSIZE of the record. */
@@ -45,6 +45,8 @@ const BODY_LENGTH = RecordField.BODY_LENGTH;
 const BODY = RecordField.BODY;
 const MAGIC_V1 = MESSAGE_MAGIC_CODE_V1;
 const TWO_POW_32 = 0x1_0000_0000;
+// A local binding: under CommonJS a call through the import is a module-export getter call per message.
+const encodedRecordSize = encode.encodedRecordSize;
 const INT32_MAX = 0x7fffffff;
 
 /** Validates `input` (throws ProtocolError like encodeStoredRecord) and computes the body CRC. */

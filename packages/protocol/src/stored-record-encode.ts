@@ -6,17 +6,12 @@ import { encodeHostAddress, hostAddressBytes } from './host';
 import { writeUInt64 } from './int64';
 import { assertTopicName } from './topic';
 import { MessageSysFlag } from './sys-flag';
-import {
-  BLANK_MAGIC_CODE,
-  BLANK_RECORD_MIN_SIZE,
-  MESSAGE_MAGIC_CODE_V1,
-  PROPERTIES_LENGTH_SIZE,
-  PROPERTIES_MAX_BYTES,
-  RECORD_FIXED_SIZE,
-  RecordField,
-  storedRecordSize,
-  type StoredRecordInput,
-} from './stored-record';
+import * as record from './stored-record';
+import type { StoredRecordInput } from './stored-record';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and encodedRecordSize runs for every stored message.
+const { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, MESSAGE_MAGIC_CODE_V1, PROPERTIES_LENGTH_SIZE, PROPERTIES_MAX_BYTES, RECORD_FIXED_SIZE, RecordField, storedRecordSize } = record;
 
 const INT32_MIN = -0x8000_0000;
 const INT32_MAX = 0x7fff_ffff;

@@ -1,6 +1,10 @@
-import { writeInt64, writeUInt64 } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
 import { SegmentedLog } from '../commitlog/segmented-log';
 import type { Segment } from '../segment/segment';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and encodeEntry runs for every message dispatched.
+const { writeInt64, writeUInt64 } = protocol;
 
 /**
  * Consume-queue entry, 20 bytes, big-endian (RocketMQ ConsumeQueue.CQ_STORE_UNIT_SIZE):

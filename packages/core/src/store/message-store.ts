@@ -468,6 +468,11 @@ export class MessageStore {
   }
 }
 
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and this runs for every put.
+const TAGS = MessageConst.TAGS;
+const hashTags = tagsHashCode;
+
 function defaultTagsCode(_topic: string, properties: Readonly<Record<string, string>>): number {
-  return tagsHashCode(properties[MessageConst.TAGS]);
+  return hashTags(properties[TAGS]);
 }
