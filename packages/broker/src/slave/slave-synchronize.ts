@@ -8,15 +8,26 @@
 // the master's and survives the next sync. The cost: an offset moved backwards on the master (an
 // admin reset) does not move a slave's offset backwards until the slave's own copy is reset too.
 // Rows the master does not have are kept (Java's putAll keeps them as well). Topics, groups and delay
-// progress are the master's, replaced as they are; the group table also takes the master's
-// dataVersion (Java assignNewOne), so master and slave report the same version.
+// progress are the master's, replaced as they are; the topic and group tables also take the master's
+// dataVersion (Java syncTopicConfig and syncSubscriptionGroupConfig, assignNewOne), so master and
+// slave report the same versions, and the slave registers its master's topic version with the
+// nameservers (at its next registration round, as Java's slave does). Unlike Java, which copies a
+// table only when the versions differ, the tables are compared every time: it is cheap and it
+// repairs a slave whose table drifted under an equal version.
 import type { MetadataStore, SubscriptionGroupConfig, TopicConfig } from '@pulsejet/core';
 import { RequestCode, ResponseCode, ServiceLoop, createRequest, dataVersionEquals, type DataVersion, type RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { subscriptionGroupToJson } from '../admin/group-processors';
 import type { BrokerLog } from '../broker-options';
 import type { TopicConfigManager } from '../topic/topic-config-manager';
-import { decodeConsumerOffsets, decodeDelayOffsets, decodeSubscriptionGroups, decodeSubscriptionGroupsDataVersion, decodeTopicConfigs } from './sync-bodies';
+import {
+  decodeConsumerOffsets,
+  decodeDelayOffsets,
+  decodeSubscriptionGroups,
+  decodeSubscriptionGroupsDataVersion,
+  decodeTopicConfigs,
+  decodeTopicConfigsDataVersion,
+} from './sync-bodies';
 
 export interface SlaveSynchronizeOptions {
   client: RemotingClient;
@@ -91,7 +102,7 @@ export class SlaveSynchronize {
     ]);
     const report: SlaveSyncReport = {
       masterAddr,
-      topicsChanged: await this.applyTopics(decodeTopicConfigs(topicsReply.body)),
+      topicsChanged: await this.applyTopics(decodeTopicConfigs(topicsReply.body), decodeTopicConfigsDataVersion(topicsReply.body)),
       groupsChanged: await this.applyGroups(decodeSubscriptionGroups(groupsReply.body), decodeSubscriptionGroupsDataVersion(groupsReply.body)),
       offsetsAdvanced: 0,
       offsetsKeptAhead: 0,
@@ -125,9 +136,10 @@ export class SlaveSynchronize {
     return reply;
   }
 
-  private async applyTopics(master: TopicConfig[]): Promise<number> {
+  private async applyTopics(master: TopicConfig[], masterVersion: DataVersion | undefined): Promise<number> {
     const { topics } = this.options;
     let changed = 0;
+    let skipped = 0;
     const names = new Set(master.map((config) => config.topicName));
     for (const config of master) {
       const local = topics.get(config.topicName);
@@ -138,6 +150,7 @@ export class SlaveSynchronize {
       } catch (error) {
         // One topic this broker cannot take (a name it refuses) must not stop the rest of the sync.
         if (!(error instanceof RangeError)) throw error;
+        skipped++;
         this.options.log('warn', `slave synchronize: skipped the master's topic ${JSON.stringify(config.topicName)}: ${error.message}`);
       }
     }
@@ -146,6 +159,9 @@ export class SlaveSynchronize {
       await topics.delete(local.topicName);
       changed++;
     }
+    // After the topics: each put and delete above gave the slave a version of its own. A slave
+    // that skipped a topic does not hold the master's table, so it must not claim its version.
+    if (masterVersion !== undefined && skipped === 0) await topics.adoptDataVersion(masterVersion);
     return changed;
   }
 

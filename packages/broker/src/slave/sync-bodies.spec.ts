@@ -1,4 +1,14 @@
-import { decodeConsumerOffsets, decodeDelayOffsets, decodeSubscriptionGroups, decodeSubscriptionGroupsDataVersion, decodeTopicConfigs, encodeConsumerOffsets, encodeDelayOffsets, SyncBodyError } from './sync-bodies';
+import {
+  decodeConsumerOffsets,
+  decodeDelayOffsets,
+  decodeSubscriptionGroups,
+  decodeSubscriptionGroupsDataVersion,
+  decodeTopicConfigs,
+  decodeTopicConfigsDataVersion,
+  encodeConsumerOffsets,
+  encodeDelayOffsets,
+  SyncBodyError,
+} from './sync-bodies';
 
 describe('slave sync bodies', () => {
   it('writes ConsumerOffsetSerializeWrapper as {"offsetTable":{"topic@group":{"queueId":offset}}}', () => {
@@ -57,5 +67,17 @@ describe('slave sync bodies', () => {
     expect(decodeSubscriptionGroupsDataVersion(body(''))).toBeUndefined();
     expect(() => decodeSubscriptionGroupsDataVersion(body('"dataVersion":{"counter":-1,"timestamp":5},'))).toThrow(SyncBodyError);
     expect(() => decodeSubscriptionGroupsDataVersion(body('"dataVersion":{"counter":1},'))).toThrow(/timestamp/);
+  });
+
+  it("reads the topic table's dataVersion on its own, undefined when the master sent none", () => {
+    const body = (version: string): Buffer => Buffer.from(`{${version}"topicConfigTable":{"T":{"topicName":"T","readQueueNums":2,"writeQueueNums":2,"perm":6}}}`);
+    const sent = body('"dataVersion":{"counter":9,"stateVersion":0,"timestamp":1700000000000},');
+    expect(decodeTopicConfigsDataVersion(sent)).toEqual({ stateVersion: 0, timestamp: 1700000000000, counter: 9 });
+    expect(decodeTopicConfigs(sent).map((c) => c.topicName)).toEqual(['T']);
+    expect(decodeTopicConfigsDataVersion(body('"dataVersion":{"counter":9,"timestamp":5},'))).toEqual({ stateVersion: 0, timestamp: 5, counter: 9 });
+    // Not 0/0/0 (what the topic reader substitutes): a slave keeps its own version then.
+    expect(decodeTopicConfigsDataVersion(body(''))).toBeUndefined();
+    expect(() => decodeTopicConfigsDataVersion(body('"dataVersion":{"counter":"x","timestamp":5},'))).toThrow(SyncBodyError);
+    expect(() => decodeTopicConfigsDataVersion(Buffer.from('{oops'))).toThrow(/GET_ALL_TOPIC_CONFIG body is not JSON/);
   });
 });

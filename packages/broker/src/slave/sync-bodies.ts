@@ -119,8 +119,10 @@ export function decodeTopicConfigs(body: Buffer | undefined): TopicConfig[] {
   );
 }
 
+const GROUPS_BODY = 'GET_ALL_SUBSCRIPTIONGROUP_CONFIG body';
+
 export function decodeSubscriptionGroups(body: Buffer | undefined): SubscriptionGroupConfig[] {
-  const table = objectAt(subscriptionGroupWrapper(body)['subscriptionGroupTable'], 'subscriptionGroupTable');
+  const table = objectAt(jsonWrapper(body, GROUPS_BODY)['subscriptionGroupTable'], 'subscriptionGroupTable');
   return Object.entries(table).map(([name, value]) => {
     try {
       return parseSubscriptionGroupBody(json(value));
@@ -132,7 +134,19 @@ export function decodeSubscriptionGroups(body: Buffer | undefined): Subscription
 
 /** The wrapper's "dataVersion", or undefined when the master sent none (a slave then keeps its own). */
 export function decodeSubscriptionGroupsDataVersion(body: Buffer | undefined): DataVersion | undefined {
-  const version = subscriptionGroupWrapper(body)['dataVersion'];
+  return wrapperDataVersion(jsonWrapper(body, GROUPS_BODY));
+}
+
+/**
+ * GET_ALL_TOPIC_CONFIG's "dataVersion", read on its own: decodeTopicConfigs' reader gives a missing
+ * one as 0/0/0 (as Java does for a nameserver), where a slave should keep its own version instead.
+ */
+export function decodeTopicConfigsDataVersion(body: Buffer | undefined): DataVersion | undefined {
+  return wrapperDataVersion(jsonWrapper(body, 'GET_ALL_TOPIC_CONFIG body'));
+}
+
+function wrapperDataVersion(wrapper: Record<string, unknown>): DataVersion | undefined {
+  const version = wrapper['dataVersion'];
   if (version === undefined || version === null) return undefined;
   const fields = objectAt(version, 'dataVersion');
   return {
@@ -142,12 +156,12 @@ export function decodeSubscriptionGroupsDataVersion(body: Buffer | undefined): D
   };
 }
 
-function subscriptionGroupWrapper(body: Buffer | undefined): Record<string, unknown> {
+function jsonWrapper(body: Buffer | undefined, what: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse((body ?? Buffer.alloc(0)).toString('utf8'));
   } catch (error) {
-    throw new SyncBodyError(`GET_ALL_SUBSCRIPTIONGROUP_CONFIG body is not JSON: ${(error as Error).message}`);
+    throw new SyncBodyError(`${what} is not JSON: ${(error as Error).message}`);
   }
-  return objectAt(parsed, 'GET_ALL_SUBSCRIPTIONGROUP_CONFIG body');
+  return objectAt(parsed, what);
 }

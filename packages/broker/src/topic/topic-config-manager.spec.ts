@@ -52,6 +52,19 @@ describe('TopicConfigManager', () => {
     expect(topics.get('%RETRY%G1')).toMatchObject({ readQueueNums: 1, writeQueueNums: 1 });
   });
 
+  it("serves the store's persisted version, and adopts a given one (a slave takes its master's)", async () => {
+    const topics = await manager();
+    expect(topics.serializeWrapper().dataVersion).toEqual(store.metadata.topicDataVersion());
+    expect(topics.dataVersion()).toEqual(store.metadata.topicDataVersion());
+    const master = { stateVersion: 0, timestamp: 1_700_000_000_000, counter: 42 };
+    expect(await topics.adoptDataVersion(master)).toBe(true);
+    expect(await topics.adoptDataVersion({ ...master })).toBe(false);
+    expect(topics.serializeWrapper().dataVersion).toEqual(master);
+    expect(store.metadata.topicDataVersion()).toEqual(master);
+    await topics.put(topicConfigWithDefaults('T2'));
+    expect(topics.dataVersion().counter).toBe(43);
+  });
+
   it('rejects invalid topic names', async () => {
     const topics = await manager();
     await expect(topics.put({ ...topicConfigWithDefaults('x'), topicName: 'bad topic' })).rejects.toThrow(RangeError);

@@ -1,8 +1,10 @@
 // The broker's topic table (Java TopicConfigManager) over the store's MetadataStore: system topics at
-// start, auto-creation on send from the default topic (TBW102), %RETRY%/%DLQ% helpers, and a data
-// version plus change listeners so registration re-sends the table when it changes.
+// start, auto-creation on send from the default topic (TBW102), %RETRY%/%DLQ% helpers, and change
+// listeners so registration re-sends the table when it changes. The table's data version is the
+// metadata store's, written with every topic change (Java keeps it in topics.json), so what the
+// broker serves and registers never moves backwards across a restart.
 import { PERM_INHERIT, PERM_READ, PERM_WRITE, topicConfigWithDefaults, type MetadataStore, type TopicConfig } from '@pulsejet/core';
-import { validateTopicName, type DataVersion, type TopicConfigSerializeWrapper } from '@pulsejet/protocol';
+import { dataVersionEquals, validateTopicName, type DataVersion, type TopicConfigSerializeWrapper } from '@pulsejet/protocol';
 import type { ResolvedBrokerOptions } from '../broker-options';
 import {
   AUTO_CREATE_TOPIC_KEY_TOPIC,
@@ -19,7 +21,6 @@ export type TopicChangeListener = (topic: string, config: TopicConfig | undefine
 export type TopicConfigOptions = Pick<ResolvedBrokerOptions, 'brokerClusterName' | 'brokerName' | 'autoCreateTopicEnable' | 'defaultTopicQueueNums' | 'log'>;
 
 export class TopicConfigManager {
-  private readonly dataVersion: DataVersion = { stateVersion: 0, timestamp: Date.now(), counter: 0 };
   private readonly listeners = new Set<TopicChangeListener>();
 
   constructor(
@@ -125,16 +126,29 @@ export class TopicConfigManager {
     return () => this.listeners.delete(listener);
   }
 
+  /** The table's data version (a copy): the store bumps it with every put and delete. */
+  dataVersion(): DataVersion {
+    return this.metadata.topicDataVersion();
+  }
+
+  /**
+   * Takes `version` as the table's own (Java DataVersion.assignNewOne): a slave takes its master's
+   * after copying its topics, so the two compare equal. Resolves to false when it already was.
+   */
+  async adoptDataVersion(version: DataVersion): Promise<boolean> {
+    if (dataVersionEquals(this.metadata.topicDataVersion(), version)) return false;
+    await this.metadata.setTopicDataVersion(version);
+    return true;
+  }
+
   /** The table and its version, as REGISTER_BROKER and GET_ALL_TOPIC_CONFIG carry them. */
   serializeWrapper(): TopicConfigSerializeWrapper {
     const topicConfigTable: TopicConfigSerializeWrapper['topicConfigTable'] = {};
     for (const config of this.list()) topicConfigTable[config.topicName] = config;
-    return { topicConfigTable, dataVersion: { ...this.dataVersion } };
+    return { topicConfigTable, dataVersion: this.metadata.topicDataVersion() };
   }
 
   private changed(topic: string, config: TopicConfig | undefined): void {
-    this.dataVersion.counter++;
-    this.dataVersion.timestamp = Date.now();
     for (const listener of this.listeners) {
       try {
         listener(topic, config);

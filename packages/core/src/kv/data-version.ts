@@ -1,10 +1,41 @@
-// A metadata table's version (Java DataVersion): RocketMQ persists it with its table
-// (subscriptionGroup.json holds "dataVersion" beside "subscriptionGroupTable"), so a restart keeps
-// it. Slaves and admin tools compare versions (Java SlaveSynchronize copies the master's groups
-// when the master's version differs; DataVersion.compare orders by stateVersion, counter, then
-// timestamp), so a version must never move backwards.
+// A metadata table's version (Java DataVersion): RocketMQ persists it with its table (topics.json
+// and subscriptionGroup.json hold "dataVersion" beside the table), so a restart keeps it. Slaves,
+// nameservers and admin tools compare versions (Java SlaveSynchronize copies the master's topics or
+// groups when the master's version differs; a nameserver re-reads a broker's topics on
+// REGISTER_BROKER and answers QUERY_DATA_VERSION by comparing it; DataVersion.compare orders by
+// stateVersion, counter, then timestamp), so a version must never move backwards.
 import type { DataVersion } from '@pulsejet/protocol';
 import { assertNonNegativeInteger } from './validate';
+
+/**
+ * The tables the metadata store keeps a version of. Each is one row of the "data-version" sublevel
+ * (key: the table's name, value: the version as JSON), written in the same batch as every change
+ * of its table.
+ */
+export type VersionedTable = 'topic' | 'group';
+
+const VERSIONED_TABLES: readonly VersionedTable[] = ['topic', 'group'];
+
+/**
+ * Takes the stored rows of the "data-version" sublevel into `versions` (`decode` throws on a
+ * damaged row; a key naming no versioned table is left alone). Returns the tables that had no row:
+ * on a first open, or on a store from before their version was kept, the caller writes them at
+ * once, so a restart without any change gives back the very same version.
+ */
+export function loadDataVersions(
+  rows: ReadonlyArray<[string, string]>,
+  decode: (key: string, value: string) => DataVersion,
+  versions: Record<VersionedTable, DataVersion>,
+): VersionedTable[] {
+  const unstored = new Set(VERSIONED_TABLES);
+  for (const [key, value] of rows) {
+    const table = VERSIONED_TABLES.find((name) => name === key);
+    if (table === undefined) continue;
+    versions[table] = decode(key, value);
+    unstored.delete(table);
+  }
+  return [...unstored];
+}
 
 /** A fresh table's version: counter 0, stamped now. */
 export function initialDataVersion(now: number = Date.now()): DataVersion {

@@ -5,6 +5,7 @@
 //   consumer-offset![group,topic,queue]  -> offset (decimal); the key is a JSON array so any names work
 //   delay-offset!<level>                 -> offset (decimal)
 //   transaction!<key>                    -> a JSON object
+//   data-version!topic                   -> the topic table's DataVersion as JSON
 //   data-version!group                   -> the group table's DataVersion as JSON
 //                                           {"stateVersion":0,"timestamp":ms,"counter":n}
 //

@@ -168,6 +168,97 @@ export function metadataStoreConformance(name: string, factory: KvTestBackendFac
       expect((await restart(store)).groupDataVersion().counter).toBe(before.counter + 1);
     });
 
+    it('keeps the topic table data version across restarts, bumping it with every topic change', async () => {
+      const store = await open();
+      const initial = store.topicDataVersion();
+      expect(initial).toEqual({ stateVersion: 0, timestamp: expect.any(Number), counter: 0 });
+      // Written at the first open: a restart without a change gives the very same version.
+      let reopened = await restart(store);
+      expect(reopened.topicDataVersion()).toEqual(initial);
+
+      await reopened.putTopic(topicConfigWithDefaults('orders'));
+      await reopened.putTopic(topicConfigWithDefaults('orders', { writeQueueNums: 8 })); // an update is a change too
+      await reopened.putTopic(topicConfigWithDefaults('audit'));
+      expect(reopened.topicDataVersion().counter).toBe(3);
+      expect(reopened.topicDataVersion().timestamp).toBeGreaterThanOrEqual(initial.timestamp);
+      expect(await reopened.deleteTopic('audit')).toBe(true);
+      expect(await reopened.deleteTopic('audit')).toBe(false); // nothing changed: no new version
+      const changed = reopened.topicDataVersion();
+      expect(changed.counter).toBe(4);
+      // What reached LevelDB with the last change: the topics and their version together.
+      expect(await persisted(backend.db, (s) => ({ version: s.topicDataVersion(), topics: s.listTopics().map((t) => t.topicName) }))).toEqual({
+        version: changed,
+        topics: ['orders'],
+      });
+
+      reopened = await restart(reopened);
+      expect(reopened.topicDataVersion()).toEqual(changed);
+      reopened = await restart(reopened);
+      expect(reopened.topicDataVersion()).toEqual(changed);
+      await reopened.putTopic(topicConfigWithDefaults('audit'));
+      expect(reopened.topicDataVersion().counter).toBe(5);
+
+      const copy = reopened.topicDataVersion();
+      copy.counter = 99;
+      expect(reopened.topicDataVersion().counter).toBe(5);
+    });
+
+    it('versions the topic and group tables separately', async () => {
+      const store = await open();
+      await store.putTopic(topicConfigWithDefaults('t'));
+      expect(store.topicDataVersion().counter).toBe(1);
+      expect(store.groupDataVersion().counter).toBe(0);
+      await store.putGroup(subscriptionGroupWithDefaults('g'));
+      await store.deleteGroup('g');
+      expect(store.topicDataVersion().counter).toBe(1);
+      expect(store.groupDataVersion().counter).toBe(2);
+      const reopened = await restart(store);
+      expect([reopened.topicDataVersion().counter, reopened.groupDataVersion().counter]).toEqual([1, 2]);
+    });
+
+    it('never moves the topic data version timestamp backwards, even when the clock does', async () => {
+      const store = await open();
+      const future = Date.now() + 3_600_000;
+      await store.setTopicDataVersion({ stateVersion: 0, timestamp: future, counter: 7 });
+      await store.putTopic(topicConfigWithDefaults('t'));
+      expect(store.topicDataVersion()).toEqual({ stateVersion: 0, timestamp: future, counter: 8 });
+      await store.deleteTopic('t');
+      expect(store.topicDataVersion()).toEqual({ stateVersion: 0, timestamp: future, counter: 9 });
+    });
+
+    it('adopts a given topic data version (a slave takes its master\'s) and persists it', async () => {
+      const store = await open();
+      const master = { stateVersion: 0, timestamp: 1_700_000_000_000, counter: 42 };
+      await store.setTopicDataVersion(master);
+      expect(store.topicDataVersion()).toEqual(master);
+      const latest = await restart(store);
+      expect(latest.topicDataVersion()).toEqual(master);
+      await expect(latest.setTopicDataVersion({ ...master, counter: -1 })).rejects.toBeInstanceOf(RangeError);
+      await expect(latest.setTopicDataVersion({ ...master, timestamp: 1.5 })).rejects.toBeInstanceOf(RangeError);
+      await expect(latest.setTopicDataVersion({ stateVersion: 0, timestamp: 1 } as never)).rejects.toBeInstanceOf(RangeError);
+      expect(latest.topicDataVersion()).toEqual(master);
+      expect(latest.groupDataVersion()).not.toEqual(master);
+    });
+
+    it('gives a store from before topic versions were kept a topic version at open, kept from then on', async () => {
+      await backend.db.sublevel('topic').put('old', JSON.stringify(topicConfigWithDefaults('old')));
+      await backend.db.sublevel('data-version').put('group', '{"stateVersion":0,"timestamp":5,"counter":3}');
+      const store = await open();
+      const first = store.topicDataVersion();
+      expect(first).toEqual({ stateVersion: 0, timestamp: expect.any(Number), counter: 0 });
+      expect(store.groupDataVersion()).toEqual({ stateVersion: 0, timestamp: 5, counter: 3 });
+      expect((await restart(store)).topicDataVersion()).toEqual(first);
+    });
+
+    it('gives the topics a new data version when a snapshot import replaces them', async () => {
+      const store = await open();
+      await store.putTopic(topicConfigWithDefaults('stale'));
+      const before = store.topicDataVersion();
+      await store.importSnapshot({ topics: [topicConfigWithDefaults('t')], groups: [], offsets: [], delayOffsets: [] });
+      expect(store.topicDataVersion().counter).toBe(before.counter + 1);
+      expect((await restart(store)).topicDataVersion().counter).toBe(before.counter + 1);
+    });
+
     it('hands out copies, never its own objects', async () => {
       const store = await open();
       const config = topicConfigWithDefaults('t', { attributes: { a: '1' } });
@@ -375,8 +466,8 @@ export function metadataStoreConformance(name: string, factory: KvTestBackendFac
       await expect(MetadataStore.open(backend.db)).rejects.toMatchObject({ code: KvErrorCode.CORRUPT_RECORD });
     });
 
-    it('refuses to open over a corrupt data version row', async () => {
-      await backend.db.sublevel('data-version').put('group', '{"stateVersion":0,"timestamp":1,"counter":-1}');
+    it.each(['group', 'topic'])('refuses to open over a corrupt %s data version row', async (table) => {
+      await backend.db.sublevel('data-version').put(table, '{"stateVersion":0,"timestamp":1,"counter":-1}');
       await expect(MetadataStore.open(backend.db)).rejects.toMatchObject({ code: KvErrorCode.CORRUPT_RECORD });
     });
 

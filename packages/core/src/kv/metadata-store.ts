@@ -1,29 +1,20 @@
 import type { AbstractSublevel } from 'abstract-level';
 import type { DataVersion } from '@pulsejet/protocol';
 import { ConsumerOffsetTable } from './consumer-offset-table';
-import { copyDataVersion, initialDataVersion, nextDataVersion } from './data-version';
+import { copyDataVersion, initialDataVersion, loadDataVersions, nextDataVersion } from './data-version';
+import type { VersionedTable } from './data-version';
 import { KvErrorCode, kvError } from './kv-errors';
 import { validateSnapshot } from './metadata-snapshot';
 import type { MetadataSnapshot } from './metadata-snapshot';
 import { resolveMetadataStoreOptions } from './metadata-store-options';
 import type { MetadataStoreOptions, ResolvedMetadataStoreOptions } from './metadata-store-options';
-import {
-  decodeConsumerOffset,
-  decodeDataVersionRecord,
-  decodeDelayOffset,
-  decodeGroup,
-  decodeTopic,
-  decodeTransactionState,
-  encodeTransactionState,
-} from './metadata-records';
+import { decodeConsumerOffset, decodeDataVersionRecord, decodeDelayOffset, decodeGroup, decodeTopic, decodeTransactionState, encodeTransactionState } from './metadata-records';
 import type { KvDatabase } from './open-level';
 import { copySubscriptionGroup, validateSubscriptionGroup } from './subscription-group-config';
 import type { SubscriptionGroupConfig } from './subscription-group-config';
 import { copyTopicConfig, validateTopicConfig } from './topic-config';
 import type { TopicConfig } from './topic-config';
 import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger } from './validate';
-
-const GROUP_VERSION_KEY = 'group';
 
 type KvSublevel = AbstractSublevel<KvDatabase, string | Buffer | Uint8Array, string, string>;
 type MetaOp = { type: 'put'; sublevel: KvSublevel; key: string; value: string } | { type: 'del'; sublevel: KvSublevel; key: string };
@@ -41,14 +32,15 @@ type MetaOp = { type: 'put'; sublevel: KvSublevel; key: string; value: string } 
  * All LevelDB writes go through one queue so they reach disk in call order: a flush can never
  * resurrect offsets that a later deleteOffsets removed.
  *
- * The subscription group table has a data version (Java SubscriptionGroupManager's, saved in
- * subscriptionGroup.json), written in the same batch as every group change, so a restart never
- * moves it backwards and a slave comparing versions sees exactly the master's.
+ * The topic and subscription group tables each have a data version (Java TopicConfigManager's and
+ * SubscriptionGroupManager's, saved in topics.json and subscriptionGroup.json), written in the same
+ * batch as every change of its table, so a restart never moves it backwards and whoever compares
+ * versions (a slave, a nameserver) sees exactly what the table holds.
  */
 export class MetadataStore {
   private readonly topics = new Map<string, TopicConfig>();
   private readonly groups = new Map<string, SubscriptionGroupConfig>();
-  private groupVersion: DataVersion = initialDataVersion();
+  private readonly versions: Record<VersionedTable, DataVersion> = { topic: initialDataVersion(), group: initialDataVersion() };
   private readonly offsets = new ConsumerOffsetTable();
   private readonly delayOffsets = new Map<number, number>();
   private readonly dirtyDelayLevels = new Set<number>();
@@ -99,10 +91,9 @@ export class MetadataStore {
     this.assertOpen('putTopic');
     validateTopicConfig(config, 'MetadataStore.putTopic');
     const copy = copyTopicConfig(config);
-    return this.serial(async () => {
-      await this.write([{ type: 'put', sublevel: this.sub.topic, key: copy.topicName, value: JSON.stringify(copy) }]);
-      this.topics.set(copy.topicName, copy);
-    });
+    // Every put is a new version, changed or not, as in Java's updateTopicConfig.
+    const op: MetaOp = { type: 'put', sublevel: this.sub.topic, key: copy.topicName, value: JSON.stringify(copy) };
+    return this.serial(() => this.writeVersioned('topic', op, () => this.topics.set(copy.topicName, copy)));
   }
 
   /** Resolves to false when there was no such topic. Consumer offsets of the topic are left to deleteOffsets. */
@@ -111,10 +102,19 @@ export class MetadataStore {
     assertNonEmptyString('MetadataStore.deleteTopic', 'name', name);
     return this.serial(async () => {
       if (!this.topics.has(name)) return false;
-      await this.write([{ type: 'del', sublevel: this.sub.topic, key: name }]);
-      this.topics.delete(name);
+      await this.writeVersioned('topic', { type: 'del', sublevel: this.sub.topic, key: name }, () => this.topics.delete(name));
       return true;
     });
+  }
+
+  /** The topic table's data version (REGISTER_BROKER's and GET_ALL_TOPIC_CONFIG's "dataVersion"); a copy. */
+  topicDataVersion(): DataVersion {
+    return { ...this.versions.topic };
+  }
+
+  /** Sets the topic table's version: a slave takes its master's after copying its topics (Java SlaveSynchronize.syncTopicConfig). */
+  setTopicDataVersion(version: DataVersion): Promise<void> {
+    return this.setDataVersion('topic', version, 'setTopicDataVersion');
   }
 
   // --- subscription groups ------------------------------------------------------------------------
@@ -132,13 +132,9 @@ export class MetadataStore {
     this.assertOpen('putGroup');
     validateSubscriptionGroup(config, 'MetadataStore.putGroup');
     const copy = copySubscriptionGroup(config);
-    return this.serial(async () => {
-      // Every put is a new version, changed or not, as in Java's updateSubscriptionGroupConfig.
-      const version = nextDataVersion(this.groupVersion);
-      await this.write([{ type: 'put', sublevel: this.sub.group, key: copy.groupName, value: JSON.stringify(copy) }, this.groupVersionOp(version)]);
-      this.groups.set(copy.groupName, copy);
-      this.groupVersion = version;
-    });
+    // Every put is a new version, changed or not, as in Java's updateSubscriptionGroupConfig.
+    const op: MetaOp = { type: 'put', sublevel: this.sub.group, key: copy.groupName, value: JSON.stringify(copy) };
+    return this.serial(() => this.writeVersioned('group', op, () => this.groups.set(copy.groupName, copy)));
   }
 
   async deleteGroup(name: string): Promise<boolean> {
@@ -146,27 +142,19 @@ export class MetadataStore {
     assertNonEmptyString('MetadataStore.deleteGroup', 'name', name);
     return this.serial(async () => {
       if (!this.groups.has(name)) return false;
-      const version = nextDataVersion(this.groupVersion);
-      await this.write([{ type: 'del', sublevel: this.sub.group, key: name }, this.groupVersionOp(version)]);
-      this.groups.delete(name);
-      this.groupVersion = version;
+      await this.writeVersioned('group', { type: 'del', sublevel: this.sub.group, key: name }, () => this.groups.delete(name));
       return true;
     });
   }
 
   /** The group table's data version (GET_ALL_SUBSCRIPTIONGROUP_CONFIG's "dataVersion"); a copy. */
   groupDataVersion(): DataVersion {
-    return { ...this.groupVersion };
+    return { ...this.versions.group };
   }
 
   /** Sets the group table's version: a slave takes its master's after copying its groups (Java assignNewOne). */
-  async setGroupDataVersion(version: DataVersion): Promise<void> {
-    this.assertOpen('setGroupDataVersion');
-    const copy = copyDataVersion(version, 'MetadataStore.setGroupDataVersion');
-    return this.serial(async () => {
-      await this.write([this.groupVersionOp(copy)]);
-      this.groupVersion = copy;
-    });
+  setGroupDataVersion(version: DataVersion): Promise<void> {
+    return this.setDataVersion('group', version, 'setGroupDataVersion');
   }
 
   // --- consumer offsets ---------------------------------------------------------------------------
@@ -304,11 +292,13 @@ export class MetadataStore {
       for (const group of incoming.groups) put(this.sub.group, group.groupName, JSON.stringify(group));
       for (const row of incoming.offsets) put(this.sub.offset, ConsumerOffsetTable.storageKey(row.group, row.topic, row.queueId), String(row.offset));
       for (const row of incoming.delayOffsets) put(this.sub.delay, String(row.level), String(row.offset));
-      // The groups were replaced: a new version, so whoever compares versions re-reads them.
-      const version = nextDataVersion(this.groupVersion);
-      ops.push(this.groupVersionOp(version));
+      // Topics and groups were replaced: new versions, so whoever compares versions re-reads them.
+      const topicVersion = nextDataVersion(this.versions.topic);
+      const groupVersion = nextDataVersion(this.versions.group);
+      ops.push(this.versionOp('topic', topicVersion), this.versionOp('group', groupVersion));
       await this.write(ops);
-      this.groupVersion = version;
+      this.versions.topic = topicVersion;
+      this.versions.group = groupVersion;
 
       this.topics.clear();
       for (const topic of incoming.topics) this.topics.set(topic.topicName, topic);
@@ -374,8 +364,25 @@ export class MetadataStore {
     return this.db.batch(ops);
   }
 
-  private groupVersionOp(version: DataVersion): MetaOp {
-    return { type: 'put', sublevel: this.sub.version, key: GROUP_VERSION_KEY, value: JSON.stringify(version) };
+  /** Writes `op` with the table's next version in one batch; `apply` updates memory once LevelDB has both. */
+  private async writeVersioned(table: VersionedTable, op: MetaOp, apply: () => void): Promise<void> {
+    const version = nextDataVersion(this.versions[table]);
+    await this.write([op, this.versionOp(table, version)]);
+    apply();
+    this.versions[table] = version;
+  }
+
+  private versionOp(table: VersionedTable, version: DataVersion): MetaOp {
+    return { type: 'put', sublevel: this.sub.version, key: table, value: JSON.stringify(version) };
+  }
+
+  private async setDataVersion(table: VersionedTable, version: DataVersion, operation: string): Promise<void> {
+    this.assertOpen(operation);
+    const copy = copyDataVersion(version, `MetadataStore.${operation}`);
+    return this.serial(async () => {
+      await this.write([this.versionOp(table, copy)]);
+      this.versions[table] = copy;
+    });
   }
 
   /** Runs LevelDB writes one after another, in call order, whatever each one's outcome. */
@@ -409,13 +416,7 @@ export class MetadataStore {
     for (const [key, value] of await this.sub.transaction.iterator().all()) {
       this.transactions.set(key, decodeTransactionState(key, value));
     }
-    const stored = (await this.sub.version.iterator().all()).find(([key]) => key === GROUP_VERSION_KEY);
-    if (stored) {
-      this.groupVersion = decodeDataVersionRecord(stored[0], stored[1]);
-    } else {
-      // First open (or a store from before versions were kept): write the version now, so a
-      // restart without any change gives back this very version.
-      await this.write([this.groupVersionOp(this.groupVersion)]);
-    }
+    const unstored = loadDataVersions(await this.sub.version.iterator().all(), decodeDataVersionRecord, this.versions);
+    if (unstored.length > 0) await this.write(unstored.map((table) => this.versionOp(table, this.versions[table])));
   }
 }
