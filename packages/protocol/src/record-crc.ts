@@ -38,14 +38,25 @@ export function sealRecordCrc(buf: Buffer, at: number, size: number): void {
 }
 
 /**
+ * Splicing costs two more native crc32 calls, two subarrays and the combine; re-reading the body
+ * costs its bytes. Measured here the two break even between 1.5 and 2 KiB of body (1 KiB: 1.5 vs
+ * 1.8 us; 4 KiB: 2.5 vs 1.8 us; 16 KiB: 7.8 vs 4.5 us), so smaller bodies are simply re-read.
+ */
+const SPLICE_MIN_BODY_BYTES = 2048;
+
+/**
  * sealRecordCrc for a record whose body's CRC-32 is already known (`bodyCrc32`, zlib.crc32 of the
- * BODYLENGTH bytes at BODY, before Java's sign-bit mask): the body is not read again, its CRC is
+ * BODYLENGTH bytes at BODY, before Java's sign-bit mask): a large body is not read again, its CRC is
  * spliced in with crc32Combine. The result is byte-identical to sealRecordCrc's.
  */
 export function sealRecordCrcKnowingBody(buf: Buffer, at: number, size: number, bodyCrc32: number): void {
   const tail = at + size - RECORD_CRC_RESERVED_LENGTH;
   const bodyStart = at + BODY;
   const bodyEnd = bodyStart + buf.readInt32BE(at + BODY_LENGTH);
+  if (bodyEnd - bodyStart < SPLICE_MIN_BODY_BYTES) {
+    writeDigits(buf, tail, crc32(buf.subarray(at, tail)));
+    return;
+  }
   const beforeBody = crc32Combine(crc32(buf.subarray(at, bodyStart)), bodyCrc32, bodyEnd - bodyStart);
   writeDigits(buf, tail, crc32(buf.subarray(bodyEnd, tail), beforeBody));
 }
