@@ -1,7 +1,12 @@
 // What the frame codec alone costs per round trip, measured in the same run as the transports: each
 // side of a round trip encodes one frame and decodes one, so this is the floor under the transport's
 // CPU per round trip that no change to the transport can remove.
+//
+// Run on its own (`npx tsx tools/bench/src/remoting-bench-codec.ts [rounds]`) it prints what the
+// JSON header codec costs for the headers the broker sees most: SEND_MESSAGE_V2 as Java and ali-ons
+// write it, its reply, PULL_MESSAGE and its reply (frames without a body, so the header dominates).
 import { ResponseCode, createRequest, createResponse, decodeCommandFrame, encodeCommand } from '@pulsejet/protocol';
+import type { RemotingCommand } from '@pulsejet/protocol';
 import { BENCH_ECHO_CODE } from './remoting-bench-config';
 
 export interface CodecCost {
@@ -40,3 +45,124 @@ function cpuPerCall(operation: () => unknown, durationMs: number): number {
   const used = process.cpuUsage(cpu);
   return (used.user + used.system) / calls;
 }
+
+/** Message properties as Java's MessageDecoder.messageProperties2String writes them (\u0001, \u0002). */
+const SEND_PROPERTIES =
+  'KEYS\u0001order-20261126-000123 user-884213\u0002UNIQ_KEY\u00017F00000100012A9F8B2C1D3E4F5A0000\u0002' +
+  'CLUSTER\u0001DefaultCluster\u0002WAIT\u0001true\u0002TAGS\u0001TagA\u0002';
+
+function command(code: number, flag: number, extFields: Record<string, string>): RemotingCommand {
+  return { code, language: 'JAVA', version: 409, opaque: 123_456, flag, extFields, serializeType: 'JSON' };
+}
+
+/** Realistic JSON headers, as whole frames without the length prefix (what decodeCommandFrame takes). */
+export const REALISTIC_HEADERS: readonly { name: string; command: RemotingCommand; frame: Buffer }[] = [
+  {
+    name: 'SEND_MESSAGE_V2 request (string values, as Java)',
+    command: command(310, 0, {
+      a: 'please_rename_unique_group_name',
+      b: 'BenchTopic',
+      c: 'TBW102',
+      d: '4',
+      e: '1',
+      f: '0',
+      g: '1795689639895',
+      h: '0',
+      i: SEND_PROPERTIES,
+      j: '0',
+      k: 'false',
+      l: '16',
+      m: 'false',
+    }),
+  },
+  {
+    // ali-ons writes numbers and booleans and its own key order (reference §1.2, §1.3).
+    name: 'SEND_MESSAGE_V2 request (ali-ons)',
+    command: command(310, 0, {}),
+    text:
+      '{"code":310,"language":"JAVA","opaque":123456,"flag":0,"version":121,"extFields":{"a":"PID_test","b":"BenchTopic",' +
+      `"c":"TBW102","d":4,"e":1,"f":0,"g":1795689639895,"h":0,"i":${JSON.stringify(SEND_PROPERTIES)},"j":0,"k":false}}`,
+  },
+  {
+    name: 'SEND_MESSAGE reply',
+    command: command(ResponseCode.SUCCESS, 1, {
+      msgId: '7F00000100002A9F0000000000A1B2C3',
+      queueId: '1',
+      queueOffset: '123456',
+      transactionId: '7F00000100012A9F8B2C1D3E4F5A0000',
+      MSG_REGION: 'DefaultRegion',
+      TRACE_ON: 'true',
+    }),
+  },
+  {
+    name: 'PULL_MESSAGE request',
+    command: command(11, 0, {
+      consumerGroup: 'please_rename_unique_group_name_4',
+      topic: 'BenchTopic',
+      queueId: '2',
+      queueOffset: '102400',
+      maxMsgNums: '32',
+      sysFlag: '3',
+      commitOffset: '102368',
+      suspendTimeoutMillis: '15000',
+      subscription: '*',
+      subVersion: '1764170000000',
+      expressionType: 'TAG',
+    }),
+  },
+  {
+    name: 'PULL_MESSAGE reply',
+    command: command(ResponseCode.SUCCESS, 1, { nextBeginOffset: '102432', minOffset: '0', maxOffset: '250000', suggestWhichBrokerId: '0' }),
+  },
+].map(({ name, command, text }: { name: string; command: RemotingCommand; text?: string }) => ({
+  name,
+  command,
+  frame: text === undefined ? encodeCommand(command).subarray(4) : jsonFrame(text),
+}));
+
+/** A frame (without the length prefix) carrying `header` as its JSON header and no body. */
+function jsonFrame(header: string): Buffer {
+  const bytes = Buffer.from(header, 'utf8');
+  const frame = Buffer.alloc(4 + bytes.length);
+  frame.writeUInt32BE(bytes.length, 0); // serialize type 0 (JSON) in the top byte
+  bytes.copy(frame, 4);
+  return frame;
+}
+
+export interface HeaderCodecCost {
+  name: string;
+  headerBytes: number;
+  /** CPU µs per encodeCommand; undefined for a header we only receive (ali-ons writes it). */
+  encodeUs: number | undefined;
+  /** CPU µs per decodeCommandFrame. */
+  decodeUs: number;
+}
+
+/** CPU µs per encode and decode of each realistic header, each operation run for about `durationMs`. */
+export function measureHeaderCodec(durationMs: number): HeaderCodecCost[] {
+  return REALISTIC_HEADERS.map(({ name, command, frame }) => ({
+    name,
+    headerBytes: frame.length - 4,
+    encodeUs: name.includes('ali-ons') ? undefined : cpuPerCall(() => encodeCommand(command), durationMs),
+    decodeUs: cpuPerCall(() => decodeCommandFrame(frame), durationMs),
+  }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
+
+/** Prints the median over `rounds` runs of measureHeaderCodec: the machine may be shared and noisy. */
+function main(args: string[]): void {
+  const rounds = Number(args[0] ?? 7);
+  const runs = Array.from({ length: rounds }, () => measureHeaderCodec(200));
+  process.stdout.write('| header | bytes | encode µs | decode µs |\n|---|---:|---:|---:|\n');
+  runs[0]!.forEach(({ name, headerBytes, encodeUs }, k) => {
+    const encode = encodeUs === undefined ? '-' : median(runs.map((run) => run[k]!.encodeUs!)).toFixed(2);
+    const decode = median(runs.map((run) => run[k]!.decodeUs)).toFixed(2);
+    process.stdout.write(`| ${name} | ${headerBytes} | ${encode} | ${decode} |\n`);
+  });
+}
+
+if (require.main === module) main(process.argv.slice(2));

@@ -1,8 +1,10 @@
 // Decoding rules of the JSON header beyond the golden frames: how ali-ons' loosely typed values
-// become the strings Java would see (reference §1.3).
-import { decodeCommandFrame } from './frame-codec';
-import { toJavaString } from './json-header';
-import { rawFrame } from '../../test/remoting';
+// become the strings Java would see (reference §1.3); and the encoder's bytes in the frame.
+import fc from 'fast-check';
+import { decodeCommandFrame, encodeCommand } from './frame-codec';
+import { encodeJsonHeader, toJavaString } from './json-header';
+import { createRequest } from './remoting-command';
+import { jsonCommandArb, rawFrame } from '../../test/remoting';
 
 const decodeHeader = (header: string) => decodeCommandFrame(rawFrame(0, header).subarray(4));
 
@@ -86,5 +88,27 @@ describe('toJavaString', () => {
     [{ a: 1 }, '{"a":1}'],
   ])('%p -> %p', (value, text) => {
     expect(toJavaString(value)).toBe(text);
+  });
+});
+
+describe('JSON header encoding', () => {
+  it('puts the UTF-8 bytes of the header text into the frame, ASCII or not', () => {
+    fc.assert(
+      fc.property(jsonCommandArb, (command) => {
+        const text = encodeJsonHeader(command);
+        const frame = encodeCommand(command);
+        const headerLength = frame.readUInt32BE(4) & 0xffffff;
+        expect(frame.subarray(8, 8 + headerLength)).toEqual(Buffer.from(text, 'utf8'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes the fixed key order and leaves an undefined remark out', () => {
+    const command = createRequest(310, { b: 'x\u0001"é', a: '1' });
+    command.opaque = 7;
+    expect(encodeJsonHeader(command)).toBe(
+      '{"code":310,"language":"JAVA","version":409,"opaque":7,"flag":0,"extFields":{"b":"x\\u0001\\"é","a":"1"},"serializeTypeCurrentRPC":"JSON"}',
+    );
   });
 });
