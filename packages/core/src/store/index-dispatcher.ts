@@ -7,6 +7,17 @@ import type { KeyIndex, KeyIndexEntry } from '../kv/key-index';
 const RECORDS_PER_BATCH = 10_000;
 /** Entries handed over by the writer that may wait in memory; past this the log is read instead. */
 const MAX_PENDING_ENTRIES = 100_000;
+/**
+ * Handed-over entries written per LevelDB batch. Building a batch runs on the event loop (about
+ * 1-2 us per entry here), so an unbounded one after a burst (up to MAX_PENDING_ENTRIES) would stall
+ * every connection for 100+ ms; bounded, the loop yields between batches.
+ */
+export const DEFAULT_INDEX_BATCH_MAX_ENTRIES = 1024;
+
+export interface IndexDispatcherOptions {
+  /** @default DEFAULT_INDEX_BATCH_MAX_ENTRIES */
+  maxEntriesPerBatch?: number;
+}
 
 /**
  * Builds the key index off the put path (RocketMQ's IndexService). Normally the writer hands over the
@@ -21,11 +32,17 @@ export class IndexDispatcher {
   private pendingFrom: number | undefined;
   private pendingUpTo = 0;
   private overflowed = false;
+  private readonly maxEntriesPerBatch: number;
 
   constructor(
     private readonly commitLog: CommitLog,
     private readonly index: KeyIndex,
-  ) {}
+    options: IndexDispatcherOptions = {},
+  ) {
+    const max = options.maxEntriesPerBatch ?? DEFAULT_INDEX_BATCH_MAX_ENTRIES;
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`IndexDispatcher: maxEntriesPerBatch must be a positive integer, got ${max}`);
+    this.maxEntriesPerBatch = max;
+  }
 
   /** Offset up to which the index is built. */
   async progress(): Promise<number> {
@@ -51,10 +68,19 @@ export class IndexDispatcher {
     const to = this.commitLog.maxOffset();
     if (from >= to || signal?.aborted) return false;
     if (!this.overflowed && this.pendingFrom !== undefined && this.pendingFrom <= from) {
-      const entries = this.pending.filter((entry) => entry.physicalOffset >= from);
-      const upTo = this.pendingUpTo;
-      this.pending = [];
-      this.pendingFrom = undefined;
+      let entries = this.pending.filter((entry) => entry.physicalOffset >= from);
+      let upTo = this.pendingUpTo;
+      if (entries.length > this.maxEntriesPerBatch) {
+        // The rest stays pending; this batch covers the log up to the first entry it leaves out.
+        const rest = entries.slice(this.maxEntriesPerBatch);
+        entries = entries.slice(0, this.maxEntriesPerBatch);
+        upTo = rest[0]!.physicalOffset;
+        this.pending = rest;
+        this.pendingFrom = upTo;
+      } else {
+        this.pending = [];
+        this.pendingFrom = undefined;
+      }
       await this.index.writeBatch(entries, upTo);
       this.indexed = upTo;
       return upTo < this.commitLog.maxOffset();

@@ -1,0 +1,81 @@
+import { prepareStoredRecord } from '@pulsejet/protocol';
+import { CommitLog } from '../commitlog/commit-log';
+import { SegmentedLog } from '../commitlog/segmented-log';
+import { KeyIndex, type KeyIndexEntry } from '../kv/key-index';
+import { openLevel, type KvDatabase } from '../kv/open-level';
+import { MemorySegmentDirectory } from '../segment/memory-segment-directory';
+import { IndexDispatcher } from './index-dispatcher';
+
+const TOPIC = 'IndexTopic';
+
+function appendKeyed(log: CommitLog, uniqKey: string): KeyIndexEntry {
+  const prepared = prepareStoredRecord({
+    topic: TOPIC, queueId: 0, flag: 0, sysFlag: 0, bornTimestamp: 1,
+    bornHost: { address: '127.0.0.1', port: 1 }, storeHost: { address: '127.0.0.1', port: 2 },
+    reconsumeTimes: 0, preparedTransactionOffset: 0, body: Buffer.from(uniqKey),
+    properties: `UNIQ_KEY\u0001${uniqKey}\u0002__CRC32#\u00010000000000\u0002`,
+  });
+  const [result] = log.append([{ topic: TOPIC, queueId: 0, records: [{ prepared, tagsCode: 0, storeTimestamp: 5 }], totalSize: prepared.size }]);
+  const record = result!.records[0]!;
+  return { topic: TOPIC, keys: [], uniqKey, physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp };
+}
+
+describe('IndexDispatcher', () => {
+  let db: KvDatabase;
+  let log: CommitLog;
+
+  beforeEach(async () => {
+    db = await openLevel({ kind: 'memory' });
+    log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 1024 * 1024), 64 * 1024, false);
+    log.resetPosition(0);
+  });
+
+  afterEach(async () => {
+    log.close();
+    await db.close();
+  });
+
+  it('writes a large hand-over in bounded batches, each leaving a progress mark that covers exactly what it wrote', async () => {
+    const index = new KeyIndex(db);
+    const batches: Array<{ entries: number; upTo: number }> = [];
+    const writeBatch = index.writeBatch.bind(index);
+    index.writeBatch = async (entries, upTo) => {
+      batches.push({ entries: entries.length, upTo });
+      await writeBatch(entries, upTo);
+    };
+    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 7 });
+    await dispatcher.progress();
+
+    const from = log.maxOffset();
+    const entries = Array.from({ length: 50 }, (_, i) => appendKeyed(log, `U${i}`));
+    dispatcher.handOver(entries, from, log.maxOffset());
+    // A hand-over arriving while the first batches are written joins the queue behind them.
+    const more: KeyIndexEntry[] = [];
+    let rounds = 0;
+    while (await dispatcher.runOnce()) {
+      rounds += 1;
+      if (rounds === 2) {
+        const start = log.maxOffset();
+        more.push(appendKeyed(log, 'late-1'), appendKeyed(log, 'late-2'));
+        dispatcher.handOver(more, start, log.maxOffset());
+      }
+      expect(rounds).toBeLessThan(100);
+    }
+
+    expect(batches.length).toBe(Math.ceil(52 / 7));
+    expect(Math.max(...batches.map((b) => b.entries))).toBe(7);
+    // Each mark is the offset of the first entry the batch did not write (or the log's end).
+    const all = [...entries, ...more];
+    let written = 0;
+    for (const batch of batches) {
+      written += batch.entries;
+      expect(batch.upTo).toBe(written < all.length ? all[written]!.physicalOffset : log.maxOffset());
+    }
+    expect(await index.indexedOffset()).toBe(log.maxOffset());
+    for (const entry of all) expect(await index.queryByUniqKey(TOPIC, entry.uniqKey!)).toEqual([entry.physicalOffset]);
+  });
+
+  it('refuses a batch bound that is not a positive integer', () => {
+    expect(() => new IndexDispatcher(log, new KeyIndex(db), { maxEntriesPerBatch: 0 })).toThrow(RangeError);
+  });
+});
