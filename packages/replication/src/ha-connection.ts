@@ -200,7 +200,7 @@ export class HAConnection {
 
   private async pump(resumeCheck: { phyOffset: number; body: Buffer } | undefined): Promise<void> {
     try {
-      if (resumeCheck) await this.send(resumeCheck.phyOffset, resumeCheck.body);
+      if (resumeCheck) await this.send([resumeCheck]);
       while (this.state === 'streaming') {
         const store = this.options.store;
         if (this.transferOffset < store.maxPhysicalOffset()) {
@@ -209,19 +209,17 @@ export class HAConnection {
             this.close();
             return;
           }
-          const body = store.readCommitLogRange(this.transferOffset, this.options.transferBatchSize);
-          if (body.length === 0) {
+          const frames = this.collect();
+          if (frames.length === 0) {
             await this.wakeup.wait(this.options.heartbeatIntervalMs);
             continue;
           }
-          const at = this.transferOffset;
-          this.transferOffset += body.length;
-          await this.send(at, body);
+          await this.send(frames);
           continue;
         }
         const idle = Date.now() - this.lastWriteAt;
         if (idle >= this.options.heartbeatIntervalMs) {
-          await this.send(this.transferOffset, Buffer.alloc(0));
+          await this.send([{ phyOffset: this.transferOffset, body: Buffer.alloc(0) }]);
           continue;
         }
         await this.wakeup.wait(this.options.heartbeatIntervalMs - idle);
@@ -232,14 +230,35 @@ export class HAConnection {
     }
   }
 
-  /** Writes one frame; waits for 'drain' when the socket's buffer is full (a slow slave). */
-  private async send(phyOffset: number, body: Buffer): Promise<void> {
+  /**
+   * Everything new, as frames of at most transferBatchSize, up to about maxBytesPerWrite: what one
+   * turn of the writer appended leaves in one socket write, so the slave is woken once for it
+   * rather than once per frame.
+   */
+  private collect(): { phyOffset: number; body: Buffer }[] {
+    const store = this.options.store;
+    const frames: { phyOffset: number; body: Buffer }[] = [];
+    for (let bytes = 0; bytes < this.options.maxBytesPerWrite && this.transferOffset < store.maxPhysicalOffset(); ) {
+      const body = store.readCommitLogRange(this.transferOffset, this.options.transferBatchSize);
+      if (body.length === 0) break;
+      frames.push({ phyOffset: this.transferOffset, body });
+      this.transferOffset += body.length;
+      bytes += body.length;
+    }
+    return frames;
+  }
+
+  /** Writes frames in one write call; waits for 'drain' when the socket's buffer is full (a slow slave). */
+  private async send(frames: readonly { phyOffset: number; body: Buffer }[]): Promise<void> {
     if (this.state === 'closed') return;
     this.lastWriteAt = Date.now();
-    // Corked: header and body leave in one write call (no copy into a joined buffer).
+    // Corked: headers and bodies leave in one writev (no copy into a joined buffer).
     this.socket.cork();
-    const headerFlushed = this.socket.write(encodeTransferHeader(phyOffset, body.length));
-    const flushed = body.length === 0 ? headerFlushed : this.socket.write(body);
+    let flushed = true;
+    for (const { phyOffset, body } of frames) {
+      flushed = this.socket.write(encodeTransferHeader(phyOffset, body.length));
+      if (body.length > 0) flushed = this.socket.write(body);
+    }
     this.socket.uncork();
     if (flushed) return;
     await new Promise<void>((resolve) => {

@@ -3,9 +3,9 @@ import * as net from 'node:net';
 import { ReplicaAppendError, ReplicaErrorCode } from '@pulsejet/core';
 import { parseAddress } from '@pulsejet/remoting';
 import { ReplicationError, ReplicationErrorCode } from './errors';
-import { TransferFrameDecoder, encodeOffsetReport, type TransferFrame } from './ha-frames';
+import { encodeOffsetReport } from './ha-frames';
 import { resolveHASlaveOptions, type HASlaveOptions, type ResolvedHASlaveOptions } from './options';
-import { UnitAssembler } from './unit-assembler';
+import { SlaveStream } from './slave-stream';
 import { Wakeup } from './wakeup';
 
 /**
@@ -182,14 +182,26 @@ export class HASlaveClient extends EventEmitter<HASlaveEvents> {
     this.connections += 1;
     this.setState('connected');
     this.options.log('info', `HA slave: connected to master ${address}, reporting offset ${store.maxPhysicalOffset()}`);
-    const decoder = new TransferFrameDecoder(this.options.maxFrameBodySize);
-    const assembler = new UnitAssembler(store.maxPhysicalOffset(), store.commitLogSegmentSize());
     let lastReportAt = 0;
-    const report = (): void => {
+    const report = (offset: number): void => {
       lastReportAt = Date.now();
-      if (!socket.destroyed) socket.write(encodeOffsetReport(store.maxPhysicalOffset()));
+      if (!socket.destroyed) socket.write(encodeOffsetReport(offset));
     };
-    report();
+    // Frames are appended once per event-loop turn and reported once per append (see SlaveStream).
+    // Too much waiting to be appended pauses the socket, so a slow slave pushes back on the master
+    // through TCP instead of filling memory here.
+    const stream = new SlaveStream(store, this.options.maxFrameBodySize, {
+      acknowledge: report,
+      appended: (end) => {
+        this.receivedOffset = stream.receivedOffset();
+        this.emit('appended', end);
+      },
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+      fail: (error) => this.fail(error, socket),
+      log: this.options.log,
+    });
+    report(stream.durableOffset());
     let connectedAt = Date.now();
     timer = setInterval(() => {
       const now = Date.now();
@@ -198,93 +210,26 @@ export class HASlaveClient extends EventEmitter<HASlaveEvents> {
         socket.destroy();
         return;
       }
-      if (now - lastReportAt >= this.options.reportIntervalMs) report();
+      if (now - lastReportAt >= this.options.reportIntervalMs) report(stream.durableOffset());
     }, Math.min(1000, this.options.reportIntervalMs));
     timer.unref();
 
-    // One chunk at a time: the socket is paused while a chunk's records are appended, so a slow disk
-    // pushes back on the master through TCP instead of filling memory here.
-    let chain = Promise.resolve();
     const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('error', (error) => this.options.log('warn', `HA slave: connection to master ${address} failed: ${error.message}`));
     socket.on('data', (chunk: Buffer) => {
       received = true;
       this.lastContactAt = Date.now();
       this.bytesReceived += chunk.length;
-      socket.pause();
-      chain = chain
-        .then(async () => {
-          if (socket.destroyed) return;
-          for (const frame of decoder.push(chunk)) {
-            if (socket.destroyed) return;
-            const appended = await this.handleFrame(frame, assembler);
-            this.receivedOffset = assembler.end();
-            if (appended) report();
-          }
-          socket.resume();
-        })
-        .catch((error: unknown) => this.fail(error, socket));
+      stream.receive(chunk);
+      this.receivedOffset = stream.receivedOffset();
     });
     await ended;
-    await chain;
+    await stream.close();
     clearInterval(timer);
     timer = undefined;
     connectedAt = 0;
     if (!this.stopped()) this.setState('connecting');
     return received;
-  }
-
-  /** Applies one frame; returns true if records were appended (time to report). */
-  private async handleFrame(frame: TransferFrame, assembler: UnitAssembler): Promise<boolean> {
-    const store = this.options.store;
-    const local = store.maxPhysicalOffset();
-    const expected = assembler.end();
-    const { phyOffset, body } = frame;
-    if (phyOffset !== expected) {
-      if (body.length === 0 && phyOffset < expected) {
-        throw new ReplicationError(
-          ReplicationErrorCode.REFUSED_BY_MASTER,
-          `the master refused this slave's commit-log end ${local} (it answered with offset ${phyOffset}): the slave's log is ahead of, diverged from, or older than what the master keeps. The master's log says which. Stop the slave, wipe its store and restart it to copy the master again`,
-        );
-      }
-      if (phyOffset < local && phyOffset + body.length <= local && assembler.isEmpty()) {
-        this.verifyResume(phyOffset, body);
-        return false;
-      }
-      if (local === 0 && assembler.isEmpty() && phyOffset % store.commitLogSegmentSize() === 0) {
-        // An empty slave is sent the master's oldest kept segment (or, by a Java master, its last one).
-        assembler.restart(phyOffset);
-      } else {
-        throw new ReplicationError(ReplicationErrorCode.UNEXPECTED_OFFSET, `the master pushed offset ${phyOffset} but this slave expected ${expected}; reconnecting`);
-      }
-    }
-    assembler.push(body);
-    const units = assembler.take();
-    if (!units) return false;
-    await store.appendReplicated(units.offset, units.bytes);
-    this.emit('appended', store.maxPhysicalOffset());
-    return true;
-  }
-
-  /** Compares bytes the master resent before this slave's end with the slave's own copy. */
-  private verifyResume(phyOffset: number, body: Buffer): void {
-    const store = this.options.store;
-    const from = Math.max(phyOffset, store.minPhysicalOffset());
-    for (let at = from; at < phyOffset + body.length; ) {
-      const mine = store.readCommitLogRange(at, phyOffset + body.length - at);
-      if (mine.length === 0) break;
-      const theirs = body.subarray(at - phyOffset, at - phyOffset + mine.length);
-      if (!mine.equals(theirs)) {
-        let first = 0;
-        while (first < mine.length && mine[first] === theirs[first]) first += 1;
-        throw new ReplicationError(
-          ReplicationErrorCode.DIVERGED,
-          `this slave's commit log differs from the master's at offset ${at + first} (before the slave's end ${store.maxPhysicalOffset()}): the logs diverged. Stop the slave, wipe its store and restart it to copy the master again`,
-        );
-      }
-      at += mine.length;
-    }
-    this.options.log('info', `HA slave: the master's bytes [${phyOffset}, ${phyOffset + body.length}) match this slave's log; resuming`);
   }
 
   private fail(error: unknown, socket: net.Socket): void {

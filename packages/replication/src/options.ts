@@ -14,6 +14,8 @@ export const DEFAULT_HA_HEARTBEAT_INTERVAL = 5000;
 export const DEFAULT_HA_HOUSEKEEPING_INTERVAL = 20_000;
 /** haTransferBatchSize: the most commit-log bytes per transfer frame. */
 export const DEFAULT_HA_TRANSFER_BATCH_SIZE = 32 * 1024;
+/** Most commit-log bytes the master reads and writes to a slave's socket at once (as several frames). */
+export const DEFAULT_HA_MAX_BYTES_PER_WRITE = 1024 * 1024;
 /** haMaxGapNotInSync: a slave further behind than this does not count for SYNC_MASTER (bytes). */
 export const DEFAULT_HA_MAX_GAP_NOT_IN_SYNC = 256 * 1024 * 1024;
 /** The largest transfer frame body a slave accepts (Java's HAClient reads into a 4 MiB buffer). */
@@ -40,6 +42,12 @@ export interface HAMasterOptions {
   housekeepingIntervalMs?: number;
   /** Most bytes per transfer frame. @default 32 KiB */
   transferBatchSize?: number;
+  /**
+   * Most commit-log bytes sent to a slave with one socket write, as frames of transferBatchSize: all
+   * that one turn of the writer appended usually fits, so the slave wakes once for it. Also bounds
+   * what waits in user space for a slow slave (one write beyond the socket's buffer). @default 1 MiB
+   */
+  maxBytesPerWrite?: number;
   /** A slave lagging more than this is not available for SYNC_MASTER waits, bytes. @default 256 MiB */
   maxGapNotInSync?: number;
   /**
@@ -62,12 +70,16 @@ export function resolveHAMasterOptions(options: HAMasterOptions): ResolvedHAMast
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HA_HEARTBEAT_INTERVAL,
     housekeepingIntervalMs: options.housekeepingIntervalMs ?? DEFAULT_HA_HOUSEKEEPING_INTERVAL,
     transferBatchSize: options.transferBatchSize ?? DEFAULT_HA_TRANSFER_BATCH_SIZE,
+    maxBytesPerWrite: options.maxBytesPerWrite ?? DEFAULT_HA_MAX_BYTES_PER_WRITE,
     maxGapNotInSync: options.maxGapNotInSync ?? DEFAULT_HA_MAX_GAP_NOT_IN_SYNC,
     resumeCheckBytes: options.resumeCheckBytes ?? DEFAULT_HA_RESUME_CHECK_BYTES,
     log: options.log ?? noLog,
   };
   if (!Number.isInteger(resolved.transferBatchSize) || resolved.transferBatchSize < 1 || resolved.transferBatchSize > DEFAULT_HA_MAX_FRAME_BODY) {
     throw new RangeError(`transferBatchSize must be an integer from 1 to ${DEFAULT_HA_MAX_FRAME_BODY} (a Java slave reads frames into a 4 MiB buffer)`);
+  }
+  if (!Number.isInteger(resolved.maxBytesPerWrite) || resolved.maxBytesPerWrite < 1) {
+    throw new RangeError('maxBytesPerWrite must be a positive integer (bytes sent to a slave per socket write)');
   }
   if (!(resolved.heartbeatIntervalMs > 0) || !(resolved.housekeepingIntervalMs > resolved.heartbeatIntervalMs)) {
     throw new RangeError('heartbeatIntervalMs must be positive and below housekeepingIntervalMs, or idle connections are dropped');

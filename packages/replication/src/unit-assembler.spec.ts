@@ -50,6 +50,35 @@ describe('UnitAssembler', () => {
     );
   });
 
+  it('take(maxBytes) hands out at most that many bytes of whole units, but never less than one unit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50_000 }), (maxBytes) => {
+        const assembler = new UnitAssembler(0, SEGMENT);
+        assembler.push(log);
+        const out: Buffer[] = [];
+        for (let units = assembler.take(maxBytes); units; units = assembler.take(maxBytes)) {
+          const first = units.bytes.readInt32BE(0);
+          expect(units.bytes.length <= maxBytes || units.bytes.length === first).toBe(true);
+          expect(units.offset).toBe(out.reduce((n, b) => n + b.length, 0));
+          out.push(units.bytes);
+        }
+        expect(Buffer.concat(out).equals(log)).toBe(true);
+        expect(assembler.bufferedBytes()).toBe(0);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('a bad header beyond what one take(maxBytes) looked at is still rejected by a later take', () => {
+    const first = log.readInt32BE(0);
+    const garbage = Buffer.alloc(8);
+    garbage.writeInt32BE(SEGMENT * 2, 0);
+    const assembler = new UnitAssembler(0, SEGMENT);
+    assembler.push(Buffer.concat([log.subarray(0, first), garbage, Buffer.alloc(64)]));
+    expect(assembler.take(1)?.bytes.length).toBe(first);
+    expect(() => assembler.take(1)).toThrow(expect.objectContaining({ code: ReplicationErrorCode.CORRUPT_STREAM }));
+  });
+
   it('one byte at a time', () => {
     const assembler = new UnitAssembler(0, SEGMENT);
     let taken = 0;

@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { encodeOffsetReport } from '../src/index';
+import { TransferFrameDecoder, encodeOffsetReport } from '../src/index';
 import { Harness, fill, uniqueTopic, waitFor } from './ha-harness';
 
 /** A slave that attaches with one offset report and then never reports again (a stopped process). */
@@ -141,7 +141,7 @@ describe('HA back-pressure', () => {
     await Promise.all(puts);
     const end = masterStore.maxPhysicalOffset();
     expect(end).toBeGreaterThan(24 * 1024 * 1024); // more than loopback socket buffers can hold
-    const { master, address } = await h.master(masterStore, { transferBatchSize: 32 * 1024 });
+    const { master, address } = await h.master(masterStore, { transferBatchSize: 32 * 1024, maxBytesPerWrite: 256 * 1024 });
 
     const [host, port] = address.split(':') as [string, string];
     socket = net.connect({ host, port: Number(port) });
@@ -160,15 +160,25 @@ describe('HA back-pressure', () => {
     }, 'the transfer to stall');
     const stalled = master.connectedSlaves()[0]!;
     expect(stalled.transferOffset).toBeLessThan(end);
-    // At most one frame beyond the socket's high-water mark (16 KiB) waits in user space.
-    expect(stalled.bufferedBytes).toBeLessThanOrEqual(16 * 1024 + 32 * 1024 + 12);
+    // At most one write (maxBytesPerWrite, overshot by less than a frame, plus headers) beyond the
+    // socket's high-water mark (16 KiB) waits in user space.
+    expect(stalled.bufferedBytes).toBeLessThanOrEqual(16 * 1024 + 256 * 1024 + 32 * 1024 + 9 * 12);
 
-    let received = 0;
+    // Every frame is at most transferBatchSize (what a Java slave expects), and they tile the log.
+    const decoder = new TransferFrameDecoder(4 * 1024 * 1024);
+    let next = 0;
+    let largest = 0;
     socket.on('data', (chunk: Buffer) => {
-      received += chunk.length;
+      for (const frame of decoder.push(chunk)) {
+        expect(frame.phyOffset).toBe(next);
+        next += frame.body.length;
+        largest = Math.max(largest, frame.body.length);
+      }
     });
     socket.resume();
     await waitFor(() => master.connectedSlaves()[0]?.transferOffset === end, 'the transfer to finish once the slave reads');
-    await waitFor(() => received >= end, 'every byte to arrive');
+    await waitFor(() => next >= end, 'every byte to arrive');
+    expect(next).toBe(end);
+    expect(largest).toBe(32 * 1024);
   });
 });

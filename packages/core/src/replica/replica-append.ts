@@ -84,28 +84,28 @@ export function appendReplicatedUnits(context: ReplicaAppendContext, offset: num
   // data, and the master is the truth. A queue met mid-way (the slave started from the master's
   // oldest segment) starts at its first offset; one that disagrees (the topic was deleted and
   // re-created on the master) is restarted where the master's records say.
-  const next = new Map<string, number>();
+  // Per queue met in these records: its first queue offset here and the one after its last.
+  const next = new Map<string, { topic: string; queueId: number; first: number; offset: number }>();
   let consistent = true;
   for (const record of appended) {
     const key = `${record.topic}\u0000${record.queueId}`;
-    const expected = next.get(key) ?? queues.get(record.topic, record.queueId)?.maxOffset();
+    const queue = next.get(key);
+    const expected = queue ? queue.offset : queues.get(record.topic, record.queueId)?.maxOffset();
     if (expected !== undefined && expected !== record.queueOffset) consistent = false;
-    next.set(key, record.queueOffset + 1);
+    if (queue) queue.offset = record.queueOffset + 1;
+    else next.set(key, { topic: record.topic, queueId: record.queueId, first: record.queueOffset, offset: record.queueOffset + 1 });
   }
   if (consistent) {
-    const started = new Set<string>();
-    for (const record of appended) {
-      const key = `${record.topic}\u0000${record.queueId}`;
-      if (started.has(key)) continue;
-      started.add(key);
-      const queue = queues.obtain(record.topic, record.queueId);
-      if (!queue.hasEntries() && queue.maxOffset() !== record.queueOffset) queue.startAt(record.queueOffset);
+    for (const { topic, queueId, first } of next.values()) {
+      const queue = queues.obtain(topic, queueId);
+      if (!queue.hasEntries() && queue.maxOffset() !== first) queue.startAt(first);
     }
     queues.dispatch(appended);
   } else {
     for (const record of appended) placeOne(context, record);
   }
-  for (const record of appended) commitLog.setNextQueueOffset(record.topic, record.queueId, record.queueOffset + 1);
+  // Once per queue (not per record): the offset after its last record here, as the writer keeps it.
+  for (const queue of next.values()) commitLog.setNextQueueOffset(queue.topic, queue.queueId, queue.offset);
   return { records: appended, indexEntries };
 }
 
