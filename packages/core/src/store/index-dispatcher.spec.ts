@@ -26,7 +26,7 @@ describe('IndexDispatcher', () => {
 
   beforeEach(async () => {
     db = await openLevel({ kind: 'memory' });
-    log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 1024 * 1024), 64 * 1024, false);
+    log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 16 * 1024 * 1024), 64 * 1024, false);
     log.resetPosition(0);
   });
 
@@ -73,6 +73,26 @@ describe('IndexDispatcher', () => {
     }
     expect(await index.indexedOffset()).toBe(log.maxOffset());
     for (const entry of all) expect(await index.queryByUniqKey(TOPIC, entry.uniqKey!)).toEqual([entry.physicalOffset]);
+  });
+
+  it('works through a backlog larger than its compaction threshold, batch by batch', async () => {
+    const index = new KeyIndex(db);
+    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 1000 });
+    await dispatcher.progress();
+    const from = log.maxOffset();
+    const entries = Array.from({ length: 20_000 }, (_, i) => appendKeyed(log, `B${i}`));
+    dispatcher.handOver(entries, from, log.maxOffset());
+    let batches = 0;
+    while (await dispatcher.runOnce()) {
+      batches += 1;
+      // Each batch leaves the mark at the first entry it did not write.
+      expect(await index.indexedOffset()).toBe(entries[batches * 1000]!.physicalOffset);
+    }
+    expect(batches + 1).toBe(20);
+    expect(await index.indexedOffset()).toBe(log.maxOffset());
+    for (const i of [0, 999, 1000, 16_383, 16_384, 17_000, 19_999]) {
+      expect(await index.queryByUniqKey(TOPIC, `B${i}`)).toEqual([entries[i]!.physicalOffset]);
+    }
   });
 
   it('refuses a batch bound that is not a positive integer', () => {

@@ -13,6 +13,8 @@ const MAX_PENDING_ENTRIES = 100_000;
  * every connection for 100+ ms; bounded, the loop yields between batches.
  */
 export const DEFAULT_INDEX_BATCH_MAX_ENTRIES = 1024;
+/** Written entries kept at the head of `pending` before it is compacted (amortised O(1) per entry). */
+const COMPACT_AFTER_ENTRIES = 16_384;
 
 export interface IndexDispatcherOptions {
   /** @default DEFAULT_INDEX_BATCH_MAX_ENTRIES */
@@ -27,8 +29,13 @@ export interface IndexDispatcherOptions {
  */
 export class IndexDispatcher {
   private indexed: number | undefined;
-  /** Entries of appends since `pendingFrom`, which covers the log from there to `pendingUpTo`. */
+  /**
+   * Entries of appends since `pendingFrom`, which covers the log from there to `pendingUpTo`; those
+   * before `pendingStart` were written already (a bounded batch leaves the rest in place, so taking
+   * a batch never copies the whole backlog).
+   */
   private pending: KeyIndexEntry[] = [];
+  private pendingStart = 0;
   private pendingFrom: number | undefined;
   private pendingUpTo = 0;
   private overflowed = false;
@@ -56,9 +63,10 @@ export class IndexDispatcher {
     this.pendingFrom ??= from;
     this.pendingUpTo = upTo;
     for (const entry of entries) this.pending.push(entry);
-    if (this.pending.length > MAX_PENDING_ENTRIES) {
+    if (this.pending.length - this.pendingStart > MAX_PENDING_ENTRIES) {
       this.overflowed = true;
       this.pending = [];
+      this.pendingStart = 0;
     }
   }
 
@@ -68,17 +76,25 @@ export class IndexDispatcher {
     const to = this.commitLog.maxOffset();
     if (from >= to || signal?.aborted) return false;
     if (!this.overflowed && this.pendingFrom !== undefined && this.pendingFrom <= from) {
-      let entries = this.pending.filter((entry) => entry.physicalOffset >= from);
+      const pending = this.pending;
+      // Entries below `from` were indexed by a log scan already (entries are in log order).
+      let start = this.pendingStart;
+      while (start < pending.length && pending[start]!.physicalOffset < from) start += 1;
+      const end = Math.min(pending.length, start + this.maxEntriesPerBatch);
+      const entries = pending.slice(start, end);
       let upTo = this.pendingUpTo;
-      if (entries.length > this.maxEntriesPerBatch) {
+      if (end < pending.length) {
         // The rest stays pending; this batch covers the log up to the first entry it leaves out.
-        const rest = entries.slice(this.maxEntriesPerBatch);
-        entries = entries.slice(0, this.maxEntriesPerBatch);
-        upTo = rest[0]!.physicalOffset;
-        this.pending = rest;
+        upTo = pending[end]!.physicalOffset;
         this.pendingFrom = upTo;
+        this.pendingStart = end;
+        if (end > COMPACT_AFTER_ENTRIES && end * 2 > pending.length) {
+          this.pending = pending.slice(end);
+          this.pendingStart = 0;
+        }
       } else {
         this.pending = [];
+        this.pendingStart = 0;
         this.pendingFrom = undefined;
       }
       await this.index.writeBatch(entries, upTo);
