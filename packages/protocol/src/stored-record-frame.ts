@@ -2,14 +2,14 @@
 // returns a tagged result): are the header and the three variable-length sections consistent with
 // TOTALSIZE? Kept in one place so the two can never disagree about what a record is.
 import { ProtocolErrorCode } from './errors';
-import { MessageSysFlag } from './sys-flag';
-import {
-  MESSAGE_MAGIC_CODE_V1,
-  PROPERTIES_LENGTH_SIZE,
-  RECORD_FIXED_SIZE,
-  RecordField,
-  TOPIC_LENGTH_SIZE,
-} from './stored-record';
+import * as sysFlags from './sys-flag';
+import * as record from './stored-record';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and every record a consumer or the recovery scanner reads passes through here.
+const { MessageSysFlag } = sysFlags;
+const { MESSAGE_MAGIC_CODE_V1, PROPERTIES_LENGTH_SIZE, RECORD_FIXED_SIZE, TOPIC_LENGTH_SIZE } = record;
+const { BODY_CRC: FIELD_BODY_CRC, TOTAL_SIZE: FIELD_TOTAL_SIZE, MAGIC: FIELD_MAGIC, SYS_FLAG: FIELD_SYS_FLAG, BODY_LENGTH: FIELD_BODY_LENGTH, BODY: FIELD_BODY } = record.RecordField;
 
 /** Absolute positions of a record's variable-length sections. */
 export interface RecordFrame {
@@ -35,11 +35,11 @@ function fail(code: ProtocolErrorCode, reason: string): FrameResult {
 /** Checks the record at `offset` against the bytes [offset, end). Never throws for end <= buf.length. */
 export function readRecordFrame(buf: Buffer, offset: number, end: number): FrameResult {
   const available = end - offset;
-  if (available < RecordField.BODY_CRC) {
+  if (available < FIELD_BODY_CRC) {
     return fail(ProtocolErrorCode.TRUNCATED_RECORD, `only ${available} bytes left at ${offset}, a record header needs 8`);
   }
-  const totalSize = buf.readInt32BE(offset + RecordField.TOTAL_SIZE);
-  const magic = buf.readInt32BE(offset + RecordField.MAGIC);
+  const totalSize = buf.readInt32BE(offset + FIELD_TOTAL_SIZE);
+  const magic = buf.readInt32BE(offset + FIELD_MAGIC);
   if (magic !== MESSAGE_MAGIC_CODE_V1) {
     return fail(ProtocolErrorCode.BAD_MAGIC, `magic code ${magic} at ${offset} is not a V1 message (${MESSAGE_MAGIC_CODE_V1})`);
   }
@@ -50,12 +50,12 @@ export function readRecordFrame(buf: Buffer, offset: number, end: number): Frame
     return fail(ProtocolErrorCode.TRUNCATED_RECORD, `record at ${offset} claims ${totalSize} bytes, only ${available} remain`);
   }
   const recordEnd = offset + totalSize;
-  const sysFlag = buf.readInt32BE(offset + RecordField.SYS_FLAG);
+  const sysFlag = buf.readInt32BE(offset + FIELD_SYS_FLAG);
   if ((sysFlag & HOST_V6_BITS) !== 0) {
     return fail(ProtocolErrorCode.BAD_HOST, `record at ${offset} uses the IPv6 host layout (sysFlag ${sysFlag}), which is not supported`);
   }
-  const bodyLength = buf.readInt32BE(offset + RecordField.BODY_LENGTH);
-  const bodyStart = offset + RecordField.BODY;
+  const bodyLength = buf.readInt32BE(offset + FIELD_BODY_LENGTH);
+  const bodyStart = offset + FIELD_BODY;
   const bodyEnd = bodyStart + bodyLength;
   if (bodyLength < 0 || bodyEnd + TOPIC_LENGTH_SIZE > recordEnd) {
     return fail(ProtocolErrorCode.BAD_LENGTH, `body length ${bodyLength} at ${offset} does not fit total size ${totalSize}`);

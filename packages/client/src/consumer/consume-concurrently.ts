@@ -13,8 +13,12 @@ import { sendMessageBack } from './broker-calls';
 import type { ConsumeContext, ConsumeService } from './consume-context';
 import type { OrderBy } from './consume-types';
 import type { QueueEntry } from './queue-entry';
-import { handlerView, realTopicOf } from './retry-topics';
+import * as retryTopics from './retry-topics';
 import { runHandler } from './run-handler';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call
+// (per consumed message here).
+const { handlerView, realTopicOf } = retryTopics;
 
 /** Java: a message whose send-back failed is consumed again locally after 5 s. */
 export const LOCAL_RETRY_DELAY_MS = 5_000;

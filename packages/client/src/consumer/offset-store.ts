@@ -2,7 +2,10 @@
 // the truth while running; persist() writes it out: to the broker in clustering mode
 // (RemoteBrokerOffsetStore), to a local file in broadcasting mode (LocalFileOffsetStore).
 import type { MessageQueue } from '../message/message-queue';
-import { queueKey } from '../message/message-queue';
+import * as messageQueue from '../message/message-queue';
+
+// Bound once at load (a module-export getter call per use under CommonJS; offsets update per message).
+const { queueKey } = messageQueue;
 
 export interface OffsetStore {
   /** Reads what was persisted before (the local file); no-op for the broker store. */

@@ -2,9 +2,16 @@
 // body inflated when the producer compressed it, and the ids users look messages up by. Pull
 // replies and CHECK_TRANSACTION_STATE bodies both carry stored records, so both end here.
 import { inflateSync } from 'node:zlib';
-import { MessageConst, MessageSysFlag, RECORD_CRC_PROPERTY, keysOf, userPropertiesOf, type HostAddress, type StoredMessage } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
+import type { HostAddress, StoredMessage } from '@pulsejet/protocol';
 import { ClientError, ClientErrorCode } from '../errors';
 import type { MessageQueue } from './message-queue';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and a message is built here for every delivery.
+const { MessageConst, MessageSysFlag, RECORD_CRC_PROPERTY, keysOf, userPropertiesOf } = protocol;
+const TAGS = MessageConst.TAGS;
+const UNIQ_KEY = MessageConst.UNIQ_KEY;
 
 export interface ReceivedMessage {
   readonly topic: string;
@@ -100,12 +107,12 @@ class StoredReceivedMessage implements ReceivedMessage {
   constructor(decoded: StoredMessage, brokerName: string) {
     const props = decoded.properties;
     this.topic = decoded.topic;
-    this.tags = props[MessageConst.TAGS];
+    this.tags = props[TAGS];
     this.keys = keysOf(props);
     this.body = uncompressedBody(decoded.sysFlag, decoded.body, `message ${decoded.msgId} of ${decoded.topic}`);
     this.properties = props;
     this.userProperties = userProperties(props);
-    this.msgId = props[MessageConst.UNIQ_KEY] ?? decoded.msgId;
+    this.msgId = props[UNIQ_KEY] ?? decoded.msgId;
     this.offsetMsgId = decoded.msgId;
     this.queue = { topic: decoded.topic, brokerName, queueId: decoded.queueId };
     this.queueOffset = decoded.queueOffset;
