@@ -9,7 +9,7 @@ import { RequestCode, ResponseCode, createRequest, type DataVersion, type Remoti
 import { TcpRemotingClient } from '@pulsejet/remoting';
 import { BrokerController } from '../../src/index';
 import { TIMEOUT_MS } from '../helpers';
-import { Node, REQUEST_TIMEOUT_MS, newClient, startNamesrv, waitForPair, type Namesrv } from '../ha/ha-harness';
+import { REQUEST_TIMEOUT_MS, useHaPair, waitForPair } from '../ha/ha-harness';
 
 jest.setTimeout(90_000);
 
@@ -85,26 +85,10 @@ describe('subscription group dataVersion across a broker restart', () => {
 });
 
 describe('a slave takes its master\'s subscription group dataVersion', () => {
-  let namesrv: Namesrv;
-  let master: Node;
-  let slave: Node;
-  let client: TcpRemotingClient;
-
-  beforeAll(async () => {
-    namesrv = await startNamesrv();
-    master = await Node.start(namesrv.addr, { brokerRole: 'ASYNC_MASTER', brokerName: 'broker-group-version' });
-    slave = await Node.start(namesrv.addr, { brokerRole: 'SLAVE', brokerId: 1, brokerName: 'broker-group-version' });
-    await waitForPair(master.broker, slave.broker);
-    client = newClient();
-  });
-  afterAll(async () => {
-    await client.close();
-    await slave.destroy();
-    await master.destroy();
-    await namesrv.close();
-  });
+  const ha = useHaPair({ brokerRole: 'ASYNC_MASTER', brokerName: 'broker-group-version' }, { brokerName: 'broker-group-version' });
 
   it('matches the master after a sync, and both keep it across restarts', async () => {
+    const { master, slave, client } = ha;
     const created = await client.request(master.broker.brokerAddr, updateGroup('GID_ha_version', { retryMaxTimes: 5 }), REQUEST_TIMEOUT_MS);
     expect(created.code).toBe(ResponseCode.SUCCESS);
     const masterVersion = (await groupTable(client, master.broker.brokerAddr)).dataVersion;

@@ -116,3 +116,33 @@ export function pullRequest(topic: string, queueOffset: number, fields: Record<s
 export function newClient(): TcpRemotingClient {
   return new TcpRemotingClient();
 }
+
+/** What useHaPair gives a describe block; its fields are set once the block's beforeAll ran. */
+export interface HaPair {
+  readonly namesrv: Namesrv;
+  readonly master: Node;
+  readonly slave: Node;
+  readonly client: TcpRemotingClient;
+}
+
+/**
+ * A nameserver, a master and its following slave, and a client, started in the calling describe
+ * block's beforeAll and stopped in its afterAll. Read the fields inside tests, not at definition.
+ */
+export function useHaPair(masterOptions: BrokerOptions, slaveOptions: BrokerOptions): HaPair {
+  const pair = {} as { namesrv: Namesrv; master: Node; slave: Node; client: TcpRemotingClient };
+  beforeAll(async () => {
+    pair.namesrv = await startNamesrv();
+    pair.master = await Node.start(pair.namesrv.addr, masterOptions);
+    pair.slave = await Node.start(pair.namesrv.addr, { brokerId: 1, ...slaveOptions, brokerRole: 'SLAVE' });
+    await waitForPair(pair.master.broker, pair.slave.broker);
+    pair.client = newClient();
+  });
+  afterAll(async () => {
+    await pair.client?.close();
+    await pair.slave?.destroy();
+    await pair.master?.destroy();
+    await pair.namesrv?.close();
+  });
+  return pair;
+}

@@ -10,7 +10,7 @@ import { RequestCode, ResponseCode, createRequest, decodeDataVersion, encodeData
 import { TcpRemotingClient } from '@pulsejet/remoting';
 import { BrokerController } from '../../src/index';
 import { uniqueTopic } from '../helpers';
-import { Node, REQUEST_TIMEOUT_MS, newClient, startNamesrv, waitFor, waitForPair, type Namesrv } from '../ha/ha-harness';
+import { REQUEST_TIMEOUT_MS, newClient, startNamesrv, useHaPair, waitFor, waitForPair, type Namesrv } from '../ha/ha-harness';
 
 jest.setTimeout(120_000);
 
@@ -127,26 +127,10 @@ describe('topic dataVersion across a broker restart', () => {
 });
 
 describe("a slave takes its master's topic dataVersion", () => {
-  let namesrv: Namesrv;
-  let master: Node;
-  let slave: Node;
-  let client: TcpRemotingClient;
-
-  beforeAll(async () => {
-    namesrv = await startNamesrv();
-    master = await Node.start(namesrv.addr, { brokerRole: 'ASYNC_MASTER', brokerName: 'broker-topic-version-ha' });
-    slave = await Node.start(namesrv.addr, { brokerRole: 'SLAVE', brokerId: 1, brokerName: 'broker-topic-version-ha' });
-    await waitForPair(master.broker, slave.broker);
-    client = newClient();
-  });
-  afterAll(async () => {
-    await client.close();
-    await slave.destroy();
-    await master.destroy();
-    await namesrv.close();
-  });
+  const ha = useHaPair({ brokerRole: 'ASYNC_MASTER', brokerName: 'broker-topic-version-ha' }, { brokerName: 'broker-topic-version-ha' });
 
   it('matches the master after a sync, registers it, and both keep it across restarts', async () => {
+    const { namesrv, master, slave, client } = ha;
     const topic = uniqueTopic('HaVersion');
     const created = await client.request(master.broker.brokerAddr, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic, readQueueNums: '2', writeQueueNums: '2', perm: '6' }), REQUEST_TIMEOUT_MS);
     expect(created.code).toBe(ResponseCode.SUCCESS);
