@@ -4,7 +4,8 @@ import { ClientError, Producer, PushConsumer } from '@pulsejet/client';
 import { ResponseCode } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { batchSends, checkSendReply } from './broker-bench-send';
-import { MB, SampleBuffer, quantile, sleep } from './measure';
+import { E2eRecorder } from './e2e-recorder';
+import { MB, sleep } from './measure';
 import type { BenchCluster, BrokerAccess } from './client-bench-cluster';
 import type { E2eOptions, E2eResult } from './broker-bench-e2e';
 import type { ConsumeResult } from './broker-bench-consume';
@@ -161,26 +162,13 @@ export function runPushConsume(cluster: BrokerAccess, sender: RemotingClient, op
   });
 }
 
-/** Sends start on a 1 ms timer; each tick sends what the rate owes (as broker-bench-e2e paces). */
-const TICK_MS = 1;
-const MAX_OUTSTANDING = 5000;
-const BODY_STAMP_BYTES = 8;
-
 /**
  * End-to-end latency through the client: a paced Producer and a PushConsumer in this process (one
  * clock). Each body starts with its send time (performance.now(), float64), as in the raw row.
  */
 export async function runClientE2e(cluster: BenchCluster, producer: Producer, group: string, options: E2eOptions): Promise<E2eResult> {
-  if (options.bodyBytes < BODY_STAMP_BYTES) throw new RangeError(`e2e bodies carry an 8-byte send time; bodyBytes must be >= ${BODY_STAMP_BYTES}`);
+  const recorder = new E2eRecorder(options, 'client e2e');
   await cluster.createTopic(options.topic, options.queues);
-  const latencies = new SampleBuffer();
-  const sendLatencies = new SampleBuffer();
-  let measureFrom = Number.POSITIVE_INFINITY;
-  let measureTo = Number.POSITIVE_INFINITY;
-  let acknowledged = 0;
-  let rejected = 0;
-  let received = 0;
-  const failures: unknown[] = [];
   const remoting = cluster.newRemotingClient();
   const consumer = new PushConsumer({
     groupName: group,
@@ -188,12 +176,7 @@ export async function runClientE2e(cluster: BenchCluster, producer: Producer, gr
     remoting,
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
     log: quiet,
-  }).subscribe(options.topic, '*', (message) => {
-    const receivedAt = performance.now();
-    received += 1;
-    const sentAt = message.body.readDoubleLE(0);
-    if (sentAt >= measureFrom && sentAt < measureTo) latencies.push((receivedAt - sentAt) * 1000);
-  });
+  }).subscribe(options.topic, '*', (message) => recorder.arrived(message.body, performance.now()));
   try {
     await consumer.start();
     // Every queue owned (and its first long poll parked) before the first send.
@@ -204,66 +187,17 @@ export async function runClientE2e(cluster: BenchCluster, producer: Producer, gr
     }
     await sleep(200);
 
-    const template = Buffer.alloc(options.bodyBytes, 0x65);
-    let outstanding = 0;
-    let sent = 0;
-    let sentInWindow = 0;
-    const sendOne = (): void => {
-      const body = Buffer.allocUnsafe(options.bodyBytes);
-      template.copy(body, BODY_STAMP_BYTES, BODY_STAMP_BYTES);
-      const sentAt = performance.now();
-      body.writeDoubleLE(sentAt, 0);
-      outstanding += 1;
-      if (sentAt >= measureFrom) sentInWindow += 1;
+    return await recorder.run(() => {
+      const { body, sentAt } = recorder.stampedBody();
       producer.send({ topic: options.topic, tags: 'bench', body }).then(
-        () => {
-          outstanding -= 1;
-          acknowledged += 1;
-          if (sentAt >= measureFrom && sentAt < measureTo) sendLatencies.push((performance.now() - sentAt) * 1000);
-        },
+        () => recorder.acked(sentAt),
         (error: unknown) => {
-          outstanding -= 1;
           // The broker fell behind the rate and refused (SYSTEM_BUSY) even the retries: counted as the raw row counts it.
-          if (ClientError.is(error) && error.responseCode === ResponseCode.SYSTEM_BUSY) rejected += 1;
-          else failures.push(error);
+          if (ClientError.is(error) && error.responseCode === ResponseCode.SYSTEM_BUSY) recorder.refused();
+          else recorder.failed(error);
         },
       );
-    };
-    const started = performance.now();
-    const end = started + options.warmupMs + options.durationMs;
-    measureFrom = started + options.warmupMs;
-    while (failures.length === 0) {
-      const now = performance.now();
-      if (now >= end) break;
-      const owed = Math.floor(((now - started) * options.rate) / 1000);
-      while (sent < owed && outstanding < MAX_OUTSTANDING) {
-        sendOne();
-        sent += 1;
-      }
-      await sleep(TICK_MS);
-    }
-    measureTo = end;
-    const windowSeconds = (Math.min(performance.now(), end) - measureFrom) / 1000;
-    const deadline = Date.now() + 30_000;
-    while ((outstanding > 0 || received < acknowledged) && failures.length === 0) {
-      if (Date.now() > deadline) throw new Error(`client e2e: ${acknowledged - received} acknowledged messages were not received within 30 s`);
-      await sleep(10);
-    }
-    if (failures.length > 0) throw failures[0];
-    const values = latencies.values();
-    const sendValues = sendLatencies.values();
-    return {
-      rate: options.rate,
-      bodyBytes: options.bodyBytes,
-      achievedRate: sentInWindow / windowSeconds,
-      samples: values.length,
-      p50Us: quantile(values, 0.5),
-      p99Us: quantile(values, 0.99),
-      maxUs: quantile(values, 1),
-      sendP50Us: quantile(sendValues, 0.5),
-      sendP99Us: quantile(sendValues, 0.99),
-      rejected,
-    };
+    });
   } finally {
     await consumer.close();
     await remoting.close();
