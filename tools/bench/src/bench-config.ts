@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { FlagReader } from './flag-reader';
 
 /** Repository root (tools/bench/src -> ../../..), where tmp/ and docs/ live. */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -142,43 +143,37 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let only: BenchGroup[] | undefined;
   let match: string | undefined;
   let profileDir: string | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
-      i += 1;
-      return next;
-    };
+  const args = new FlagReader(argv, (message) => new UsageError(`${message}\n${USAGE}`));
+  for (let flag = args.next(); flag !== undefined; flag = args.next()) {
     switch (flag) {
       case '--quick':
         quick = true;
         break;
       case '--duration':
-        duration = Number(value());
+        duration = Number(args.value());
         if (!(duration > 0)) throw new UsageError(`--duration takes a positive number of seconds\n${USAGE}`);
         break;
       case '--rounds':
-        rounds = Number(value());
+        rounds = Number(args.value());
         if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds takes a positive integer\n${USAGE}`);
         break;
       case '--dir':
-        dir = path.resolve(value());
+        dir = path.resolve(args.value());
         break;
       case '--out':
-        out = path.resolve(value());
+        out = path.resolve(args.value());
         break;
       case '--no-write':
         noWrite = true;
         break;
       case '--only':
-        only = value().split(',').map((group) => {
+        only = args.value().split(',').map((group) => {
           if (!(ALL_GROUPS as readonly string[]).includes(group)) throw new UsageError(`unknown group '${group}'\n${USAGE}`);
           return group as BenchGroup;
         });
         break;
       case '--match':
-        match = value();
+        match = args.value();
         try {
           new RegExp(match);
         } catch {
@@ -186,7 +181,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         }
         break;
       case '--profile':
-        profileDir = path.resolve(value());
+        profileDir = path.resolve(args.value());
         break;
       case '--help':
       case '-h':

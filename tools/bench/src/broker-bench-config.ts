@@ -2,6 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
+import { FlagReader } from './flag-reader';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 
@@ -146,28 +147,17 @@ export function parseBrokerArgs(argv: readonly string[]): BrokerCliOptions {
   let write = true;
   const overrides: Partial<BrokerBenchConfig> = {};
   let profile: boolean | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new BrokerUsageError(`${flag} needs a value\n${USAGE}`);
-      i += 1;
-      return next;
-    };
-    const positive = (text: string): number => {
-      const n = Number(text);
-      if (!(n > 0)) throw new BrokerUsageError(`${flag} needs a positive number, got ${text}\n${USAGE}`);
-      return n;
-    };
+  const args = new FlagReader(argv, (message) => new BrokerUsageError(`${message}\n${USAGE}`));
+  for (let flag = args.next(); flag !== undefined; flag = args.next()) {
     if (flag === '--help' || flag === '-h') throw new BrokerUsageError(USAGE, true);
     else if (flag === '--quick') config = BROKER_QUICK_CONFIG;
-    else if (flag === '--duration') overrides.durationMs = positive(value()) * 1000;
-    else if (flag === '--rounds') overrides.rounds = Math.round(positive(value()));
-    else if (flag === '--out') out = path.resolve(value());
+    else if (flag === '--duration') overrides.durationMs = args.positive(args.value()) * 1000;
+    else if (flag === '--rounds') overrides.rounds = Math.round(args.positive(args.value()));
+    else if (flag === '--out') out = path.resolve(args.value());
     else if (flag === '--no-write') write = false;
     else if (flag === '--profile') profile = true;
     else if (flag === '--no-profile') profile = false;
-    else if (flag === '--profile-dir') overrides.profileDir = path.resolve(value());
+    else if (flag === '--profile-dir') overrides.profileDir = path.resolve(args.value());
     else throw new BrokerUsageError(`unknown flag ${flag}\n${USAGE}`);
   }
   const merged: BrokerBenchConfig = { ...config, ...overrides };

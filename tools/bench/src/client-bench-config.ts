@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
 import type { ClientBenchTransport } from './client-bench-cluster';
+import { FlagReader } from './flag-reader';
 
 export interface ClientBenchConfig {
   /** A smoke run: its figures are labelled as not meaningful. */
@@ -111,28 +112,17 @@ export function parseClientArgs(argv: readonly string[]): ClientCliOptions {
   let out: string | undefined;
   let write = true;
   const overrides: Partial<ClientBenchConfig> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new ClientUsageError(`${flag} needs a value\n${USAGE}`);
-      i += 1;
-      return next;
-    };
-    const positive = (text: string): number => {
-      const n = Number(text);
-      if (!(n > 0)) throw new ClientUsageError(`${flag} needs a positive number, got ${text}\n${USAGE}`);
-      return n;
-    };
+  const args = new FlagReader(argv, (message) => new ClientUsageError(`${message}\n${USAGE}`));
+  for (let flag = args.next(); flag !== undefined; flag = args.next()) {
     if (flag === '--help' || flag === '-h') throw new ClientUsageError(USAGE, true);
     else if (flag === '--quick') config = CLIENT_QUICK_CONFIG;
-    else if (flag === '--duration') overrides.durationMs = positive(value()) * 1000;
-    else if (flag === '--rounds') overrides.rounds = Math.round(positive(value()));
+    else if (flag === '--duration') overrides.durationMs = args.positive(args.value()) * 1000;
+    else if (flag === '--rounds') overrides.rounds = Math.round(args.positive(args.value()));
     else if (flag === '--transport') {
-      const transport = value();
+      const transport = args.value();
       if (transport !== 'tcp' && transport !== 'embedded') throw new ClientUsageError(`--transport is tcp or embedded, got ${transport}\n${USAGE}`);
       overrides.transports = [transport];
-    } else if (flag === '--out') out = path.resolve(value());
+    } else if (flag === '--out') out = path.resolve(args.value());
     else if (flag === '--no-write') write = false;
     else if (flag === '--profile') overrides.profile = 'always';
     else if (flag === '--no-profile') overrides.profile = 'never';

@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
+import { FlagReader } from './flag-reader';
 
 export interface PeersBenchConfig {
   quick: boolean;
@@ -101,24 +102,18 @@ export function parsePeersArgs(argv: readonly string[]): PeersCliOptions {
   let out: string | undefined;
   let write = true;
   const overrides: Partial<PeersBenchConfig> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new PeersUsageError(`${flag} needs a value\n${USAGE}`);
-      i += 1;
-      return next;
-    };
+  const args = new FlagReader(argv, (message) => new PeersUsageError(`${message}\n${USAGE}`));
+  for (let flag = args.next(); flag !== undefined; flag = args.next()) {
     if (flag === '--help' || flag === '-h') throw new PeersUsageError(USAGE, true);
     else if (flag === '--quick') config = PEERS_QUICK_CONFIG;
     else if (flag === '--rounds') {
-      const text = value();
+      const text = args.value();
       const rounds = Math.round(Number(text));
       if (!(rounds > 0)) throw new PeersUsageError(`--rounds needs a positive number, got ${text}\n${USAGE}`);
       overrides.rounds = rounds;
-    } else if (flag === '--only') overrides.only = value().split(',').map((id) => id.trim()).filter((id) => id !== '');
+    } else if (flag === '--only') overrides.only = args.value().split(',').map((id) => id.trim()).filter((id) => id !== '');
     else if (flag === '--no-install') overrides.install = false;
-    else if (flag === '--out') out = path.resolve(value());
+    else if (flag === '--out') out = path.resolve(args.value());
     else if (flag === '--no-write') write = false;
     else throw new PeersUsageError(`unknown flag ${flag}\n${USAGE}`);
   }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
+import { FlagReader } from './flag-reader';
 
 /** The request code the benchmark servers answer by echoing the body. */
 export const BENCH_ECHO_CODE = 9001;
@@ -72,34 +73,23 @@ export function parseRemotingArgs(argv: readonly string[]): RemotingCliOptions {
   let write = true;
   let partial = false;
   const overrides: Partial<RemotingBenchConfig> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new RemotingUsageError(`${flag} needs a value\n${USAGE}`);
-      i += 1;
-      return next;
-    };
-    const positive = (text: string): number => {
-      const n = Number(text);
-      if (!(n > 0)) throw new RemotingUsageError(`${flag} needs a positive number, got ${text}\n${USAGE}`);
-      return n;
-    };
+  const args = new FlagReader(argv, (message) => new RemotingUsageError(`${message}\n${USAGE}`));
+  for (let flag = args.next(); flag !== undefined; flag = args.next()) {
     if (flag === '--help' || flag === '-h') throw new RemotingUsageError(USAGE, true);
     else if (flag === '--quick') config = REMOTING_QUICK_CONFIG;
-    else if (flag === '--duration') overrides.durationMs = positive(value()) * 1000;
-    else if (flag === '--rounds') overrides.rounds = Math.round(positive(value()));
-    else if (flag === '--out') out = path.resolve(value());
+    else if (flag === '--duration') overrides.durationMs = args.positive(args.value()) * 1000;
+    else if (flag === '--rounds') overrides.rounds = Math.round(args.positive(args.value()));
+    else if (flag === '--out') out = path.resolve(args.value());
     else if (flag === '--no-write') write = false;
-    else if (flag === '--profile') overrides.profileDir = path.resolve(value());
+    else if (flag === '--profile') overrides.profileDir = path.resolve(args.value());
     else if (flag === '--only') {
-      const names = value().split(',');
+      const names = args.value().split(',');
       const unknown = names.filter((name) => !(BENCH_TRANSPORTS as readonly string[]).includes(name));
       if (unknown.length > 0) throw new RemotingUsageError(`unknown transport ${unknown.join(', ')}\n${USAGE}`);
       overrides.transports = names as BenchTransport[];
       partial = true;
     } else if (flag === '--in-flight') {
-      overrides.inFlight = value().split(',').map((n) => Math.round(positive(n)));
+      overrides.inFlight = args.value().split(',').map((n) => Math.round(args.positive(n)));
       partial = true;
     }
     else throw new RemotingUsageError(`unknown flag ${flag}\n${USAGE}`);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
 import type { FlushDiskType } from './broker-bench-config';
+import { FlagReader } from './flag-reader';
 
 export type MasterRole = 'ASYNC_MASTER' | 'SYNC_MASTER';
 
@@ -118,27 +119,16 @@ export function parseReplicationArgs(argv: readonly string[]): ReplicationCliOpt
   let write = true;
   let syncFlush = true;
   const overrides: Partial<ReplicationBenchConfig> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new ReplicationUsageError(`${flag} needs a value\n${USAGE}`);
-      i += 1;
-      return next;
-    };
-    const positive = (text: string): number => {
-      const n = Number(text);
-      if (!(n > 0)) throw new ReplicationUsageError(`${flag} needs a positive number, got ${text}\n${USAGE}`);
-      return n;
-    };
+  const args = new FlagReader(argv, (message) => new ReplicationUsageError(`${message}\n${USAGE}`));
+  for (let flag = args.next(); flag !== undefined; flag = args.next()) {
     if (flag === '--help' || flag === '-h') throw new ReplicationUsageError(USAGE, true);
     else if (flag === '--quick') config = REPLICATION_QUICK_CONFIG;
-    else if (flag === '--duration') overrides.durationMs = positive(value()) * 1000;
-    else if (flag === '--rounds') overrides.rounds = Math.round(positive(value()));
+    else if (flag === '--duration') overrides.durationMs = args.positive(args.value()) * 1000;
+    else if (flag === '--rounds') overrides.rounds = Math.round(args.positive(args.value()));
     else if (flag === '--no-sync-flush') syncFlush = false;
-    else if (flag === '--out') out = path.resolve(value());
+    else if (flag === '--out') out = path.resolve(args.value());
     else if (flag === '--no-write') write = false;
-    else if (flag === '--profile-dir') overrides.profileDir = path.resolve(value());
+    else if (flag === '--profile-dir') overrides.profileDir = path.resolve(args.value());
     else throw new ReplicationUsageError(`unknown flag ${flag}\n${USAGE}`);
   }
   const merged: ReplicationBenchConfig = { ...config, ...overrides };
