@@ -2,6 +2,7 @@
 // broker groups serving a topic, sends fail over from a stopped one to the live one.
 import { ClientErrorCode, Producer, type ClientLogLevel } from '@pulsejet/client';
 import { RequestCode, ResponseCode, createResponse } from '@pulsejet/protocol';
+import type { BrokerController } from '@pulsejet/broker';
 import { TRANSPORTS, startCluster, uniqueName, type TestCluster } from '../cluster';
 import { queueMessages } from './stored';
 
@@ -36,27 +37,36 @@ describe.each(TRANSPORTS)('Producer retries (%s)', (transport) => {
     expect((error as { cause?: { code?: string } }).cause?.code).toBe(ClientErrorCode.BROKER_UNREACHABLE);
   });
 
-  it('moves to the live broker group when another one of the topic is stopped', async () => {
-    cluster = await startCluster(transport);
-    const second = await cluster.startBroker();
-    const topic = uniqueName('PFailover');
-    await cluster.createTopic(topic, 4);
-    await cluster.createTopicOn(second, topic, 4);
+  /**
+   * A cluster with a second broker group serving a new topic too, and a started producer without
+   * latency fault tolerance: every round-robin pass still offers both groups' queues, so each send
+   * really exercises the retry on the other group. Its warnings are collected.
+   */
+  async function twoGroupProducer(name: string, queues: number): Promise<{ cluster: TestCluster; producer: Producer; topic: string; second: BrokerController; warnings: string[] }> {
+    // Also kept in the suite's variables, so afterEach closes them whatever the test does.
+    const started = (cluster = await startCluster(transport));
+    const second = await started.startBroker();
+    const topic = uniqueName(name);
+    await started.createTopic(topic, queues);
+    await started.createTopicOn(second, topic, queues);
     const warnings: string[] = [];
-    producer = new Producer({
-      groupName: uniqueName('PID_failover'),
-      namesrvAddr: cluster.namesrvAddr,
-      remoting: cluster.newRemotingClient(),
+    const created = (producer = new Producer({
+      groupName: uniqueName(`PID_${name}`),
+      namesrvAddr: started.namesrvAddr,
+      remoting: started.newRemotingClient(),
       ownsRemoting: true,
       sendTimeoutMs: 10_000,
-      // Without latency fault tolerance every round-robin pass still offers the stopped broker's
-      // queues, so each send really exercises the retry on another broker.
       sendLatencyFaultEnable: false,
       log: (level: ClientLogLevel, message: string) => {
         if (level === 'warn') warnings.push(message);
       },
-    });
-    await producer.start();
+    }));
+    await created.start();
+    return { cluster: started, producer: created, topic, second, warnings };
+  }
+
+  it('moves to the live broker group when another one of the topic is stopped', async () => {
+    const { cluster, producer, topic, second, warnings } = await twoGroupProducer('PFailover', 4);
     // Both groups take messages while both run.
     const before = new Set<string>();
     for (let i = 0; i < 8; i++) before.add((await producer.send({ topic, body: `b${i}` })).queue.brokerName);
@@ -68,35 +78,18 @@ describe.each(TRANSPORTS)('Producer retries (%s)', (transport) => {
     expect(new Set(after)).toEqual(new Set([cluster.broker.options.brokerName]));
     expect(warnings.some((w) => w.includes(second.options.brokerName) && w.includes('retrying'))).toBe(true);
 
-    const live = [0, 1, 2, 3].flatMap((queueId) => queueMessages(cluster!.broker, topic, queueId).map((m) => m.text()));
+    const live = [0, 1, 2, 3].flatMap((queueId) => queueMessages(cluster.broker, topic, queueId).map((m) => m.text()));
     for (let i = 0; i < 8; i++) expect(live).toContain(`a${i}`);
   });
 
   it('retries a retriable refusal (NO_PERMISSION from a stale route) on the other broker group', async () => {
-    cluster = await startCluster(transport);
-    const second = await cluster.startBroker();
-    const topic = uniqueName('PNoPerm');
-    await cluster.createTopic(topic, 2);
-    await cluster.createTopicOn(second, topic, 2);
-    const refusals: string[] = [];
-    producer = new Producer({
-      groupName: uniqueName('PID_noperm'),
-      namesrvAddr: cluster.namesrvAddr,
-      remoting: cluster.newRemotingClient(),
-      ownsRemoting: true,
-      sendTimeoutMs: 10_000,
-      sendLatencyFaultEnable: false,
-      log: (level: ClientLogLevel, message: string) => {
-        if (level === 'warn' && message.includes('code 16')) refusals.push(message);
-      },
-    });
-    await producer.start();
+    const { cluster, producer, topic, second, warnings } = await twoGroupProducer('PNoPerm', 2);
     await producer.send({ topic, body: 'warm-up' }); // caches the route with both groups writable
     // The second group's topic becomes read-only; the producer's cached route does not know yet.
     const config = second.topics.get(topic)!;
     await second.topics.put({ ...config, perm: 4 });
     for (let i = 0; i < 6; i++) expect((await producer.send({ topic, body: `m${i}` })).queue.brokerName).toBe(cluster.broker.options.brokerName);
-    expect(refusals.length).toBeGreaterThan(0);
+    expect(warnings.filter((w) => w.includes('code 16')).length).toBeGreaterThan(0);
   });
 
   it('fails with TIMEOUT when the broker does not answer within sendTimeoutMs', async () => {
