@@ -1,37 +1,21 @@
 // PushConsumer in clustering mode against a real nameserver and broker: tag filtering, every
 // message consumed once, offsets committed and resumed, rebalance between two members.
 import { PushConsumer, type ReceivedMessage } from '@pulsejet/client';
-import type { RemotingClient } from '@pulsejet/remoting';
-import { TRANSPORTS, startCluster, uniqueName, type TestCluster } from '../cluster';
-import { FAST, TestSender, waitFor } from './helpers';
+import { TRANSPORTS, uniqueName, type TestCluster } from '../cluster';
+import { testPushConsumer, TestSender, useConsumerSuite, waitFor } from './helpers';
 
 jest.setTimeout(60_000);
 
 describe.each(TRANSPORTS)('PushConsumer clustering (%s)', (transport) => {
   let cluster: TestCluster;
   let sender: TestSender;
-  const closers: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    cluster = await startCluster(transport);
-    sender = await TestSender.start(cluster);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
-  afterAll(async () => {
-    await sender.close();
-    await cluster.close();
+  const closers = useConsumerSuite(transport, (started, startedSender) => {
+    cluster = started;
+    sender = startedSender;
   });
 
   function consumer(options: Partial<ConstructorParameters<typeof PushConsumer>[0]> & { groupName: string }): PushConsumer {
-    const remoting: RemotingClient = cluster.newRemotingClient();
-    const c = new PushConsumer({ namesrvAddr: cluster.namesrvAddr, remoting, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST, ...options });
-    closers.push(async () => {
-      await c.close();
-      await remoting.close();
-    });
-    return c;
+    return testPushConsumer(cluster, closers, options);
   }
 
   it('consumes every message once, filtered by tag expression', async () => {

@@ -1,8 +1,9 @@
 // Shared pieces of the consumer integration tests: a sender that puts messages on chosen queues
 // (the Producer with an explicit queue), polling waits with timeouts, and short timers.
-import { Producer } from '@pulsejet/client';
-import type { TestCluster } from '../cluster';
-import { uniqueName } from '../cluster';
+import { Producer, PushConsumer, type PushConsumerOptions } from '@pulsejet/client';
+import type { RemotingClient } from '@pulsejet/remoting';
+import type { TestCluster, Transport } from '../cluster';
+import { startCluster, uniqueName } from '../cluster';
 
 export interface TestMessage {
   body: string;
@@ -80,3 +81,40 @@ export const FAST = {
 
 /** Broker delay levels short enough for retry tests (level 3, the first retry, is 300 ms). */
 export const SHORT_DELAY_LEVELS = '100ms 200ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms 300ms';
+
+/** Run after each test, last registered first (consumers, then their remoting clients). */
+export type Closers = Array<() => Promise<void>>;
+
+/**
+ * A consumer suite's set-up: a cluster of `transport` and a TestSender for the describe block
+ * (handed to `started` once up, closed after the block), and the closers run after each test.
+ */
+export function useConsumerSuite(transport: Transport, started: (cluster: TestCluster, sender: TestSender) => void): Closers {
+  const closers: Closers = [];
+  let cluster: TestCluster | undefined;
+  let sender: TestSender | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster(transport);
+    sender = await TestSender.start(cluster);
+    started(cluster, sender);
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+  afterAll(async () => {
+    await sender?.close();
+    await cluster?.close();
+  });
+  return closers;
+}
+
+/** A PushConsumer on its own remoting client, from the first offset with FAST timings, closed after the test. */
+export function testPushConsumer(cluster: TestCluster, closers: Closers, options: Partial<PushConsumerOptions> & { groupName: string }): PushConsumer {
+  const remoting: RemotingClient = cluster.newRemotingClient();
+  const consumer = new PushConsumer({ namesrvAddr: cluster.namesrvAddr, remoting, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST, ...options });
+  closers.push(async () => {
+    await consumer.close();
+    await remoting.close();
+  });
+  return consumer;
+}

@@ -2,37 +2,21 @@
 // NOTIFY_CONSUMER_IDS_CHANGED (not only on the timer), graceful close (running handlers finish,
 // offsets are committed, the group is left) and close with a deadline.
 import { PushConsumer, type PushConsumerOptions } from '@pulsejet/client';
-import type { RemotingClient } from '@pulsejet/remoting';
-import { TRANSPORTS, startCluster, uniqueName, type TestCluster } from '../cluster';
-import { FAST, TestSender, delay, waitFor } from './helpers';
+import { TRANSPORTS, uniqueName, type TestCluster } from '../cluster';
+import { delay, testPushConsumer, TestSender, useConsumerSuite, waitFor } from './helpers';
 
 jest.setTimeout(60_000);
 
 describe.each(TRANSPORTS)('PushConsumer lifecycle (%s)', (transport) => {
   let cluster: TestCluster;
   let sender: TestSender;
-  const closers: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    cluster = await startCluster(transport);
-    sender = await TestSender.start(cluster);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
-  afterAll(async () => {
-    await sender.close();
-    await cluster.close();
+  const closers = useConsumerSuite(transport, (started, startedSender) => {
+    cluster = started;
+    sender = startedSender;
   });
 
   function consumer(options: Partial<PushConsumerOptions> & { groupName: string }): PushConsumer {
-    const remoting: RemotingClient = cluster.newRemotingClient();
-    const c = new PushConsumer({ namesrvAddr: cluster.namesrvAddr, remoting, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST, ...options });
-    closers.push(async () => {
-      await c.close();
-      await remoting.close();
-    });
-    return c;
+    return testPushConsumer(cluster, closers, options);
   }
 
   it('runs at most consumeConcurrency handlers at once', async () => {

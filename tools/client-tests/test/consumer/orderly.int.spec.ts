@@ -4,25 +4,16 @@
 import { PushConsumer, type PushConsumerOptions } from '@pulsejet/client';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { TRANSPORTS, startCluster, uniqueName, type TestCluster } from '../cluster';
-import { FAST, TestSender, delay, waitFor } from './helpers';
+import { delay, FAST, TestSender, useConsumerSuite, waitFor } from './helpers';
 
 jest.setTimeout(90_000);
 
 describe.each(TRANSPORTS)('PushConsumer orderly (%s)', (transport) => {
   let cluster: TestCluster;
   let sender: TestSender;
-  const closers: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    cluster = await startCluster(transport);
-    sender = await TestSender.start(cluster);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
-  afterAll(async () => {
-    await sender.close();
-    await cluster.close();
+  const closers = useConsumerSuite(transport, (started, startedSender) => {
+    cluster = started;
+    sender = startedSender;
   });
 
   function consumer(options: Partial<PushConsumerOptions> & { groupName: string }): PushConsumer {

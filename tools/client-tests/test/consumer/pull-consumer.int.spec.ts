@@ -1,26 +1,17 @@
 // PullConsumer (lite): assign or subscribe, poll, seek, commit.
 import { PullConsumer, type PullConsumerOptions, type ReceivedMessage } from '@pulsejet/client';
 import type { RemotingClient } from '@pulsejet/remoting';
-import { TRANSPORTS, startCluster, uniqueName, type TestCluster } from '../cluster';
-import { FAST, TestSender, waitFor } from './helpers';
+import { TRANSPORTS, uniqueName, type TestCluster } from '../cluster';
+import { FAST, TestSender, useConsumerSuite, waitFor } from './helpers';
 
 jest.setTimeout(60_000);
 
 describe.each(TRANSPORTS)('PullConsumer (%s)', (transport) => {
   let cluster: TestCluster;
   let sender: TestSender;
-  const closers: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    cluster = await startCluster(transport);
-    sender = await TestSender.start(cluster);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
-  afterAll(async () => {
-    await sender.close();
-    await cluster.close();
+  const closers = useConsumerSuite(transport, (started, startedSender) => {
+    cluster = started;
+    sender = startedSender;
   });
 
   function consumer(options: Partial<PullConsumerOptions> & { groupName: string }): PullConsumer {

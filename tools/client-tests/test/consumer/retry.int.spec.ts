@@ -3,9 +3,8 @@
 // a handler that never finishes is timed out and retried. Delay levels are shortened on the broker.
 import { PushConsumer, dlqTopicOf, type ReceivedMessage } from '@pulsejet/client';
 import { decodeStoredRecord } from '@pulsejet/protocol';
-import type { RemotingClient } from '@pulsejet/remoting';
 import { TRANSPORTS, startCluster, uniqueName, type TestCluster } from '../cluster';
-import { FAST, TestSender, SHORT_DELAY_LEVELS, waitFor } from './helpers';
+import { SHORT_DELAY_LEVELS, testPushConsumer, TestSender, waitFor } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -27,13 +26,7 @@ describe.each(TRANSPORTS)('PushConsumer retry and DLQ (%s)', (transport) => {
   });
 
   function consumer(options: Partial<ConstructorParameters<typeof PushConsumer>[0]> & { groupName: string }): PushConsumer {
-    const remoting: RemotingClient = cluster.newRemotingClient();
-    const c = new PushConsumer({ namesrvAddr: cluster.namesrvAddr, remoting, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST, ...options });
-    closers.push(async () => {
-      await c.close();
-      await remoting.close();
-    });
-    return c;
+    return testPushConsumer(cluster, closers, options);
   }
 
   /** The messages stored in the group's DLQ (queue 0). */

@@ -2,9 +2,8 @@
 // arrive no earlier than their delay (and within a generous tolerance), and messages sent with a
 // sharding key are handled in send order by an orderly consumer.
 import { ClientInstance, Producer, PushConsumer, type PushConsumerOptions, type ReceivedMessage } from '@pulsejet/client';
-import type { RemotingClient } from '@pulsejet/remoting';
 import { TRANSPORTS, startCluster, uniqueName, type TestCluster } from '../cluster';
-import { FAST, waitFor } from './helpers';
+import { FAST, testPushConsumer, waitFor } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -30,13 +29,7 @@ describe.each(TRANSPORTS)('Producer to PushConsumer (%s)', (transport) => {
   });
 
   function consumer(options: Partial<PushConsumerOptions> & { groupName: string }): PushConsumer {
-    const remoting: RemotingClient = cluster.newRemotingClient();
-    const c = new PushConsumer({ namesrvAddr: cluster.namesrvAddr, remoting, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST, ...options });
-    closers.push(async () => {
-      await c.close();
-      await remoting.close();
-    });
-    return c;
+    return testPushConsumer(cluster, closers, options);
   }
 
   it('delivers what the producer sent: JSON body, tags, keys, properties, the msgId send returned', async () => {
