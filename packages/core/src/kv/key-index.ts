@@ -1,16 +1,29 @@
+import { endianness } from 'node:os';
+import type { AbstractSublevel } from 'abstract-level';
+import { KeyKind, hashIndexKey, type KeyHasher } from './key-hash';
 import {
-  PROGRESS_KEY,
-  SECONDARY_END,
-  SECONDARY_PREFIX,
-  hex16,
-  keyEntryKey,
-  keyTimeRange,
-  primaryOffsetHex,
-  secondaryFrom,
-  secondaryRowPrimaries,
-  uniqEntryKey,
-  uniqKeyRange,
-} from './key-index-keys';
+  ENTRY_BYTES,
+  META_KEY,
+  SLOTS_PER_PAGE,
+  SUMMARY_RANGE,
+  entryHashA,
+  entryHashB,
+  entryOffset,
+  entryPrev,
+  entryRowKey,
+  entryRowRange,
+  entryRowsBelow,
+  entryTimestamp,
+  firstEntryOf,
+  parseJson,
+  slotPageKey,
+  slotPageRange,
+  slotPagesBelow,
+  summaryKey,
+  writeEntry,
+  type GenerationSummary,
+  type KeyIndexMeta,
+} from './key-index-layout';
 import type { KvDatabase } from './open-level';
 import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger } from './validate';
 
@@ -27,15 +40,19 @@ export interface KeyIndexEntry {
 
 export interface KeyIndexOptions {
   /**
-   * Primary rows (one per indexed key) deleted per LevelDB batch by deleteBelow/truncateFrom; with the
-   * secondary rows they empty or rewrite, one batch holds at most twice this many operations. Bounds
-   * the memory of one batch however much retention has to delete.
-   * @default 10_000
+   * Entries (one per key of a message) per generation; a full generation's slot table is written
+   * out and a new one starts. With `slotsPerGeneration` it sets the average chain a lookup walks.
+   * @default 1_048_576
    */
-  deleteChunkSize?: number;
+  entriesPerGeneration?: number;
+  /** Hash slots per generation; the active generation's table is held in memory (4 bytes each). @default 262_144 */
+  slotsPerGeneration?: number;
+  /** Tests force collisions with a constant hash; the default is hashIndexKey. */
+  hasher?: KeyHasher;
 }
 
-export const DEFAULT_KEY_INDEX_DELETE_CHUNK_SIZE = 10_000;
+export const DEFAULT_ENTRIES_PER_GENERATION = 1 << 20;
+export const DEFAULT_SLOTS_PER_GENERATION = 1 << 18;
 
 /**
  * A unique key normally has one entry; a producer retry after a lost reply stores a second copy.
@@ -43,210 +60,428 @@ export const DEFAULT_KEY_INDEX_DELETE_CHUNK_SIZE = 10_000;
  */
 export const MAX_UNIQ_KEY_COPIES = 64;
 
-/** Primary keys one `o!` row lists at most (a message with more keys gets a row of its own). Bounds a row's size. */
-export const ROW_MAX_PRIMARIES = 1024;
+/** Whether a candidate offset really is a match: callers read the message and compare its topic and key. */
+export type VerifyCandidate = (physicalOffset: number) => boolean;
 
-/** Sublevel of the given database that holds the whole index (layout in key-index-keys.ts). */
-const SUBLEVEL = 'key-index';
+const ACCEPT_ALL: VerifyCandidate = () => true;
 
-type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+/** Sublevel of the given database that holds the whole index (layout in key-index-layout.ts). */
+const SUBLEVEL = 'key-hash-index';
+/** Where the one-row-per-key layout of earlier versions lived; dropped on open (the index is rebuilt from the log). */
+const OLD_LAYOUT_SUBLEVEL = 'key-index';
+
+const BIG_ENDIAN = endianness() === 'BE';
+
+type IndexDb = AbstractSublevel<KvDatabase, string | Buffer | Uint8Array, string, Buffer>;
+type BatchOp = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
+
+/** The generation being filled: its slot heads in memory, its entries in `e!` rows. */
+class ActiveGeneration {
+  readonly slots: Uint32Array;
+  count = 0;
+  minOffset = Number.MAX_SAFE_INTEGER;
+  maxOffset = -1;
+  minTimestamp = Number.MAX_SAFE_INTEGER;
+  maxTimestamp = -1;
+
+  constructor(
+    readonly generation: number,
+    slotCount: number,
+  ) {
+    this.slots = new Uint32Array(slotCount);
+  }
+
+  /** Links entry number `this.count` into its slot; returns the previous head (entry number + 1, 0: none). */
+  link(hashA: number, offset: number, timestamp: number): number {
+    const slot = hashA % this.slots.length;
+    const prev = this.slots[slot]!;
+    this.count += 1;
+    this.slots[slot] = this.count;
+    if (offset < this.minOffset) this.minOffset = offset;
+    if (offset > this.maxOffset) this.maxOffset = offset;
+    if (timestamp < this.minTimestamp) this.minTimestamp = timestamp;
+    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+    return prev;
+  }
+
+  summary(): GenerationSummary {
+    const { generation, count, minOffset, maxOffset, minTimestamp, maxTimestamp } = this;
+    return { generation, slots: this.slots.length, count, minOffset, maxOffset, minTimestamp, maxTimestamp };
+  }
+}
 
 /**
- * The message key index: RocketMQ's IndexService (index files of hash slots) as LevelDB rows.
- * Stores and queries only; a dispatcher feeds it from the commit log, so it can always be rebuilt.
- * Every write is a single LevelDB batch, so a crash leaves either all of it or none of it.
- * Create it on an open database; if the database is closed and reopened, create a new KeyIndex
- * (abstract-level sublevels stay closed when their parent reopens).
+ * The message key index: RocketMQ's IndexService (hash slots heading chains of entries), stored in
+ * LevelDB rows as key-index-layout.ts describes. Stores and queries only; a dispatcher feeds it from
+ * the commit log in log order, so it can always be rebuilt. Every write is a single LevelDB batch,
+ * so a crash leaves either all of it or none of it.
+ *
+ * Lookups return candidates whose 64-bit hash matches, newest first; callers pass `verify` to check
+ * each against the stored message (a hash collision, or an entry of a message retention removed,
+ * is then skipped and does not count towards `maxNum`).
+ *
+ * Create it with `KeyIndex.open` on an open database; if the database is closed and reopened, open
+ * a new KeyIndex (abstract-level sublevels stay closed when their parent reopens).
  */
 export class KeyIndex {
-  private readonly db: KvDatabase;
-  /** The root database and the sublevel's full key prefix: writeBatch writes there directly. */
-  private readonly root: KvDatabase;
-  private readonly prefix: string;
-  private readonly deleteChunkSize: number;
+  private meta: KeyIndexMeta;
+  private sealed: GenerationSummary[] = [];
+  private active: ActiveGeneration;
+  /** Writes (append, retention, truncation) run one at a time; lookups wait for the one in progress. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly hashes = new Uint32Array(2);
+  /** Why open() found the index unusable and started it afresh (the store logs it), if it did. */
+  rebuiltBecause: string | undefined;
 
-  constructor(db: KvDatabase, options: KeyIndexOptions = {}) {
-    const chunk = options.deleteChunkSize ?? DEFAULT_KEY_INDEX_DELETE_CHUNK_SIZE;
-    assertPositiveInteger('KeyIndex', 'options.deleteChunkSize', chunk);
-    const sublevel = db.sublevel(SUBLEVEL);
-    this.db = sublevel;
-    this.root = sublevel.db;
-    this.prefix = sublevel.prefix;
-    this.deleteChunkSize = chunk;
+  private constructor(
+    private readonly db: IndexDb,
+    private readonly entriesPerGeneration: number,
+    private readonly slotsPerGeneration: number,
+    private readonly hasher: KeyHasher,
+  ) {
+    this.meta = { indexedUpTo: 0, floor: 0, activeGeneration: 0, activeSlots: slotsPerGeneration };
+    this.active = new ActiveGeneration(0, slotsPerGeneration);
+  }
+
+  static async open(db: KvDatabase, options: KeyIndexOptions = {}): Promise<KeyIndex> {
+    const entries = options.entriesPerGeneration ?? DEFAULT_ENTRIES_PER_GENERATION;
+    const slots = options.slotsPerGeneration ?? DEFAULT_SLOTS_PER_GENERATION;
+    assertPositiveInteger('KeyIndex.open', 'options.entriesPerGeneration', entries);
+    assertPositiveInteger('KeyIndex.open', 'options.slotsPerGeneration', slots);
+    if (entries >= 2 ** 32 || slots >= 2 ** 32) throw new RangeError('KeyIndex.open: entriesPerGeneration and slotsPerGeneration must be below 2^32');
+    const index = new KeyIndex(db.sublevel<string, Buffer>(SUBLEVEL, { valueEncoding: 'buffer' }) as IndexDb, entries, slots, options.hasher ?? hashIndexKey);
+    const old = db.sublevel(OLD_LAYOUT_SUBLEVEL);
+    if ((await old.keys({ limit: 1 }).all()).length > 0) {
+      await old.clear();
+      await index.db.clear();
+      index.rebuiltBecause = 'the key index was in the layout of an earlier version';
+    }
+    try {
+      await index.load();
+    } catch (error) {
+      // The index is derived data: rather than refuse to start, begin again and let dispatch rebuild it.
+      await index.db.clear();
+      await index.load();
+      index.rebuiltBecause = (error as Error).message;
+    }
+    return index;
   }
 
   /**
-   * Writes entries and the new progress mark atomically in ONE LevelDB batch, so after a crash
-   * progress never runs ahead of the entries. Idempotent: every row's key is derived from the entry
-   * itself (offsets included), so re-writing the same entries (recovery re-dispatch) overwrites
-   * rows with identical ones. `indexedUpTo` is exclusive: every entry's physicalOffset is below it.
+   * Appends entries and the new progress mark atomically in ONE LevelDB batch, so after a crash
+   * progress never runs ahead of the entries. Entries come in commit-log order; those below the
+   * current mark are skipped (re-dispatch after a restart writes nothing twice). `indexedUpTo` is
+   * exclusive: every entry's physicalOffset is below it.
    */
   async writeBatch(entries: readonly KeyIndexEntry[], indexedUpTo: number): Promise<void> {
     assertNonNegativeInteger('KeyIndex.writeBatch', 'indexedUpTo', indexedUpTo);
-    const ops: BatchOp[] = [];
-    const prefix = this.prefix;
-    // One `o!` row per run of messages lists their primaries (one write per key, not two).
-    let row: string[] = [];
-    let rowOffset = 0;
-    const closeRow = (): void => {
-      if (row.length > 0) ops.push({ type: 'put', key: prefix + secondaryFrom(rowOffset), value: JSON.stringify(row) });
-      row = [];
-    };
-    for (const entry of entries) {
-      validateEntry(entry, indexedUpTo);
-      const offset = entry.physicalOffset;
-      const value = String(offset);
-      // A message's primaries stay in one row, so no two rows of a batch share a first offset.
-      if (row.length >= ROW_MAX_PRIMARIES) closeRow();
-      const before = row.length;
-      for (const key of entry.keys) {
-        if (key === '') continue;
-        const primary = keyEntryKey(entry.topic, key, entry.storeTimestamp, offset);
-        ops.push({ type: 'put', key: prefix + primary, value });
-        row.push(primary);
-      }
-      if (entry.uniqKey !== undefined && entry.uniqKey !== '') {
-        const primary = uniqEntryKey(entry.topic, entry.uniqKey, offset);
-        ops.push({ type: 'put', key: prefix + primary, value });
-        row.push(primary);
-      }
-      if (before === 0 && row.length > 0) rowOffset = offset;
-    }
-    closeRow();
-    ops.push({ type: 'put', key: prefix + PROGRESS_KEY, value: String(indexedUpTo) });
-    // Through the root with the sublevel's prefix written in: the same keys, without the sublevel
-    // re-checking and re-prefixing every operation (a few percent of the broker's CPU per message).
-    await this.root.batch(ops);
+    validateEntries(entries, indexedUpTo);
+    await this.exclusive(() => this.append(entries, indexedUpTo));
   }
 
   /** Commit-log offset up to which entries have been written (0 when empty). */
   async indexedOffset(): Promise<number> {
-    const value = await this.db.get(PROGRESS_KEY);
-    return value === undefined ? 0 : Number(value);
+    await this.settled();
+    return this.meta.indexedUpTo;
   }
 
-  /** Physical offsets of messages of `topic` with key `key` stored in [begin, end] ms, newest first, at most maxNum. */
-  async queryByKey(topic: string, key: string, maxNum: number, beginTimestamp: number, endTimestamp: number): Promise<number[]> {
+  /**
+   * Physical offsets of messages of `topic` with key `key` stored in [begin, end] ms, newest first
+   * (commit-log order), at most maxNum that `verify` accepts.
+   */
+  async queryByKey(topic: string, key: string, maxNum: number, beginTimestamp: number, endTimestamp: number, verify: VerifyCandidate = ACCEPT_ALL): Promise<number[]> {
     assertNonEmptyString('KeyIndex.queryByKey', 'topic', topic);
     assertNonEmptyString('KeyIndex.queryByKey', 'key', key);
     assertNonNegativeInteger('KeyIndex.queryByKey', 'maxNum', maxNum);
     assertTimestamp('beginTimestamp', beginTimestamp);
     assertTimestamp('endTimestamp', endTimestamp);
-    // Timestamps are whole milliseconds, so a fractional or out-of-range bound is rounded inwards.
-    const begin = Math.max(0, Math.ceil(beginTimestamp));
-    const end = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(endTimestamp));
-    if (maxNum === 0 || begin > end) return [];
-    const values = await this.db.values({ ...keyTimeRange(topic, key, begin, end), reverse: true, limit: maxNum }).all();
-    return values.map(Number);
+    if (maxNum === 0 || beginTimestamp > endTimestamp) return [];
+    await this.settled();
+    return this.lookup(KeyKind.KEY, topic, key, maxNum, beginTimestamp, endTimestamp, verify);
   }
 
   /** Physical offsets (normally one; a producer retry may store two copies) for a unique key, oldest first. */
-  async queryByUniqKey(topic: string, uniqKey: string): Promise<number[]> {
+  async queryByUniqKey(topic: string, uniqKey: string, verify: VerifyCandidate = ACCEPT_ALL): Promise<number[]> {
     assertNonEmptyString('KeyIndex.queryByUniqKey', 'topic', topic);
     assertNonEmptyString('KeyIndex.queryByUniqKey', 'uniqKey', uniqKey);
-    const values = await this.db.values({ ...uniqKeyRange(topic, uniqKey), limit: MAX_UNIQ_KEY_COPIES }).all();
-    return values.map(Number);
+    await this.settled();
+    const newestFirst = await this.lookup(KeyKind.UNIQ_KEY, topic, uniqKey, MAX_UNIQ_KEY_COPIES, -Infinity, Infinity, verify);
+    return newestFirst.reverse();
   }
 
   /**
-   * Retention: deletes every entry whose physicalOffset < minPhysicalOffset, walking the `o!` rows
-   * (ordered by offset) in bounded chunks. Returns how many entries (messages) were removed.
+   * Retention: entries below minPhysicalOffset are never returned again, and every generation lying
+   * wholly below it is deleted. Returns how many entries (one per key) were deleted.
    */
   async deleteBelow(minPhysicalOffset: number): Promise<number> {
     assertNonNegativeInteger('KeyIndex.deleteBelow', 'minPhysicalOffset', minPhysicalOffset);
-    const bound = hex16(minPhysicalOffset);
-    return this.deleteRows({ gte: SECONDARY_PREFIX, lt: secondaryFrom(minPhysicalOffset) }, (offsetHex) => offsetHex < bound, []);
-  }
-
-  /** Recovery after the log was truncated: deletes entries at or after endOffset; progress becomes min(current, endOffset). */
-  async truncateFrom(endOffset: number): Promise<void> {
-    assertNonNegativeInteger('KeyIndex.truncateFrom', 'endOffset', endOffset);
-    const progress = Math.min(await this.indexedOffset(), endOffset);
-    // The row before endOffset may list messages at and after it (a row covers a run of messages).
-    const [before] = await this.db.keys({ gte: SECONDARY_PREFIX, lt: secondaryFrom(endOffset), reverse: true, limit: 1 }).all();
-    const bound = hex16(endOffset);
-    // Progress is lowered in the LAST batch: if we crash part-way, the mark still lies beyond the
-    // log's end, which tells recovery the truncation is unfinished and must run again.
-    await this.deleteRows({ gte: before ?? secondaryFrom(endOffset), lt: SECONDARY_END }, (offsetHex) => offsetHex >= bound, [
-      { type: 'put', key: PROGRESS_KEY, value: String(progress) },
-    ]);
+    return this.exclusive(async () => {
+      const meta = { ...this.meta, floor: Math.max(this.meta.floor, minPhysicalOffset) };
+      const doomed = this.sealed.filter((summary) => summary.maxOffset < minPhysicalOffset);
+      let removed = doomed.reduce((sum, summary) => sum + summary.count, 0);
+      const ops: BatchOp[] = doomed.map((summary) => ({ type: 'del', key: summaryKey(summary.generation) }));
+      const active = this.active;
+      const activeDoomed = active.count > 0 && active.maxOffset < minPhysicalOffset;
+      if (activeDoomed) {
+        // Everything indexed is below the floor: start the next generation, so the old one can go.
+        removed += active.count;
+        meta.activeGeneration = active.generation + 1;
+        meta.activeSlots = this.slotsPerGeneration;
+      }
+      if (ops.length === 0 && !activeDoomed && meta.floor === this.meta.floor) return 0;
+      ops.push(this.metaOp(meta));
+      await this.db.batch(ops);
+      this.meta = meta;
+      this.sealed = this.sealed.filter((summary) => summary.maxOffset >= minPhysicalOffset);
+      if (activeDoomed) this.active = new ActiveGeneration(meta.activeGeneration, meta.activeSlots);
+      // The summaries went first (in the batch above): rows below the oldest generation left are
+      // unreachable now, and dropping them is safe to interrupt (open() drops them too).
+      await this.dropRowsBelowOldest();
+      return removed;
+    });
   }
 
   /**
-   * Deletes the primaries that `doomed` picks (by their 16-hex offset) from the `o!` rows in `range`,
-   * emptying or rewriting those rows in the same batch, at most deleteChunkSize primaries per batch;
-   * `finalOps` ride on the last batch. Returns how many messages lost their entries.
+   * Recovery after the log was truncated: deletes entries at or after endOffset; progress becomes
+   * min(current, endOffset). The mark is lowered in the last batch: if we crash part-way it still
+   * lies beyond the log's end, and the store's recovery runs the truncation again.
    */
-  private async deleteRows(range: { gte: string; lt: string }, doomed: (offsetHex: string) => boolean, finalOps: readonly BatchOp[]): Promise<number> {
-    let removed = 0;
-    let lastOffsetHex = '';
-    let ops: BatchOp[] = [];
-    let primaries = 0;
-    // The iterator reads a snapshot, so the batches written while it walks don't disturb it.
-    const iterator = this.db.iterator(range);
-    try {
+  async truncateFrom(endOffset: number): Promise<void> {
+    assertNonNegativeInteger('KeyIndex.truncateFrom', 'endOffset', endOffset);
+    await this.exclusive(async () => {
       for (;;) {
-        const rows = await iterator.nextv(this.deleteChunkSize);
-        if (rows.length === 0) break;
-        for (const [rowKey, rowValue] of rows) {
-          const listed = secondaryRowPrimaries(rowKey, rowValue);
-          const kept = listed.filter((primary) => !doomed(primaryOffsetHex(primary)));
-          const dead = listed.filter((primary) => doomed(primaryOffsetHex(primary)));
-          let done = 0;
-          while (done < dead.length) {
-            const take = Math.min(dead.length - done, this.deleteChunkSize - primaries);
-            for (const primary of dead.slice(done, done + take)) {
-              ops.push({ type: 'del', key: primary });
-              // A row lists messages in offset order, so one message's keys are adjacent, also across chunks.
-              const offsetHex = primaryOffsetHex(primary);
-              if (offsetHex !== lastOffsetHex) {
-                removed++;
-                lastOffsetHex = offsetHex;
-              }
-            }
-            done += take;
-            primaries += take;
-            const rest = done < dead.length ? kept.concat(dead.slice(done)) : kept;
-            ops.push(rest.length === 0 ? { type: 'del', key: rowKey } : { type: 'put', key: rowKey, value: JSON.stringify(rest) });
-            if (primaries >= this.deleteChunkSize) {
-              await this.db.batch(ops);
-              ops = [];
-              primaries = 0;
-            }
-          }
+        const last = this.sealed.at(-1);
+        if (this.active.count === 0 && last !== undefined && last.maxOffset >= endOffset) {
+          // The newest sealed generation reaches past the end: it becomes the active one again.
+          const meta = { ...this.meta, activeGeneration: last.generation, activeSlots: last.slots };
+          await this.db.batch([{ type: 'del', key: summaryKey(last.generation) }, this.metaOp(meta)]);
+          await this.db.clear(slotPageRange(last.generation));
+          await this.load();
+          continue;
         }
+        if (this.active.count === 0 || this.active.maxOffset < endOffset) break;
+        await this.cutActiveAt(endOffset);
+        await this.load();
       }
-    } finally {
-      await iterator.close();
+      const meta = { ...this.meta, indexedUpTo: Math.min(this.meta.indexedUpTo, endOffset) };
+      await this.db.batch([this.metaOp(meta)]);
+      this.meta = meta;
+    });
+  }
+
+  private async append(entries: readonly KeyIndexEntry[], indexedUpTo: number): Promise<void> {
+    const from = this.meta.indexedUpTo;
+    let pending = 0;
+    for (const entry of entries) if (entry.physicalOffset >= from) pending += keyCount(entry);
+    const ops: BatchOp[] = [];
+    const hashes = this.hashes;
+    const hasher = this.hasher;
+    let row: Buffer | undefined;
+    let rowFirst = 0;
+    let rowUsed = 0;
+    const closeRow = (): void => {
+      if (row !== undefined && rowUsed > 0) ops.push({ type: 'put', key: entryRowKey(this.active.generation, rowFirst), value: row.subarray(0, rowUsed * ENTRY_BYTES) });
+      row = undefined;
+    };
+    const add = (kind: KeyKind, topic: string, key: string, offset: number, timestamp: number): void => {
+      if (this.active.count >= this.entriesPerGeneration) {
+        closeRow();
+        this.seal(ops);
+      }
+      if (row === undefined) {
+        row = Buffer.allocUnsafe(Math.min(pending, this.entriesPerGeneration - this.active.count) * ENTRY_BYTES);
+        rowFirst = this.active.count;
+        rowUsed = 0;
+      }
+      hasher(kind, topic, key, hashes);
+      const prev = this.active.link(hashes[0]!, offset, timestamp);
+      writeEntry(row, rowUsed * ENTRY_BYTES, hashes[0]!, hashes[1]!, offset, timestamp, prev);
+      rowUsed += 1;
+      pending -= 1;
+    };
+    for (const entry of entries) {
+      if (entry.physicalOffset < from) continue;
+      const keys = entry.keys;
+      for (let i = 0; i < keys.length; i++) if (isIndexedKey(keys, i)) add(KeyKind.KEY, entry.topic, keys[i]!, entry.physicalOffset, entry.storeTimestamp);
+      if (entry.uniqKey) add(KeyKind.UNIQ_KEY, entry.topic, entry.uniqKey, entry.physicalOffset, entry.storeTimestamp);
     }
-    ops.push(...finalOps);
-    if (ops.length > 0) await this.db.batch(ops);
-    return removed;
+    closeRow();
+    const meta = { ...this.meta, indexedUpTo: Math.max(from, indexedUpTo), activeGeneration: this.active.generation, activeSlots: this.active.slots.length };
+    ops.push(this.metaOp(meta));
+    try {
+      await this.db.batch(ops);
+    } catch (error) {
+      // The in-memory slots already link the lost entries: reread the state the database kept.
+      await this.load();
+      throw error;
+    }
+    this.meta = meta;
+  }
+
+  /** Writes the full active generation's slot table and summary into `ops`, and starts the next one. */
+  private seal(ops: BatchOp[]): void {
+    const full = this.active;
+    const slots = full.slots;
+    for (let page = 0; page * SLOTS_PER_PAGE < slots.length; page++) {
+      const heads = slots.subarray(page * SLOTS_PER_PAGE, Math.min(slots.length, (page + 1) * SLOTS_PER_PAGE));
+      if (heads.every((head) => head === 0)) continue;
+      // Little-endian on disk whatever the machine (the slot table is a native-endian Uint32Array).
+      const value = Buffer.from(heads.buffer, heads.byteOffset, heads.byteLength);
+      ops.push({ type: 'put', key: slotPageKey(full.generation, page), value: BIG_ENDIAN ? Buffer.from(value).swap32() : Buffer.from(value) });
+    }
+    const summary = full.summary();
+    ops.push({ type: 'put', key: summaryKey(full.generation), value: Buffer.from(JSON.stringify(summary)) });
+    this.sealed.push(summary);
+    this.active = new ActiveGeneration(full.generation + 1, this.slotsPerGeneration);
+  }
+
+  /** Candidates newest first: the active generation, then the sealed ones from the newest. */
+  private async lookup(kind: KeyKind, topic: string, key: string, maxNum: number, begin: number, end: number, verify: VerifyCandidate): Promise<number[]> {
+    const hashes = new Uint32Array(2);
+    this.hasher(kind, topic, key, hashes);
+    const [hashA, hashB] = hashes as unknown as [number, number];
+    const floor = this.meta.floor;
+    const found: number[] = [];
+    let lastChecked = -1;
+    const active = this.active;
+    const generations: GenerationSummary[] = [active.summary(), ...[...this.sealed].reverse()];
+    for (const generation of generations) {
+      if (found.length >= maxNum) break;
+      if (generation.count === 0 || generation.maxOffset < floor || generation.maxTimestamp < begin || generation.minTimestamp > end) continue;
+      const slot = hashA % generation.slots;
+      let next = generation.generation === active.generation ? active.slots[slot]! : await this.sealedHead(generation.generation, slot);
+      let row: { first: number; value: Buffer } | undefined;
+      while (next !== 0 && found.length < maxNum) {
+        const entry = next - 1;
+        if (row === undefined || entry < row.first || entry >= row.first + row.value.length / ENTRY_BYTES) row = await this.rowContaining(generation.generation, entry);
+        if (row === undefined) break;
+        const at = (entry - row.first) * ENTRY_BYTES;
+        const offset = entryOffset(row.value, at);
+        const timestamp = entryTimestamp(row.value, at);
+        // Offsets only fall along a walk, so a message matched twice (its key and unique key collide)
+        // shows up as the same offset twice in a row: it is checked and returned once.
+        if (offset !== lastChecked && entryHashA(row.value, at) === hashA && entryHashB(row.value, at) === hashB && timestamp >= begin && timestamp <= end && offset >= floor) {
+          lastChecked = offset;
+          if (verify(offset)) found.push(offset);
+        }
+        const prev = entryPrev(row.value, at);
+        // Chains only point back; anything else is damage, and ends the walk rather than loop.
+        if (prev >= next) break;
+        next = prev;
+      }
+    }
+    return found;
+  }
+
+  private async sealedHead(generation: number, slot: number): Promise<number> {
+    const page = await this.db.get(slotPageKey(generation, Math.floor(slot / SLOTS_PER_PAGE)));
+    const at = (slot % SLOTS_PER_PAGE) * 4;
+    return page === undefined || page.length < at + 4 ? 0 : page.readUInt32LE(at);
+  }
+
+  /** The `e!` row holding entry number `entry` of a generation: the last row starting at or before it. */
+  private async rowContaining(generation: number, entry: number): Promise<{ first: number; value: Buffer } | undefined> {
+    const rows = await this.db.iterator({ gte: entryRowKey(generation, 0), lte: entryRowKey(generation, entry), reverse: true, limit: 1 }).all();
+    const found = rows[0];
+    if (found === undefined) return undefined;
+    const [key, value] = found;
+    return { first: firstEntryOf(key), value };
+  }
+
+  /** Deletes the active generation's entries at and after `endOffset` (rows after the cut, and the cut row's tail). */
+  private async cutActiveAt(endOffset: number): Promise<void> {
+    const ops: BatchOp[] = [];
+    for await (const [key, value] of this.db.iterator(entryRowRange(this.active.generation))) {
+      const entries = value.length / ENTRY_BYTES;
+      let keep = 0;
+      while (keep < entries && entryOffset(value, keep * ENTRY_BYTES) < endOffset) keep += 1;
+      if (keep === entries) continue;
+      ops.push(keep === 0 ? { type: 'del', key } : { type: 'put', key, value: Buffer.from(value.subarray(0, keep * ENTRY_BYTES)) });
+    }
+    await this.db.batch(ops);
+  }
+
+  /** Reads the meta row, the sealed generations' summaries, and rebuilds the active generation's slots. */
+  private async load(): Promise<void> {
+    const raw = await this.db.get(META_KEY);
+    const meta = raw === undefined ? { indexedUpTo: 0, floor: 0, activeGeneration: 0, activeSlots: this.slotsPerGeneration } : parseJson<KeyIndexMeta>('meta', raw);
+    const sealed = (await this.db.values(SUMMARY_RANGE).all()).map((value) => parseJson<GenerationSummary>('generation summary', value));
+    const counts = [meta.indexedUpTo, meta.floor, meta.activeGeneration, ...sealed.flatMap((summary) => [summary.generation, summary.count])];
+    const slotCounts = [meta.activeSlots, ...sealed.map((summary) => summary.slots)];
+    if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0) || !slotCounts.every((n) => Number.isSafeInteger(n) && n > 0)) {
+      throw new Error('key index meta or generation summary holds an impossible number; the index was damaged and is rebuilt from the commit log');
+    }
+    const active = new ActiveGeneration(meta.activeGeneration, meta.activeSlots);
+    for await (const [key, value] of this.db.iterator(entryRowRange(meta.activeGeneration))) {
+      if (firstEntryOf(key) !== active.count || value.length % ENTRY_BYTES !== 0) {
+        throw new Error(`key index row ${key} does not follow entry ${active.count} of its generation; the index was damaged and is rebuilt from the commit log`);
+      }
+      for (let at = 0; at < value.length; at += ENTRY_BYTES) active.link(entryHashA(value, at), entryOffset(value, at), entryTimestamp(value, at));
+    }
+    this.meta = meta;
+    this.sealed = sealed;
+    this.active = active;
+    await this.dropRowsBelowOldest();
+  }
+
+  /** Rows of generations older than every one still listed (left behind if retention was interrupted). */
+  private async dropRowsBelowOldest(): Promise<void> {
+    const oldest = this.sealed[0]?.generation ?? this.active.generation;
+    await this.db.clear(entryRowsBelow(oldest));
+    await this.db.clear(slotPagesBelow(oldest));
+  }
+
+  private metaOp(meta: KeyIndexMeta): BatchOp {
+    return { type: 'put', key: META_KEY, value: Buffer.from(JSON.stringify(meta)) };
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async settled(): Promise<void> {
+    await this.tail;
   }
 }
 
-function validateEntry(entry: KeyIndexEntry, indexedUpTo: number): void {
+/** A message's key is indexed once: empty keys and repeats of an earlier key of the same message are not. */
+function isIndexedKey(keys: readonly string[], i: number): boolean {
+  const key = keys[i]!;
+  return key !== '' && (i === 0 || keys.indexOf(key) === i);
+}
+
+function keyCount(entry: KeyIndexEntry): number {
+  let count = entry.uniqKey ? 1 : 0;
+  for (let i = 0; i < entry.keys.length; i++) if (isIndexedKey(entry.keys, i)) count += 1;
+  return count;
+}
+
+function validateEntries(entries: readonly KeyIndexEntry[], indexedUpTo: number): void {
   const where = 'KeyIndex.writeBatch';
-  assertNonEmptyString(where, 'entry.topic', entry.topic);
-  assertNonNegativeInteger(where, 'entry.physicalOffset', entry.physicalOffset);
-  assertNonNegativeInteger(where, 'entry.storeTimestamp', entry.storeTimestamp);
-  if (!Array.isArray(entry.keys) || !allStrings(entry.keys)) {
-    throw new TypeError(`${where}: entry.keys must be an array of strings (topic "${entry.topic}", offset ${entry.physicalOffset})`);
+  let previous = 0;
+  for (const entry of entries) {
+    assertNonEmptyString(where, 'entry.topic', entry.topic);
+    assertNonNegativeInteger(where, 'entry.physicalOffset', entry.physicalOffset);
+    assertNonNegativeInteger(where, 'entry.storeTimestamp', entry.storeTimestamp);
+    if (!Array.isArray(entry.keys) || !entry.keys.every((key) => typeof key === 'string')) {
+      throw new TypeError(`${where}: entry.keys must be an array of strings (topic "${entry.topic}", offset ${entry.physicalOffset})`);
+    }
+    if (entry.uniqKey !== undefined && typeof entry.uniqKey !== 'string') {
+      throw new TypeError(`${where}: entry.uniqKey must be a string when present (offset ${entry.physicalOffset})`);
+    }
+    if (entry.physicalOffset >= indexedUpTo) {
+      throw new RangeError(
+        `${where}: entry at offset ${entry.physicalOffset} is not below indexedUpTo ${indexedUpTo}; ` +
+          'indexedUpTo is the exclusive end of the dispatched range (the next offset to index).',
+      );
+    }
+    if (entry.physicalOffset < previous) {
+      throw new RangeError(`${where}: entries must come in commit-log order, but offset ${entry.physicalOffset} follows ${previous}`);
+    }
+    previous = entry.physicalOffset;
   }
-  if (entry.uniqKey !== undefined && typeof entry.uniqKey !== 'string') {
-    throw new TypeError(`${where}: entry.uniqKey must be a string when present (offset ${entry.physicalOffset})`);
-  }
-  if (entry.physicalOffset >= indexedUpTo) {
-    throw new RangeError(
-      `${where}: entry at offset ${entry.physicalOffset} is not below indexedUpTo ${indexedUpTo}; ` +
-        'indexedUpTo is the exclusive end of the dispatched range (the next offset to index).',
-    );
-  }
-}
-
-function allStrings(values: readonly unknown[]): boolean {
-  for (const value of values) if (typeof value !== 'string') return false;
-  return true;
 }
 
 function assertTimestamp(what: string, value: number): void {

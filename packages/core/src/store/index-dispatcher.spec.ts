@@ -36,7 +36,7 @@ describe('IndexDispatcher', () => {
   });
 
   it('writes a large hand-over in bounded batches, each leaving a progress mark that covers exactly what it wrote', async () => {
-    const index = new KeyIndex(db);
+    const index = await KeyIndex.open(db);
     const batches: Array<{ entries: number; upTo: number }> = [];
     const writeBatch = index.writeBatch.bind(index);
     index.writeBatch = async (entries, upTo) => {
@@ -76,7 +76,7 @@ describe('IndexDispatcher', () => {
   });
 
   it('works through a backlog larger than its compaction threshold, batch by batch', async () => {
-    const index = new KeyIndex(db);
+    const index = await KeyIndex.open(db);
     const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 1000 });
     await dispatcher.progress();
     const from = log.maxOffset();
@@ -95,7 +95,8 @@ describe('IndexDispatcher', () => {
     }
   });
 
-  it('refuses a batch bound that is not a positive integer', () => {
-    expect(() => new IndexDispatcher(log, new KeyIndex(db), { maxEntriesPerBatch: 0 })).toThrow(RangeError);
+  it('refuses a batch bound that is not a positive integer', async () => {
+    const index = await KeyIndex.open(db);
+    expect(() => new IndexDispatcher(log, index, { maxEntriesPerBatch: 0 })).toThrow(RangeError);
   });
 });

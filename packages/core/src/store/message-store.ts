@@ -125,7 +125,8 @@ export class MessageStore {
       databases.push(indexDb);
       const metaDb = await openLevel(memory ? { kind: 'memory' } : { kind: 'file', dir: path.join(root, 'meta') });
       databases.push(metaDb);
-      const keyIndex = new KeyIndex(indexDb);
+      const keyIndex = await KeyIndex.open(indexDb);
+      if (keyIndex.rebuiltBecause) resolved.log('warn', `the key index starts afresh and is rebuilt from the commit log: ${keyIndex.rebuiltBecause}`);
       const metadata = await MetadataStore.open(metaDb);
 
       let recovery: RecoveryReport | undefined;
@@ -261,14 +262,24 @@ export class MessageStore {
 
   /** Messages of `topic` with `key` stored in [begin, end], newest first (RocketMQ queryMessage). */
   async queryMessageByKey(topic: string, key: string, maxNum: number, begin = 0, end = Number.MAX_SAFE_INTEGER): Promise<StoredMessage[]> {
-    const offsets = await this.keyIndex.queryByKey(topic, key, maxNum, begin, end);
-    return this.lookAll(offsets).filter((message) => message.topic === topic && (message.properties[MessageConst.KEYS] ?? '').split(' ').includes(key));
+    const found: StoredMessage[] = [];
+    // The index returns candidates (hash matches); only messages that really carry the key count.
+    await this.keyIndex.queryByKey(topic, key, maxNum, begin, end, (offset) => {
+      const message = this.lookAt(offset);
+      if (message?.topic !== topic || !(message.properties[MessageConst.KEYS] ?? '').split(' ').includes(key)) return false;
+      found.push(message);
+      return true;
+    });
+    return found;
   }
 
   /** The message with a unique key (UNIQ_KEY); the first copy if a producer retry stored two. */
   async queryMessageByUniqKey(topic: string, uniqKey: string): Promise<StoredMessage | undefined> {
-    const offsets = await this.keyIndex.queryByUniqKey(topic, uniqKey);
-    return this.lookAll(offsets).find((message) => message.topic === topic && message.properties[MessageConst.UNIQ_KEY] === uniqKey);
+    const offsets = await this.keyIndex.queryByUniqKey(topic, uniqKey, (offset) => {
+      const message = this.lookAt(offset);
+      return message?.topic === topic && message.properties[MessageConst.UNIQ_KEY] === uniqKey;
+    });
+    return offsets.length === 0 ? undefined : this.lookAt(offsets[0]!);
   }
 
   /** Waits until the key index covers everything appended so far (tests, admin queries). */
@@ -457,14 +468,9 @@ export class MessageStore {
     }
   }
 
-  private lookAll(offsets: readonly number[]): StoredMessage[] {
-    const messages: StoredMessage[] = [];
-    for (const offset of offsets) {
-      if (offset < this.commitLog.minOffset()) continue;
-      const message = this.lookMessageByOffset(offset);
-      if (message) messages.push(message);
-    }
-    return messages;
+  /** The message at a key-index candidate's offset, unless retention removed that part of the log. */
+  private lookAt(offset: number): StoredMessage | undefined {
+    return offset < this.commitLog.minOffset() ? undefined : this.lookMessageByOffset(offset);
   }
 }
 
