@@ -20,7 +20,7 @@ import type { BrokerProfileSummary } from './broker-bench-profile';
 import { SendLoad, batchSends, singleSends } from './broker-bench-send';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
-import { MB, cpuSnapshot, latencyOf, median, sleep, waitForQuietCpu } from './measure';
+import { MB, cpuSnapshot, latencyOf, median, sleep, waitForQuietCpu, waitForSettledMachine } from './measure';
 import type { Latency } from './measure';
 import { WindowRecorder, processCpuUs } from './remoting-bench-load';
 import { measureRawDisk } from './raw-disk';
@@ -122,6 +122,8 @@ export async function runBrokerBench(config: BrokerBenchConfig, progress: Progre
       }),
     );
     progress(`consume: ${Math.round(consume.messagesPerSecond).toLocaleString('en-US')} msg/s (${consume.messages} messages)`);
+    // The drain's leftovers (offset commits, flushes) are not the paced load's latency.
+    await waitForSettledMachine();
     e2e = await withOtherShare(broker, () =>
       runE2e(producer, consumer, broker.address, {
         topic: 'BenchE2E',

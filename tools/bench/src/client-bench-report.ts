@@ -90,7 +90,7 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
     '### Throughput',
     '',
     `Send rows keep ${config.inFlight} sends in flight (one connection; the decorator row's Producer shares its app's client instance) for ${seconds(config.durationMs)} after ${seconds(config.warmupMs)} of warm-up; ` +
-      `drain rows empty a backlog of ${formatInt(config.consumeMessages)} messages preloaded with batched sends (raw: one long-polling pull loop per queue; ` +
+      `drain rows empty a backlog of ${formatInt(config.consumeMessages)} messages preloaded with batched sends, drained once the machine is idle again (the broker has indexed and flushed the preload; at most 5 s) (raw: one long-polling pull loop per queue; ` +
       `client: a PushConsumer with pullBatchSize ${config.consumeBatch} and a handler that only counts, timed from \`start()\`). ` +
       `Median of ${config.rounds} round${config.rounds === 1 ? '' : 's'} (all rows interleaved, each right after its baseline).`,
     '',

@@ -166,3 +166,25 @@ export async function waitForQuietCpu(sampleMs = 500, timeoutMs = 120_000): Prom
   }
   return performance.now() - started;
 }
+
+/** Share of the machine's CPU (every process, this one and the broker included) under which it counts as settled. */
+export const SETTLED_MACHINE = 0.1;
+
+/**
+ * Waits until the whole machine, this process tree included, uses at most SETTLED_MACHINE of its CPU
+ * over a `sampleMs` sample, for up to `timeoutMs`. After a preload the broker still indexes the
+ * backlog's keys and flushes it; a drain timed during that would be charged with the preload's
+ * leftovers, by a different amount in each round. Returns how long it waited, ms.
+ */
+export async function waitForSettledMachine(sampleMs = 200, timeoutMs = 5_000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    const before = cpuSnapshot();
+    await sleep(sampleMs);
+    const after = cpuSnapshot();
+    if (!before || !after) break;
+    const total = after.machineTotal - before.machineTotal;
+    if (total > 0 && (after.machineBusy - before.machineBusy) / total <= SETTLED_MACHINE) break;
+  }
+  return performance.now() - started;
+}
