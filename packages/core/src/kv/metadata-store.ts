@@ -1,23 +1,21 @@
-import type { AbstractSublevel } from 'abstract-level';
 import type { DataVersion } from '@pulsejet/protocol';
 import { ConsumerOffsetTable } from './consumer-offset-table';
-import { copyDataVersion, initialDataVersion, loadDataVersions, nextDataVersion } from './data-version';
+import { copyDataVersion, initialDataVersion, nextDataVersion } from './data-version';
 import type { VersionedTable } from './data-version';
 import { KvErrorCode, kvError } from './kv-errors';
+import { loadMetadataTables } from './metadata-load';
+import { encodeTransactionState } from './metadata-records';
 import { validateSnapshot } from './metadata-snapshot';
 import type { MetadataSnapshot } from './metadata-snapshot';
 import { resolveMetadataStoreOptions } from './metadata-store-options';
 import type { MetadataStoreOptions, ResolvedMetadataStoreOptions } from './metadata-store-options';
-import { decodeConsumerOffset, decodeDataVersionRecord, decodeDelayOffset, decodeGroup, decodeTopic, decodeTransactionState, encodeTransactionState } from './metadata-records';
+import { metadataSublevels, type KvSublevel, type MetaOp, type MetadataSublevels } from './metadata-sublevels';
 import type { KvDatabase } from './open-level';
 import { copySubscriptionGroup, validateSubscriptionGroup } from './subscription-group-config';
 import type { SubscriptionGroupConfig } from './subscription-group-config';
 import { copyTopicConfig, validateTopicConfig } from './topic-config';
 import type { TopicConfig } from './topic-config';
 import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger } from './validate';
-
-type KvSublevel = AbstractSublevel<KvDatabase, string | Buffer | Uint8Array, string, string>;
-type MetaOp = { type: 'put'; sublevel: KvSublevel; key: string; value: string } | { type: 'del'; sublevel: KvSublevel; key: string };
 
 /**
  * The broker's metadata in one LevelDB: RocketMQ's TopicConfigManager, SubscriptionGroupManager,
@@ -46,7 +44,7 @@ export class MetadataStore {
   private readonly dirtyDelayLevels = new Set<number>();
   /** JSON text: each read parses a fresh copy, and what memory holds is exactly what reload gives. */
   private readonly transactions = new Map<string, string>();
-  private readonly sub: Record<'topic' | 'group' | 'offset' | 'delay' | 'transaction' | 'version', KvSublevel>;
+  private readonly sub: MetadataSublevels;
   private writeTail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private periodicFlushRunning = false;
@@ -56,14 +54,7 @@ export class MetadataStore {
     private readonly db: KvDatabase,
     private readonly options: ResolvedMetadataStoreOptions,
   ) {
-    this.sub = {
-      topic: db.sublevel('topic'),
-      group: db.sublevel('group'),
-      offset: db.sublevel('consumer-offset'),
-      delay: db.sublevel('delay-offset'),
-      transaction: db.sublevel('transaction'),
-      version: db.sublevel('data-version'),
-    };
+    this.sub = metadataSublevels(db);
   }
 
   /** Loads all metadata from `db` (which stays owned by the caller) and starts the offset flush timer. */
@@ -397,26 +388,8 @@ export class MetadataStore {
   }
 
   private async load(): Promise<void> {
-    for (const [key, value] of await this.sub.topic.iterator().all()) {
-      const topic = decodeTopic(key, value);
-      this.topics.set(topic.topicName, topic);
-    }
-    for (const [key, value] of await this.sub.group.iterator().all()) {
-      const group = decodeGroup(key, value);
-      this.groups.set(group.groupName, group);
-    }
-    for (const [key, value] of await this.sub.offset.iterator().all()) {
-      const row = decodeConsumerOffset(key, value);
-      this.offsets.set(row.group, row.topic, row.queueId, row.offset, false);
-    }
-    for (const [key, value] of await this.sub.delay.iterator().all()) {
-      const row = decodeDelayOffset(key, value);
-      this.delayOffsets.set(row.level, row.offset);
-    }
-    for (const [key, value] of await this.sub.transaction.iterator().all()) {
-      this.transactions.set(key, decodeTransactionState(key, value));
-    }
-    const unstored = loadDataVersions(await this.sub.version.iterator().all(), decodeDataVersionRecord, this.versions);
+    const { topics, groups, versions, offsets, delayOffsets, transactions } = this;
+    const unstored = await loadMetadataTables(this.sub, { topics, groups, versions, offsets, delayOffsets, transactions });
     if (unstored.length > 0) await this.write(unstored.map((table) => this.versionOp(table, this.versions[table])));
   }
 }
