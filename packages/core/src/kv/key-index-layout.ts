@@ -55,31 +55,32 @@ function hex8(value: number): string {
   return value.toString(16).padStart(8, '0');
 }
 
+/** The two kinds of per-generation rows: `e!` entry rows and `s!` slot pages. */
+type RowKind = 'e' | 's';
+
+/** Every row of a kind in one generation: its prefix ends in '!', so '"' (the next character) bounds it. */
+function generationRange(kind: RowKind, generation: number): { gte: string; lt: string } {
+  return { gte: `${kind}!${hex8(generation)}!`, lt: `${kind}!${hex8(generation)}"` };
+}
+
+/** Every row of a kind in the generations below `generation`. */
+function belowGeneration(kind: RowKind, generation: number): { gte: string; lt: string } {
+  return { gte: `${kind}!`, lt: `${kind}!${hex8(generation)}` };
+}
+
 export function entryRowKey(generation: number, firstEntry: number): string {
   return `e!${hex8(generation)}!${hex8(firstEntry)}`;
 }
 
-/** Every `e!` row of a generation: its prefix ends in '!', so '"' (the next character) bounds it. */
-export function entryRowRange(generation: number): { gte: string; lt: string } {
-  return { gte: `e!${hex8(generation)}!`, lt: `e!${hex8(generation)}"` };
-}
-
-/** Every `e!` row of the generations below `generation`. */
-export function entryRowsBelow(generation: number): { gte: string; lt: string } {
-  return { gte: 'e!', lt: `e!${hex8(generation)}` };
-}
+export const entryRowRange = (generation: number): { gte: string; lt: string } => generationRange('e', generation);
+export const entryRowsBelow = (generation: number): { gte: string; lt: string } => belowGeneration('e', generation);
 
 export function slotPageKey(generation: number, page: number): string {
   return `s!${hex8(generation)}!${hex8(page)}`;
 }
 
-export function slotPageRange(generation: number): { gte: string; lt: string } {
-  return { gte: `s!${hex8(generation)}!`, lt: `s!${hex8(generation)}"` };
-}
-
-export function slotPagesBelow(generation: number): { gte: string; lt: string } {
-  return { gte: 's!', lt: `s!${hex8(generation)}` };
-}
+export const slotPageRange = (generation: number): { gte: string; lt: string } => generationRange('s', generation);
+export const slotPagesBelow = (generation: number): { gte: string; lt: string } => belowGeneration('s', generation);
 
 export function summaryKey(generation: number): string {
   return `g!${hex8(generation)}`;
