@@ -12,6 +12,18 @@ describe('UNIQ_KEY (Java MessageClientIDSetter layout)', () => {
     expect(parseUniqueKey(gen.create())?.counter).toBe(1);
   });
 
+  it('builds the time part once per millisecond and follows the clock', () => {
+    let now = new Date(2026, 10, 26, 14, 0, 0, 5).getTime();
+    const gen = new UniqueKeyGenerator(Buffer.from([10, 1, 2, 3]), 7, Buffer.alloc(4), () => now);
+    const [a, b] = [gen.create(), gen.create()];
+    expect(a.slice(0, 28)).toBe(b.slice(0, 28));
+    now += 1;
+    expect(parseUniqueKey(gen.create())).toEqual({ ip: '10.1.2.3', pid: 7, monthOffsetMs: parseUniqueKey(a)!.monthOffsetMs + 1, counter: 2 });
+    // A clock set back gives the earlier time part again, not a stale cached one.
+    now -= 2;
+    expect(parseUniqueKey(gen.create())?.monthOffsetMs).toBe(parseUniqueKey(a)!.monthOffsetMs - 1);
+  });
+
   it('restarts the time part at a new month and wraps the counter at 16 bits', () => {
     let now = new Date(2026, 0, 31, 23, 59, 59, 999).getTime();
     const gen = new UniqueKeyGenerator(Buffer.from([1, 2, 3, 4]), 1, Buffer.alloc(4), () => now);
