@@ -45,6 +45,11 @@ describe('broker app config', () => {
     expect(config.logLevel).toBe('info');
   });
 
+  it('passes the key index sizes to the store under their RocketMQ names', () => {
+    const { config } = resolveConfig(['-c', 'broker.conf', '--maxIndexNum', '4096', '--maxHashSlotNum=1024'], read);
+    expect(config.broker.store).toMatchObject({ maxIndexNum: 4096, maxHashSlotNum: 1024 });
+  });
+
   it('lets flags win over the file, in both flag forms', () => {
     const { config } = resolveConfig(['-c', 'broker.conf', '--listenPort', '0', '--brokerName=broker-z', '--logLevel', 'warn'], read);
     expect(config.broker).toMatchObject({ listenPort: 0, brokerName: 'broker-z' });

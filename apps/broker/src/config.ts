@@ -58,6 +58,8 @@ const STORE_KEYS = {
   cleanResourceInterval: 'int',
   maxWriteBatchBytes: 'int',
   maxFilterMessageCount: 'int',
+  maxIndexNum: 'int',
+  maxHashSlotNum: 'int',
 } as const satisfies Record<string, Kind>;
 
 const APP_KEYS = { logLevel: LOG_LEVELS } as const satisfies Record<string, Kind>;

@@ -2,6 +2,7 @@
  * Options of the message store, named after RocketMQ's MessageStoreConfig where RocketMQ has a name.
  * Defaults are resolved once, by resolveStoreOptions(); nothing reads the environment.
  */
+import { DEFAULT_ENTRIES_PER_GENERATION, DEFAULT_SLOTS_PER_GENERATION } from './kv/key-index';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 
@@ -40,6 +41,14 @@ export interface MessageStoreOptions {
   maxWriteBatchBytes?: number;
   /** Most consume-queue entries a single read scans when a filter rejects messages. @default 16000 (RocketMQ maxFilterMessageCount) */
   maxFilterMessageCount?: number;
+  /**
+   * Key-index entries (one per message key and unique key) per generation; a full generation's slot
+   * table is written out and a new one starts. RocketMQ's name, but per generation, not per index file.
+   * @default 1048576
+   */
+  maxIndexNum?: number;
+  /** Hash slots per key-index generation; the filling generation's table is in memory (4 bytes a slot). @default 262144 */
+  maxHashSlotNum?: number;
   /** Store host written into every record and into offset message ids. @default 127.0.0.1:10911 */
   storeHost?: { address: string; port: number };
   /** Called with operational warnings (recovery truncations, retention). @default no-op */
@@ -64,6 +73,8 @@ export const DEFAULT_CLEAN_RESOURCE_INTERVAL = 10_000;
 export const DEFAULT_MAX_WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_FILTER_MESSAGE_COUNT = 16_000;
 export const DEFAULT_STORE_HOST = { address: '127.0.0.1', port: 10911 } as const;
+export const DEFAULT_MAX_INDEX_NUM = DEFAULT_ENTRIES_PER_GENERATION;
+export const DEFAULT_MAX_HASH_SLOT_NUM = DEFAULT_SLOTS_PER_GENERATION;
 
 /**
  * Room a segment needs beyond maxMessageSize: the largest record is a maximal body plus properties
@@ -94,6 +105,8 @@ export function resolveStoreOptions(options: MessageStoreOptions): ResolvedStore
     cleanResourceInterval: options.cleanResourceInterval ?? DEFAULT_CLEAN_RESOURCE_INTERVAL,
     maxWriteBatchBytes: options.maxWriteBatchBytes ?? DEFAULT_MAX_WRITE_BATCH_BYTES,
     maxFilterMessageCount: options.maxFilterMessageCount ?? DEFAULT_MAX_FILTER_MESSAGE_COUNT,
+    maxIndexNum: options.maxIndexNum ?? DEFAULT_MAX_INDEX_NUM,
+    maxHashSlotNum: options.maxHashSlotNum ?? DEFAULT_MAX_HASH_SLOT_NUM,
     storeHost: options.storeHost ?? DEFAULT_STORE_HOST,
     log: options.log ?? (() => undefined),
   };
@@ -108,6 +121,11 @@ export function resolveStoreOptions(options: MessageStoreOptions): ResolvedStore
   }
   if (!Number.isInteger(resolved.consumeQueueEntriesPerFile) || resolved.consumeQueueEntriesPerFile < 1) {
     throw new Error('consumeQueueEntriesPerFile must be a positive integer');
+  }
+  for (const name of ['maxIndexNum', 'maxHashSlotNum'] as const) {
+    const value = resolved[name];
+    // Entry numbers and slot heads are stored as 32-bit integers.
+    if (!Number.isInteger(value) || value < 1 || value >= 2 ** 32) throw new Error(`${name} must be an integer from 1 to 4294967295, got ${String(value)}`);
   }
   return resolved;
 }

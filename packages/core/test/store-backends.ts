@@ -16,6 +16,9 @@ export const SMALL_STORE: Partial<MessageStoreOptions> = {
   mappedFileSizeCommitLog: 128 * 1024,
   maxMessageSize: 32 * 1024,
   consumeQueueEntriesPerFile: 64,
+  // Key-index generations of a few entries: every query, retention and recovery test crosses them.
+  maxIndexNum: 16,
+  maxHashSlotNum: 4,
 };
 
 export function fileBackend(): StoreBackend {

@@ -125,7 +125,7 @@ export class MessageStore {
       databases.push(indexDb);
       const metaDb = await openLevel(memory ? { kind: 'memory' } : { kind: 'file', dir: path.join(root, 'meta') });
       databases.push(metaDb);
-      const keyIndex = await KeyIndex.open(indexDb);
+      const keyIndex = await KeyIndex.open(indexDb, { entriesPerGeneration: resolved.maxIndexNum, slotsPerGeneration: resolved.maxHashSlotNum });
       if (keyIndex.rebuiltBecause) resolved.log('warn', `the key index starts afresh and is rebuilt from the commit log: ${keyIndex.rebuiltBecause}`);
       const metadata = await MetadataStore.open(metaDb);
 
