@@ -1,4 +1,3 @@
-import { endianness } from 'node:os';
 import type { AbstractSublevel } from 'abstract-level';
 import { KeyKind, hashIndexKey, type KeyHasher } from './key-hash';
 import {
@@ -24,19 +23,12 @@ import {
   type GenerationSummary,
   type KeyIndexMeta,
 } from './key-index-layout';
+import { isIndexedKey, keyCount, validateEntries, type KeyIndexEntry } from './key-index-entry';
+import { ActiveGeneration, slotPageRows } from './key-index-generation';
 import type { KvDatabase } from './open-level';
-import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger } from './validate';
+import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger, assertTimestamp } from './validate';
 
-/** One stored message as the index sees it (RocketMQ's IndexService input from dispatch). */
-export interface KeyIndexEntry {
-  topic: string;
-  /** The message's KEYS, already split (RocketMQ separates them by spaces). Empty strings are skipped. */
-  keys: readonly string[];
-  /** The UNIQ_KEY property (client-generated message id); absent or empty: not indexed. */
-  uniqKey?: string;
-  physicalOffset: number;
-  storeTimestamp: number;
-}
+export type { KeyIndexEntry } from './key-index-entry';
 
 export interface KeyIndexOptions {
   /**
@@ -70,45 +62,8 @@ const SUBLEVEL = 'key-hash-index';
 /** Where the one-row-per-key layout of earlier versions lived; dropped on open (the index is rebuilt from the log). */
 const OLD_LAYOUT_SUBLEVEL = 'key-index';
 
-const BIG_ENDIAN = endianness() === 'BE';
-
 type IndexDb = AbstractSublevel<KvDatabase, string | Buffer | Uint8Array, string, Buffer>;
 type BatchOp = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
-
-/** The generation being filled: its slot heads in memory, its entries in `e!` rows. */
-class ActiveGeneration {
-  readonly slots: Uint32Array;
-  count = 0;
-  minOffset = Number.MAX_SAFE_INTEGER;
-  maxOffset = -1;
-  minTimestamp = Number.MAX_SAFE_INTEGER;
-  maxTimestamp = -1;
-
-  constructor(
-    readonly generation: number,
-    slotCount: number,
-  ) {
-    this.slots = new Uint32Array(slotCount);
-  }
-
-  /** Links entry number `this.count` into its slot; returns the previous head (entry number + 1, 0: none). */
-  link(hashA: number, offset: number, timestamp: number): number {
-    const slot = hashA % this.slots.length;
-    const prev = this.slots[slot]!;
-    this.count += 1;
-    this.slots[slot] = this.count;
-    if (offset < this.minOffset) this.minOffset = offset;
-    if (offset > this.maxOffset) this.maxOffset = offset;
-    if (timestamp < this.minTimestamp) this.minTimestamp = timestamp;
-    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
-    return prev;
-  }
-
-  summary(): GenerationSummary {
-    const { generation, count, minOffset, maxOffset, minTimestamp, maxTimestamp } = this;
-    return { generation, slots: this.slots.length, count, minOffset, maxOffset, minTimestamp, maxTimestamp };
-  }
-}
 
 /**
  * The message key index: RocketMQ's IndexService (hash slots heading chains of entries), stored in
@@ -193,8 +148,8 @@ export class KeyIndex {
     assertNonEmptyString('KeyIndex.queryByKey', 'topic', topic);
     assertNonEmptyString('KeyIndex.queryByKey', 'key', key);
     assertNonNegativeInteger('KeyIndex.queryByKey', 'maxNum', maxNum);
-    assertTimestamp('beginTimestamp', beginTimestamp);
-    assertTimestamp('endTimestamp', endTimestamp);
+    assertTimestamp('KeyIndex.queryByKey', 'beginTimestamp', beginTimestamp);
+    assertTimestamp('KeyIndex.queryByKey', 'endTimestamp', endTimestamp);
     if (maxNum === 0 || beginTimestamp > endTimestamp) return [];
     await this.settled();
     return this.lookup(KeyKind.KEY, topic, key, maxNum, beginTimestamp, endTimestamp, verify);
@@ -321,14 +276,7 @@ export class KeyIndex {
   /** Writes the full active generation's slot table and summary into `ops`, and starts the next one. */
   private seal(ops: BatchOp[]): void {
     const full = this.active;
-    const slots = full.slots;
-    for (let page = 0; page * SLOTS_PER_PAGE < slots.length; page++) {
-      const heads = slots.subarray(page * SLOTS_PER_PAGE, Math.min(slots.length, (page + 1) * SLOTS_PER_PAGE));
-      if (heads.every((head) => head === 0)) continue;
-      // Little-endian on disk whatever the machine (the slot table is a native-endian Uint32Array).
-      const value = Buffer.from(heads.buffer, heads.byteOffset, heads.byteLength);
-      ops.push({ type: 'put', key: slotPageKey(full.generation, page), value: BIG_ENDIAN ? Buffer.from(value).swap32() : Buffer.from(value) });
-    }
+    for (const row of slotPageRows(full)) ops.push({ type: 'put', ...row });
     const summary = full.summary();
     ops.push({ type: 'put', key: summaryKey(full.generation), value: Buffer.from(JSON.stringify(summary)) });
     this.sealed.push(summary);
@@ -443,49 +391,5 @@ export class KeyIndex {
 
   private async settled(): Promise<void> {
     await this.tail;
-  }
-}
-
-/** A message's key is indexed once: empty keys and repeats of an earlier key of the same message are not. */
-function isIndexedKey(keys: readonly string[], i: number): boolean {
-  const key = keys[i]!;
-  return key !== '' && (i === 0 || keys.indexOf(key) === i);
-}
-
-function keyCount(entry: KeyIndexEntry): number {
-  let count = entry.uniqKey ? 1 : 0;
-  for (let i = 0; i < entry.keys.length; i++) if (isIndexedKey(entry.keys, i)) count += 1;
-  return count;
-}
-
-function validateEntries(entries: readonly KeyIndexEntry[], indexedUpTo: number): void {
-  const where = 'KeyIndex.writeBatch';
-  let previous = 0;
-  for (const entry of entries) {
-    assertNonEmptyString(where, 'entry.topic', entry.topic);
-    assertNonNegativeInteger(where, 'entry.physicalOffset', entry.physicalOffset);
-    assertNonNegativeInteger(where, 'entry.storeTimestamp', entry.storeTimestamp);
-    if (!Array.isArray(entry.keys) || !entry.keys.every((key) => typeof key === 'string')) {
-      throw new TypeError(`${where}: entry.keys must be an array of strings (topic "${entry.topic}", offset ${entry.physicalOffset})`);
-    }
-    if (entry.uniqKey !== undefined && typeof entry.uniqKey !== 'string') {
-      throw new TypeError(`${where}: entry.uniqKey must be a string when present (offset ${entry.physicalOffset})`);
-    }
-    if (entry.physicalOffset >= indexedUpTo) {
-      throw new RangeError(
-        `${where}: entry at offset ${entry.physicalOffset} is not below indexedUpTo ${indexedUpTo}; ` +
-          'indexedUpTo is the exclusive end of the dispatched range (the next offset to index).',
-      );
-    }
-    if (entry.physicalOffset < previous) {
-      throw new RangeError(`${where}: entries must come in commit-log order, but offset ${entry.physicalOffset} follows ${previous}`);
-    }
-    previous = entry.physicalOffset;
-  }
-}
-
-function assertTimestamp(what: string, value: number): void {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new RangeError(`KeyIndex.queryByKey: ${what} must be a number of milliseconds, got ${String(value)}`);
   }
 }

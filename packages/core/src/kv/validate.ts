@@ -48,3 +48,10 @@ function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
   return typeof value;
 }
+
+/** A time bound in milliseconds: any number but NaN (bounds outside the stored range simply match nothing more). */
+export function assertTimestamp(where: string, what: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new RangeError(`${where}: ${what} must be a number of milliseconds, got ${describe(value)}`);
+  }
+}

@@ -1,0 +1,52 @@
+// What the key index is given per message, and the checks of a batch of them: dispatch hands them
+// over in commit-log order, and a batch is refused whole if one entry is malformed.
+import { assertNonEmptyString, assertNonNegativeInteger } from './validate';
+
+/** One stored message as the index sees it (RocketMQ's IndexService input from dispatch). */
+export interface KeyIndexEntry {
+  topic: string;
+  /** The message's KEYS, already split (RocketMQ separates them by spaces). Empty strings are skipped. */
+  keys: readonly string[];
+  /** The UNIQ_KEY property (client-generated message id); absent or empty: not indexed. */
+  uniqKey?: string;
+  physicalOffset: number;
+  storeTimestamp: number;
+}
+
+/** A message's key is indexed once: empty keys and repeats of an earlier key of the same message are not. */
+export function isIndexedKey(keys: readonly string[], i: number): boolean {
+  const key = keys[i]!;
+  return key !== '' && (i === 0 || keys.indexOf(key) === i);
+}
+
+export function keyCount(entry: KeyIndexEntry): number {
+  let count = entry.uniqKey ? 1 : 0;
+  for (let i = 0; i < entry.keys.length; i++) if (isIndexedKey(entry.keys, i)) count += 1;
+  return count;
+}
+
+export function validateEntries(entries: readonly KeyIndexEntry[], indexedUpTo: number): void {
+  const where = 'KeyIndex.writeBatch';
+  let previous = 0;
+  for (const entry of entries) {
+    assertNonEmptyString(where, 'entry.topic', entry.topic);
+    assertNonNegativeInteger(where, 'entry.physicalOffset', entry.physicalOffset);
+    assertNonNegativeInteger(where, 'entry.storeTimestamp', entry.storeTimestamp);
+    if (!Array.isArray(entry.keys) || !entry.keys.every((key) => typeof key === 'string')) {
+      throw new TypeError(`${where}: entry.keys must be an array of strings (topic "${entry.topic}", offset ${entry.physicalOffset})`);
+    }
+    if (entry.uniqKey !== undefined && typeof entry.uniqKey !== 'string') {
+      throw new TypeError(`${where}: entry.uniqKey must be a string when present (offset ${entry.physicalOffset})`);
+    }
+    if (entry.physicalOffset >= indexedUpTo) {
+      throw new RangeError(
+        `${where}: entry at offset ${entry.physicalOffset} is not below indexedUpTo ${indexedUpTo}; ` +
+          'indexedUpTo is the exclusive end of the dispatched range (the next offset to index).',
+      );
+    }
+    if (entry.physicalOffset < previous) {
+      throw new RangeError(`${where}: entries must come in commit-log order, but offset ${entry.physicalOffset} follows ${previous}`);
+    }
+    previous = entry.physicalOffset;
+  }
+}
