@@ -17,16 +17,24 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startTestBroker(options: BrokerOptions = {}): Promise<TestBroker> {
-  const dir = mkdtempSync(join(tmpdir(), 'pulsejet-broker-'));
-  const broker = new BrokerController({
+/**
+ * Options of a test broker on `dir`: a free 127.0.0.1 port and a small store (1 MiB segments).
+ * Tests that restart a broker open a new one with the same options on the same directory.
+ */
+export function testBrokerOptions(dir: string, options: BrokerOptions = {}): BrokerOptions {
+  return {
     listenPort: 0,
     bindAddress: '127.0.0.1',
     storePathRootDir: dir,
     maxMessageSize: 64 * 1024,
-    store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000 },
     ...options,
-  });
+    store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000, ...(options.store ?? {}) },
+  };
+}
+
+export async function startTestBroker(options: BrokerOptions = {}): Promise<TestBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'pulsejet-broker-'));
+  const broker = new BrokerController(testBrokerOptions(dir, options));
   await broker.start();
   const client = new TcpRemotingClient();
   return {

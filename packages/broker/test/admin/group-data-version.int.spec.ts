@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { RequestCode, ResponseCode, createRequest, type DataVersion, type RemotingCommand } from '@pulsejet/protocol';
 import { TcpRemotingClient } from '@pulsejet/remoting';
 import { BrokerController } from '../../src/index';
-import { TIMEOUT_MS } from '../helpers';
+import { TIMEOUT_MS, testBrokerOptions } from '../helpers';
 import { REQUEST_TIMEOUT_MS, useHaPair, waitForPair } from '../ha/ha-harness';
 
 jest.setTimeout(90_000);
@@ -39,13 +39,7 @@ describe('subscription group dataVersion across a broker restart', () => {
   });
 
   async function open(): Promise<BrokerController> {
-    broker = new BrokerController({
-      listenPort: 0,
-      bindAddress: '127.0.0.1',
-      storePathRootDir: dir,
-      maxMessageSize: 64 * 1024,
-      store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000 },
-    });
+    broker = new BrokerController(testBrokerOptions(dir));
     await broker.start();
     return broker;
   }

@@ -7,6 +7,7 @@ import { RequestCode, createRequest, type RemotingCommand } from '@pulsejet/prot
 import { TcpRemotingClient, TcpRemotingServer } from '@pulsejet/remoting';
 import { NameServer } from '@pulsejet/routing';
 import { BrokerController, type BrokerOptions } from '../../src/index';
+import { testBrokerOptions } from '../helpers';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 export const WAIT_TIMEOUT_MS = 20_000;
@@ -43,19 +44,7 @@ export async function startNamesrv(): Promise<Namesrv> {
 
 /** Options every HA test broker shares: small segments (master and slave must agree), fast registration. */
 export function haBrokerOptions(namesrvAddr: string, dir: string, options: BrokerOptions): BrokerOptions {
-  return {
-    namesrvAddr,
-    listenPort: 0,
-    haListenPort: 0,
-    bindAddress: '127.0.0.1',
-    storePathRootDir: dir,
-    brokerName: 'broker-ha',
-    maxMessageSize: 64 * 1024,
-    registerNameServerPeriod: 300,
-    slaveSynchronizeInterval: 60_000,
-    ...options,
-    store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000, ...(options.store ?? {}) },
-  };
+  return testBrokerOptions(dir, { namesrvAddr, haListenPort: 0, brokerName: 'broker-ha', registerNameServerPeriod: 300, slaveSynchronizeInterval: 60_000, ...options });
 }
 
 export class Node {

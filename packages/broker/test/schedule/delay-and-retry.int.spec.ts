@@ -5,7 +5,7 @@ import { subscriptionGroupWithDefaults } from '@pulsejet/core';
 import { RequestCode, ResponseCode, createRequest, decodeStoredRecords, type StoredMessage } from '@pulsejet/protocol';
 import { TcpRemotingClient } from '@pulsejet/remoting';
 import { BrokerController, SCHEDULE_TOPIC, type BrokerOptions } from '../../src/index';
-import { TIMEOUT_MS, sendV1, startTestBroker, uniqueTopic, type TestBroker } from '../helpers';
+import { TIMEOUT_MS, sendV1, startTestBroker, testBrokerOptions, uniqueTopic, type TestBroker } from '../helpers';
 
 const LEVELS = '100ms 200ms 300ms';
 
@@ -151,14 +151,7 @@ describe('delivery at an arbitrary time', () => {
 describe('delayed messages across a restart', () => {
   it('resumes from the persisted progress: delivered once, not lost and not twice', async () => {
     const first = await startTestBroker({ messageDelayLevel: '100ms 200ms 1s' });
-    const options: BrokerOptions = {
-      listenPort: 0,
-      bindAddress: '127.0.0.1',
-      storePathRootDir: first.dir,
-      maxMessageSize: 64 * 1024,
-      store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000 },
-      messageDelayLevel: '100ms 200ms 1s',
-    };
+    const options: BrokerOptions = testBrokerOptions(first.dir, { messageDelayLevel: '100ms 200ms 1s' });
     const topic = uniqueTopic('DelayRestart');
     const sent = await first.send(sendV1(topic, Buffer.from('survives'), {}, { TAGS: 'TagA', DELAY: '3' }));
     expect(sent.code).toBe(ResponseCode.SUCCESS);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { RequestCode, ResponseCode, createRequest, decodeDataVersion, encodeDataVersion, type DataVersion, type RemotingCommand } from '@pulsejet/protocol';
 import { TcpRemotingClient } from '@pulsejet/remoting';
 import { BrokerController } from '../../src/index';
-import { uniqueTopic } from '../helpers';
+import { testBrokerOptions, uniqueTopic } from '../helpers';
 import { REQUEST_TIMEOUT_MS, newClient, startNamesrv, useHaPair, waitFor, waitForPair, type Namesrv } from '../ha/ha-harness';
 
 jest.setTimeout(120_000);
@@ -63,16 +63,7 @@ describe('topic dataVersion across a broker restart', () => {
   });
 
   async function open(): Promise<BrokerController> {
-    broker = new BrokerController({
-      namesrvAddr: namesrv.addr,
-      listenPort: 0,
-      haListenPort: 0,
-      bindAddress: '127.0.0.1',
-      brokerName: 'broker-topic-version',
-      storePathRootDir: dir,
-      maxMessageSize: 64 * 1024,
-      store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000 },
-    });
+    broker = new BrokerController(testBrokerOptions(dir, { namesrvAddr: namesrv.addr, haListenPort: 0, brokerName: 'broker-topic-version' }));
     await broker.start();
     return broker;
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ResponseCode, decodeStoredRecord, type RemotingCommand } from '@pulsejet/protocol';
 import { TcpRemotingClient } from '@pulsejet/remoting';
 import { BrokerController, TRANS_CHECK_MAX_TIME_TOPIC } from '../../src/index';
-import { TIMEOUT_MS, uniqueTopic } from '../helpers';
+import { TIMEOUT_MS, testBrokerOptions, uniqueTopic } from '../helpers';
 import { TestTxProducer, endTransaction, halfRefOf, halfSend, pullAll, waitFor, witnessCheckRounds, type HalfRef } from './tx-helpers';
 
 jest.setTimeout(60_000);
@@ -22,16 +22,13 @@ interface Running {
 }
 
 async function open(dir: string): Promise<Running> {
-  const broker = new BrokerController({
-    listenPort: 0,
-    bindAddress: '127.0.0.1',
-    storePathRootDir: dir,
-    maxMessageSize: 64 * 1024,
-    store: { mappedFileSizeCommitLog: 1024 * 1024, consumeQueueEntriesPerFile: 1000 },
-    transactionCheckInterval: 200,
-    transactionTimeOut: 300,
-    transactionCheckMax: CHECK_MAX,
-  });
+  const broker = new BrokerController(
+    testBrokerOptions(dir, {
+      transactionCheckInterval: 200,
+      transactionTimeOut: 300,
+      transactionCheckMax: CHECK_MAX,
+    }),
+  );
   await broker.start();
   const client = new TcpRemotingClient();
   return {
