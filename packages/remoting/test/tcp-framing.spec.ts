@@ -109,4 +109,30 @@ describe('TCP framing', () => {
     await client.request(address, createRequest(BIG), 3000);
     expect((await seen!.request(createRequest(ECHO), 3000)).remark).toBe('from client');
   });
+
+  it('keeps the frames of every connection intact when several encode into the shared slab in one tick', async () => {
+    // Channels of a process encode into one FrameSlab: frames of different connections interleave in
+    // its buffers, large ones get buffers of their own, and a slab fills up mid-batch. Each answer
+    // must still carry its own request's body.
+    const { address: first } = await echoServer();
+    const { address: second } = await echoServer();
+    const clients = [0, 1, 2].map(() => new TcpRemotingClient({ log: collectingLog().log }));
+    for (const client of clients) closers.push(() => client.close());
+    // Connected first, so the requests below are encoded in one synchronous loop, alternating channels.
+    for (const client of clients) for (const address of [first, second]) await client.request(address, createRequest(ECHO), 3000);
+    const requests: Promise<void>[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      const client = clients[i % clients.length]!;
+      const address = i % 2 === 0 ? first : second;
+      const size = i % 50 === 7 ? 40_000 : (i * 37) % 3000; // mostly small, a few over a quarter slab
+      const body = Buffer.alloc(size, i % 251);
+      requests.push(
+        client.request(address, createRequest(ECHO, { i: String(i) }, body), 10_000).then((response) => {
+          expect(response.extFields.i).toBe(String(i));
+          expect(Buffer.compare(response.body ?? Buffer.alloc(0), body)).toBe(0);
+        }),
+      );
+    }
+    await Promise.all(requests);
+  });
 });

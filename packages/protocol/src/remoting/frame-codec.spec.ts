@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ProtocolError, ProtocolErrorCode } from '../errors';
-import { DEFAULT_MAX_FRAME_SIZE, decodeCommandFrame, encodeCommand } from './frame-codec';
+import { DEFAULT_MAX_FRAME_SIZE, decodeCommandFrame, encodeCommand, encodeCommandInto } from './frame-codec';
 import { createRequest, createResponse, type RemotingCommand } from './remoting-command';
 import { anyCommandArb, binaryCommandArb, jsonCommandArb, rawFrame } from '../../test/remoting';
 
@@ -290,6 +290,49 @@ describe('encodeCommand errors', () => {
   it('rejects an invalid maxFrameSize option', () => {
     expect(() => encodeCommand(createRequest(1), { maxFrameSize: 3 })).toThrow(RangeError);
     expect(() => decodeCommandFrame(withoutPrefix(BINARY_REQUEST), { maxFrameSize: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('encodeCommandInto', () => {
+  it('writes the same frame as encodeCommand at any offset and returns the offset after it', () => {
+    fc.assert(
+      fc.property(anyCommandArb, fc.nat({ max: 64 }), (command, offset) => {
+        const expected = encodeCommand(command);
+        const target = Buffer.alloc(offset + expected.length + 8192, 0xee);
+        const end = encodeCommandInto(command, target, offset);
+        expect(end).toBe(offset + expected.length);
+        expect(target.subarray(offset, end)).toEqual(expected);
+        expect(target.subarray(0, offset).every((byte) => byte === 0xee)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('asks for room (minus an upper bound of the frame) and writes nothing when the target is short', () => {
+    for (const command of [
+      createRequest(310, { topic: 'T', properties: '\u0001x\u0002' }, Buffer.alloc(100, 1)),
+      createRequest(310, { topic: 'T' }, Buffer.alloc(100, 1), { serializeType: 'ROCKETMQ' }),
+      { ...createRequest(310), extFields: { n: 1 } as unknown as Record<string, string> }, // off the fast path
+    ]) {
+      const size = encodeCommand(command).length;
+      const target = Buffer.alloc(size - 1 + 10, 0xee);
+      const needed = -encodeCommandInto(command, target, 10);
+      expect(needed).toBeGreaterThanOrEqual(size);
+      expect(target.every((byte) => byte === 0xee)).toBe(true);
+      const roomy = Buffer.alloc(10 + needed);
+      expect(encodeCommandInto(command, roomy, 10)).toBe(10 + size);
+    }
+  });
+
+  it('refuses a body over maxFrameSize before asking for room for it', () => {
+    const command = createRequest(1, {}, Buffer.alloc(2000));
+    expect(codeOf(() => encodeCommandInto(command, Buffer.alloc(0), 0, { maxFrameSize: 1000 }))).toBe(ProtocolErrorCode.FRAME_TOO_LARGE);
+  });
+
+  it('measures a header too large for the in-place bound instead of asking for six times its size', () => {
+    const command = { ...createRequest(1), remark: 'r'.repeat(200_000) };
+    const needed = -encodeCommandInto(command, Buffer.alloc(0), 0);
+    expect(needed).toBe(encodeCommand(command).length);
   });
 });
 

@@ -15,7 +15,7 @@ import type { RemotingCommand } from './remoting-command';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call on the other
 // module's exports, and these run for every frame received (bench:broker profile).
-const { decodeFrameUnchecked } = frameCodec;
+const { decodeFrameAt } = frameCodec;
 const { LENGTH_PREFIX_SIZE, checkTotalLength, resolveFrameCodecOptions } = layout;
 
 /** With at least this many chunks held, small chunks are copied into the tail buffer. */
@@ -116,10 +116,21 @@ export class FrameDecoder {
       }
       if (this.held < LENGTH_PREFIX_SIZE + this.frameLength) break;
       this.flushTail();
-      this.skip(LENGTH_PREFIX_SIZE);
-      const frame = this.take(this.frameLength);
+      const first = this.chunks[0]!;
+      const start = this.headOffset + LENGTH_PREFIX_SIZE;
+      const end = start + this.frameLength;
       this.frameLength = -1;
-      commands.push(decodeFrameUnchecked(frame));
+      if (end <= first.length) {
+        // The whole frame is in the first chunk: decoded where it lies, no view of it is made.
+        this.held -= end - this.headOffset;
+        this.headOffset = end;
+        if (end === first.length) this.shiftChunk();
+        commands.push(decodeFrameAt(first, start, end));
+      } else {
+        this.skip(LENGTH_PREFIX_SIZE);
+        const frame = this.take(end - start);
+        commands.push(decodeFrameAt(frame, 0, frame.length));
+      }
     }
     return commands;
   }
@@ -156,7 +167,7 @@ export class FrameDecoder {
     }
   }
 
-  /** The next `count` held bytes: a view when they are in one chunk, else one copy. */
+  /** The next `count` held bytes (a frame that spans chunks): a view when they are in one chunk, else one copy. */
   private take(count: number): Buffer {
     this.held -= count;
     // count >= 4 (checkTotalLength) and is held, so there is a first chunk.

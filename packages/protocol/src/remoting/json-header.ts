@@ -10,9 +10,9 @@
 //
 // Decoding runs for every frame in, so the common headers take a byte scanner
 // (./json-header-scan) that gives exactly what the JSON.parse reference
-// (./json-header-reference) gives, and hands it everything else. Encoding stays JSON.stringify: a
-// header built by string concatenation measured slower once written into the frame (V8 must
-// flatten the concatenated string first), and JSON.stringify's output is flat.
+// (./json-header-reference) gives, and hands it everything else. Encoding is defined by
+// encodeJsonHeader's JSON.stringify text; the frame codec writes the same bytes straight into the
+// frame (./json-header-writer) and uses this text only for commands off that fast path.
 import type { RemotingCommand } from './remoting-command';
 import { decodeJsonHeaderReference } from './json-header-reference';
 import { scanJsonHeader } from './json-header-scan';

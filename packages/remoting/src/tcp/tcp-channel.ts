@@ -2,9 +2,11 @@
 // (accepted sockets) and the client (connected sockets).
 //
 // Reads: a FrameDecoder is fed every chunk; bad bytes close only this connection, with a logged reason.
-// Writes: frames produced in one tick are written together (one writev) when the tick ends, or as
-// soon as a batch is full (FLUSH_AFTER_FRAMES); that is where the throughput of many requests in
-// flight comes from. When the socket reports back-pressure
+// Writes: frames produced in one tick are written together when the tick ends, or as soon as a
+// batch is full (FLUSH_AFTER_FRAMES); that is where the throughput of many requests in flight comes
+// from. Frames are encoded one after another into a slab shared by the process's channels
+// (@pulsejet/protocol FrameSlab), so a batch is usually one buffer and one write() (not a writev of
+// a buffer per frame), and no frame costs an allocation of its own. When the socket reports back-pressure
 // (write() === false) we wait for 'drain' at most writeDrainTimeoutMs, then close the channel
 // (aedes waitForDrain). A server also stops taking requests while it waits: it pauses the socket and
 // holds the requests already decoded from the last chunk, so a peer that sends requests but never
@@ -19,7 +21,13 @@ import { RemotingError } from '../errors';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter
 // call, which the profile of the send path showed per message.
-const { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, encodeCommand } = protocol;
+const { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSlab, encodeCommandInto } = protocol;
+
+/**
+ * Where every TCP channel of the process encodes its frames. A channel's frames stay contiguous
+ * while no other channel encodes in between, which is the common case within one tick.
+ */
+const slab = new FrameSlab(encodeCommandInto);
 
 export interface TcpChannelOptions extends ChannelOptions {
   /** Largest frame accepted or sent (totalLength: the frame without its 4-byte prefix). */
@@ -49,8 +57,14 @@ export class TcpChannel extends AbstractChannel {
   private readonly decoder: FrameDecoderType;
   // undefined for the default limit: the codec then skips re-resolving options on every frame.
   private readonly encodeOptions: { maxFrameSize: number } | undefined;
+  /** Encoded frames not yet written: earlier runs in `outbox`, the latest run in openRun*. */
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
+  private outboxFrames = 0;
+  /** The run of frames encoded back to back in one slab buffer that the next frame may extend. */
+  private openRunBuffer: Buffer | undefined;
+  private openRunStart = 0;
+  private openRunEnd = 0;
   /** Decoded requests held while congested, oldest first from backlogHead. */
   private backlog: RemotingCommand[] = [];
   private backlogHead = 0;
@@ -87,12 +101,21 @@ export class TcpChannel extends AbstractChannel {
 
   protected transmit(command: RemotingCommand): Promise<void> | undefined {
     // Throws ProtocolError FRAME_TOO_LARGE rather than sending a frame the peer would die on.
-    const frame = encodeCommand(command, this.encodeOptions);
-    this.outbox.push(frame);
-    this.outboxBytes += frame.length;
+    slab.encode(command, this.encodeOptions);
+    const { lastBuffer, lastStart, lastEnd } = slab;
+    if (lastBuffer === this.openRunBuffer && lastStart === this.openRunEnd) {
+      this.openRunEnd = lastEnd;
+    } else {
+      this.closeOpenRun();
+      this.openRunBuffer = lastBuffer;
+      this.openRunStart = lastStart;
+      this.openRunEnd = lastEnd;
+    }
+    this.outboxFrames += 1;
+    this.outboxBytes += lastEnd - lastStart;
     // A full batch goes out now (see FLUSH_AFTER_FRAMES); past the high-water mark that also shows
     // congestion before the next request runs.
-    if (this.outbox.length >= FLUSH_AFTER_FRAMES || this.outboxBytes >= FLUSH_AFTER_BYTES) this.flushOutbox();
+    if (this.outboxFrames >= FLUSH_AFTER_FRAMES || this.outboxBytes >= FLUSH_AFTER_BYTES) this.flushOutbox();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       // nextTick runs after the current callback and its promise jobs, so every response a chunk of
@@ -116,16 +139,25 @@ export class TcpChannel extends AbstractChannel {
     if (this.isActive()) this.flushOutbox();
   };
 
+  /** Moves the open run into the outbox as one buffer. */
+  private closeOpenRun(): void {
+    if (this.openRunBuffer === undefined) return;
+    this.outbox.push(this.openRunBuffer.subarray(this.openRunStart, this.openRunEnd));
+    this.openRunBuffer = undefined;
+  }
+
   private flushOutbox(): void {
+    this.closeOpenRun();
     const frames = this.outbox;
     if (frames.length === 0) return;
     this.outbox = [];
     this.outboxBytes = 0;
+    this.outboxFrames = 0;
     if (this.socket.destroyed || !this.socket.writable) return;
     if (frames.length === 1) {
       this.socket.write(frames[0]!);
     } else {
-      // cork/uncork turns the frames into one writev: one syscall, no concatenation copy.
+      // Runs from several slab buffers: cork/uncork turns them into one writev.
       this.socket.cork();
       for (const frame of frames) this.socket.write(frame);
       this.socket.uncork();
@@ -237,6 +269,8 @@ export class TcpChannel extends AbstractChannel {
     if (this.markClosed(reason, options)) {
       this.outbox = [];
       this.outboxBytes = 0;
+      this.outboxFrames = 0;
+      this.openRunBuffer = undefined;
       this.backlog = [];
       this.stopWaitingForDrain(this.closedErrorOr(reason));
     }
