@@ -41,6 +41,21 @@ describe('decodeIPv4 and host addresses', () => {
     expect(decodeHostAddress(buf, 0)).toEqual({ address: '10.0.0.1', port: 10911 });
   });
 
+  it('decodes each host right when hosts share a cache slot, and shares frozen results', () => {
+    const hosts = [
+      { address: '10.0.0.1', port: 10911 },
+      { address: '10.0.0.2', port: 10911 },
+      { address: '10.0.0.1', port: 10911 + 8 }, // same slot as the first (port & 7)
+      { address: '10.0.0.1', port: 10911 },
+    ];
+    const buf = Buffer.alloc(8 * hosts.length);
+    hosts.forEach((host, i) => encodeHostAddress(host, buf, 8 * i));
+    const decoded = hosts.map((_, i) => decodeHostAddress(buf, 8 * i));
+    expect(decoded).toEqual(hosts);
+    expect(Object.isFrozen(decoded[0])).toBe(true);
+    expect(decodeHostAddress(buf, 24)).toBe(decoded[3]);
+  });
+
   it.each([-1, 65536, 1.5, Number.NaN])('refuses port %p', (port) => {
     expect(() => assertHostAddress({ address: '127.0.0.1', port })).toThrow(expect.objectContaining({ code: ProtocolErrorCode.BAD_HOST }));
   });

@@ -99,7 +99,26 @@ export function encodeHostAddress(host: HostAddress, target: Buffer, offset: num
   hostAddressBytes(host).copy(target, offset);
 }
 
-/** Reads IPv4 + int32 port (8 bytes) at `offset`. */
+/**
+ * Hosts recently decoded, by the low bits of their port: a consumer decodes two hosts per message
+ * (born and store) and they are the same few all along, so the dotted string and the object are
+ * built once. The objects are frozen, since records share them.
+ */
+const DECODED_SLOTS = 8;
+const decodedIp = new Int32Array(DECODED_SLOTS);
+const decodedPort = new Int32Array(DECODED_SLOTS);
+const decodedHosts: (HostAddress | undefined)[] = new Array<HostAddress | undefined>(DECODED_SLOTS).fill(undefined);
+
+/** Reads IPv4 + int32 port (8 bytes) at `offset`. The result is frozen and may be shared. */
 export function decodeHostAddress(buf: Buffer, offset: number): HostAddress {
-  return { address: decodeIPv4(buf, offset), port: buf.readInt32BE(offset + 4) };
+  const ip = buf.readInt32BE(offset);
+  const port = buf.readInt32BE(offset + 4);
+  const slot = port & (DECODED_SLOTS - 1);
+  const cached = decodedHosts[slot];
+  if (cached !== undefined && decodedIp[slot] === ip && decodedPort[slot] === port) return cached;
+  const host: HostAddress = Object.freeze({ address: decodeIPv4(buf, offset), port });
+  decodedIp[slot] = ip;
+  decodedPort[slot] = port;
+  decodedHosts[slot] = host;
+  return host;
 }

@@ -68,6 +68,15 @@ describe('keysOf and userPropertiesOf', () => {
     expect(keysOf({ KEYS: 'k1 k2' })).toEqual(['k1', 'k2']);
     expect(keysOf({ KEYS: ' k1  k2 ' })).toEqual(['k1', 'k2']);
     expect(keysOf({ TAGS: 'x' })).toEqual([]);
+    expect(keysOf({ KEYS: 'only' })).toEqual(['only']);
+    expect(keysOf({ KEYS: '' })).toEqual([]);
+    expect(keysOf({ KEYS: ' ' })).toEqual([]);
+  });
+
+  it('leaves out the one extra name it is told to, without deleting it afterwards', () => {
+    const user = userPropertiesOf({ TAGS: 'a', color: 'red', CRC: '1', size: 'L' }, 'CRC');
+    expect(user).toEqual({ color: 'red', size: 'L' });
+    expect(Object.keys(user)).toEqual(['color', 'size']);
   });
 
   it('keeps only the non-system properties', () => {

@@ -14,11 +14,17 @@ function message(queueOffset: number, key: string): ReceivedMessage {
   return { topic: 'T', queueOffset, body: Buffer.from(key), keys: [key], properties: {}, reconsumeTimes: 0, msgId: String(queueOffset), queue: mq } as unknown as ReceivedMessage;
 }
 
-function context(handler: MessageHandler, consumeConcurrency: number, orderBy?: 'keys') {
+function context(handler: MessageHandler, consumeConcurrency: number, orderBy?: 'keys', messageModel?: 'BROADCASTING') {
   const offsets = new OffsetTable();
   const ctx: ConsumeContext = {
-    client: undefined as never, // success paths never call the broker
-    options: resolvePushConsumerOptions({ groupName: 'G', namesrvAddr: '127.0.0.1:9876', consumeConcurrency, ...(orderBy ? { orderBy } : {}) }),
+    client: undefined as never, // success paths (and broadcasting failures) never call the broker
+    options: resolvePushConsumerOptions({
+      groupName: 'G',
+      namesrvAddr: '127.0.0.1:9876',
+      consumeConcurrency,
+      ...(orderBy ? { orderBy } : {}),
+      ...(messageModel ? { messageModel } : {}),
+    }),
     offsetStore: { update: (q, o, inc) => offsets.update(q, o, inc), readMemory: (q) => offsets.get(q) } as ConsumeContext['offsetStore'],
     log: () => undefined,
     isRunning: () => true,
@@ -110,5 +116,78 @@ describe('ConcurrentConsumeService', () => {
     service.submit(live, [message(1, 'y')]);
     await tick();
     expect(calls).toBe(0);
+  });
+
+  it("runs synchronous handlers after the submitter's own code, finishing each at once, keyed ones in order", async () => {
+    const log: string[] = [];
+    const { ctx, offsets } = context((msg) => {
+      log.push(`${msg.keys[0]!}@${msg.queueOffset}`);
+    }, 1, 'keys');
+    const service = new ConcurrentConsumeService(ctx);
+    const entry = new QueueEntry(mq, 0);
+    const messages = Array.from({ length: 50 }, (_, i) => message(i, ['a', 'b'][i % 2]!));
+    entry.pq.put(messages);
+    service.submit(entry, messages);
+    expect(log).toEqual([]); // not from inside submit()
+    await Promise.resolve();
+    // A synchronous handler frees its slot before the next starts: all 50 ran with concurrency 1.
+    expect(log).toHaveLength(50);
+    for (const key of ['a', 'b']) {
+      const seen = log.filter((l) => l.startsWith(key)).map((l) => Number(l.split('@')[1]));
+      expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    }
+    expect(service.inFlight).toBe(0);
+    expect(offsets.get(mq)).toBe(50);
+    expect(ctx.counters.consumed).toBe(50);
+  });
+
+  it('mixes synchronous and asynchronous handlers and keeps the slot of a running one', async () => {
+    let release: (() => void) | undefined;
+    const done: number[] = [];
+    const { ctx, offsets } = context((msg) => {
+      if (msg.queueOffset !== 1) {
+        done.push(msg.queueOffset);
+        return undefined;
+      }
+      return new Promise<void>((resolve) => {
+        release = () => {
+          done.push(1);
+          resolve();
+        };
+      });
+    }, 1);
+    const service = new ConcurrentConsumeService(ctx);
+    const entry = new QueueEntry(mq, 0);
+    const messages = [0, 1, 2, 3].map((o) => message(o, `k${o}`));
+    entry.pq.put(messages);
+    service.submit(entry, messages);
+    await tick();
+    // Offset 1 holds the only slot: 2 and 3 wait.
+    expect(done).toEqual([0]);
+    expect(service.inFlight).toBe(1);
+    expect(offsets.get(mq)).toBe(1);
+    release!();
+    await tick();
+    expect(done).toEqual([0, 1, 2, 3]);
+    expect(offsets.get(mq)).toBe(4);
+    expect(service.inFlight).toBe(0);
+  });
+
+  it('keeps a message whose synchronous handler threw or said later buffered, and carries on with the others', async () => {
+    const { ctx, offsets } = context((msg) => {
+      if (msg.queueOffset === 0) throw new Error('boom');
+      if (msg.queueOffset === 1) return 'later';
+      return undefined;
+      // Broadcasting drops failed messages without the broker, so the failure path runs to the end.
+    }, 4, undefined, 'BROADCASTING');
+    const service = new ConcurrentConsumeService(ctx);
+    const entry = new QueueEntry(mq, 0);
+    const messages = [0, 1, 2].map((o) => message(o, `k${o}`));
+    entry.pq.put(messages);
+    service.submit(entry, messages);
+    await tick();
+    expect(ctx.counters).toEqual({ consumed: 1, retried: 2 });
+    expect(offsets.get(mq)).toBe(3);
+    expect(service.inFlight).toBe(0);
   });
 });

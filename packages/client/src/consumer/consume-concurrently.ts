@@ -14,7 +14,7 @@ import type { ConsumeContext, ConsumeService } from './consume-context';
 import type { OrderBy } from './consume-types';
 import type { QueueEntry } from './queue-entry';
 import * as retryTopics from './retry-topics';
-import { runHandler } from './run-handler';
+import { callHandler } from './run-handler';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call
 // (per consumed message here).
@@ -48,6 +48,8 @@ export class ConcurrentConsumeService implements ConsumeService {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly idle: (() => void)[] = [];
   private stopped = false;
+  private pumping = false;
+  private pumpScheduled = false;
   /** Messages with the same key are handled one at a time, in order (options.orderBy). */
   private readonly orderKey: ((message: ReceivedMessage) => string | undefined) | undefined;
 
@@ -61,8 +63,18 @@ export class ConcurrentConsumeService implements ConsumeService {
 
   submit(entry: QueueEntry, messages: readonly ReceivedMessage[]): void {
     for (const message of messages) this.enqueue({ entry, message, key: this.orderKey?.(message) });
-    this.pump();
+    // Handlers run after the caller's synchronous work (the pull loop asks for the next batch
+    // first), all that are ready in one go.
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      queueMicrotask(this.scheduledPump);
+    }
   }
+
+  private readonly scheduledPump = (): void => {
+    this.pumpScheduled = false;
+    this.pump();
+  };
 
   private enqueue(item: Item): void {
     if (item.key !== undefined) {
@@ -77,29 +89,78 @@ export class ConcurrentConsumeService implements ConsumeService {
   }
 
   private pump(): void {
-    while (!this.stopped && this.active < this.ctx.options.consumeConcurrency && this.readyHead < this.ready.length) {
-      const item = this.ready[this.readyHead]!;
-      this.readyHead++;
-      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-        this.ready.splice(0, this.readyHead);
-        this.readyHead = 0;
+    // A handler can make pump run again inside this loop (e.g. by closing the consumer); the
+    // outer loop carries on with whatever is ready then.
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.stopped && this.active < this.ctx.options.consumeConcurrency && this.readyHead < this.ready.length) {
+        const item = this.ready[this.readyHead]!;
+        this.readyHead++;
+        if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+          this.ready.splice(0, this.readyHead);
+          this.readyHead = 0;
+        }
+        if (item.entry.pq.dropped) {
+          this.releaseKey(item);
+          continue;
+        }
+        this.active++;
+        this.activeByQueue.set(item.entry, (this.activeByQueue.get(item.entry) ?? 0) + 1);
+        this.start(item);
       }
-      if (item.entry.pq.dropped) {
-        this.releaseKey(item);
-        continue;
-      }
-      this.active++;
-      this.activeByQueue.set(item.entry, (this.activeByQueue.get(item.entry) ?? 0) + 1);
-      void this.consume(item).finally(() => {
-        this.active--;
-        const left = (this.activeByQueue.get(item.entry) ?? 1) - 1;
-        if (left === 0) this.activeByQueue.delete(item.entry);
-        else this.activeByQueue.set(item.entry, left);
-        this.releaseKey(item);
-        this.notifyIdle();
-        this.pump();
-      });
+    } finally {
+      this.pumping = false;
     }
+  }
+
+  /**
+   * Runs the handler of one item. A synchronous success is finished here, with no promise at all
+   * (the common case of a fast consumer, per message); anything else completes asynchronously.
+   */
+  private start(item: Item): void {
+    const { entry, message } = item;
+    const { ctx } = this;
+    const reconsumeTimes = this.localRetries.get(message) ?? message.reconsumeTimes;
+    const handler = ctx.handlerOf(realTopicOf(message));
+    let outcome: boolean | Promise<boolean> = true;
+    if (handler === undefined) {
+      ctx.log('warn', `no handler for topic ${realTopicOf(message)} (message ${message.msgId}); it is acknowledged without handling`);
+    } else {
+      outcome = callHandler(handler, handlerView(message, reconsumeTimes), ctx.options.consumeTimeoutMs, ctx.log);
+    }
+    if (outcome === true) {
+      ctx.counters.consumed++;
+      this.finish(entry, message);
+      this.release(item);
+      return;
+    }
+    void this.completeLater(item, reconsumeTimes, outcome);
+  }
+
+  /** The rest of start() for a handler still running or one that failed; frees the slot after. */
+  private async completeLater(item: Item, reconsumeTimes: number, outcome: false | Promise<boolean>): Promise<void> {
+    try {
+      if (await outcome) {
+        this.ctx.counters.consumed++;
+        this.finish(item.entry, item.message);
+      } else {
+        await this.retry(item, reconsumeTimes);
+      }
+    } finally {
+      this.release(item);
+      this.pump();
+    }
+  }
+
+  /** A handler's slot is free again. */
+  private release(item: Item): void {
+    this.active--;
+    const left = (this.activeByQueue.get(item.entry) ?? 1) - 1;
+    if (left === 0) this.activeByQueue.delete(item.entry);
+    else this.activeByQueue.set(item.entry, left);
+    this.releaseKey(item);
+    this.notifyIdle();
   }
 
   /** The next message of the same key may run now. */
@@ -111,23 +172,10 @@ export class ConcurrentConsumeService implements ConsumeService {
     else this.keyed.delete(item.key);
   }
 
-  private async consume(item: Item): Promise<void> {
+  /** A failed message: sent back to the broker for a later retry (clustering), else dropped. */
+  private async retry(item: Item, reconsumeTimes: number): Promise<void> {
     const { entry, message } = item;
     const { ctx } = this;
-    const reconsumeTimes = this.localRetries.get(message) ?? message.reconsumeTimes;
-    const view = handlerView(message, reconsumeTimes);
-    const handler = ctx.handlerOf(realTopicOf(message));
-    let ok = true;
-    if (handler === undefined) {
-      ctx.log('warn', `no handler for topic ${realTopicOf(message)} (message ${message.msgId}); it is acknowledged without handling`);
-    } else {
-      ok = await runHandler(handler, view, ctx.options.consumeTimeoutMs, ctx.log);
-    }
-    if (ok) {
-      ctx.counters.consumed++;
-      this.finish(entry, message);
-      return;
-    }
     ctx.counters.retried++;
     if (ctx.options.messageModel === 'BROADCASTING') {
       ctx.log('warn', `broadcasting consumer dropped failed message ${message.msgId} of ${realTopicOf(message)} (broadcasting has no retry)`);
@@ -158,12 +206,13 @@ export class ConcurrentConsumeService implements ConsumeService {
   }
 
   private finish(entry: QueueEntry, message: ReceivedMessage): void {
-    const offset = entry.pq.remove([message]);
+    const offset = entry.pq.removeOne(message);
     if (!entry.pq.dropped && offset >= 0) this.ctx.offsetStore.update(entry.mq, offset, true);
     entry.signal.notify();
   }
 
   private notifyIdle(): void {
+    if (this.idle.length === 0) return; // the common case, once per consumed message
     const waiters = this.idle.splice(0);
     for (const waiter of waiters) waiter();
   }

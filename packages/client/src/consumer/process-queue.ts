@@ -57,6 +57,13 @@ export class ProcessQueue<M extends BufferedMessage = BufferedMessage> {
     return this.committableOffset();
   }
 
+  /** remove() of one message, without an array per consumed message. */
+  removeOne(message: M): number {
+    if (this.messages.delete(message.queueOffset)) this.bytes -= message.body.length;
+    this.lastConsumeTimestamp = Date.now();
+    return this.committableOffset();
+  }
+
   /** Smallest offset still buffered, else one past the largest seen; -1 if nothing was ever put. */
   committableOffset(): number {
     for (const offset of this.messages.keys()) return offset;

@@ -24,6 +24,8 @@ export class Signal {
   }
 
   notify(): void {
+    // Called for every consumed message; nobody waits most of the time, so allocate nothing then.
+    if (this.waiters.length === 0) return;
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter();

@@ -18,15 +18,27 @@ function failed(log: ConsumerLog, message: ReceivedMessage, error: unknown): fal
 export async function runHandler(handler: MessageHandler, message: ReceivedMessage, timeoutMs: number, log: ConsumerLog): Promise<boolean> {
   // The handler runs after the caller's synchronous work, as it always has.
   await undefined;
+  return callHandler(handler, message, timeoutMs, log);
+}
+
+/**
+ * Calls the handler now. A handler that finished synchronously (returned or threw) gives its
+ * outcome at once, with no promise and no timer: the hot path of a fast consumer, where a timer
+ * and a race per message cost more than the handler (and a timer can't interrupt synchronous code
+ * anyway). A thenable gives a promise of the outcome, under the consume timeout.
+ */
+export function callHandler(handler: MessageHandler, message: ReceivedMessage, timeoutMs: number, log: ConsumerLog): boolean | Promise<boolean> {
   let returned: unknown;
   try {
     returned = handler(message);
   } catch (error) {
     return failed(log, message, error);
   }
-  // A synchronous handler has finished: no timer (a timer can't interrupt synchronous code anyway).
-  // This is the hot path of a fast consumer: one timer and one race per message cost more than it.
   if (!isThenable(returned)) return returned !== 'later';
+  return settle(returned, message, timeoutMs, log);
+}
+
+async function settle(returned: PromiseLike<unknown>, message: ReceivedMessage, timeoutMs: number, log: ConsumerLog): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);

@@ -52,8 +52,16 @@ export interface ReceivedMessage {
 /** The name some APIs use for a received message. */
 export type MessageView = ReceivedMessage;
 
+/** "ip:port" of decoded hosts, which @pulsejet/protocol shares between records (few distinct ones). */
+const hostStrings = new WeakMap<HostAddress, string>();
+
 function hostString(host: HostAddress): string {
-  return `${host.address}:${host.port}`;
+  let text = hostStrings.get(host);
+  if (text === undefined) {
+    text = `${host.address}:${host.port}`;
+    hostStrings.set(host, text);
+  }
+  return text;
 }
 
 // Java's Deflater path: the COMPRESSED bit with compression type 0 (old clients) or ZLIB (bits 8-10).
@@ -78,9 +86,7 @@ export function uncompressedBody(sysFlag: number, body: Buffer, where: string): 
 
 // The store's record checksum (RECORD_CRC_PROPERTY) is the broker's, not the user's.
 function userProperties(props: Readonly<Record<string, string>>): Record<string, string> {
-  const user = userPropertiesOf(props);
-  delete user[RECORD_CRC_PROPERTY];
-  return user;
+  return userPropertiesOf(props, RECORD_CRC_PROPERTY);
 }
 
 class StoredReceivedMessage implements ReceivedMessage {
