@@ -91,7 +91,8 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
     '',
     `Send rows keep ${config.inFlight} sends in flight (one connection; the decorator row's Producer shares its app's client instance) for ${seconds(config.durationMs)} after ${seconds(config.warmupMs)} of warm-up; ` +
       `drain rows empty a backlog of ${formatInt(config.consumeMessages)} messages preloaded with batched sends, drained once the machine is idle again (the broker has indexed and flushed the preload; at most 5 s) (raw: one long-polling pull loop per queue; ` +
-      `client: a PushConsumer with pullBatchSize ${config.consumeBatch} and a handler that only counts, timed from \`start()\`). ` +
+      `client: a PushConsumer with pullBatchSize ${config.consumeBatch} and a handler that only counts, timed from \`start()\`); ` +
+      `before the first round, each transport's raw and PushConsumer drains run once, unmeasured, on a quarter-size backlog (their code starts cold, as the send rows' does before its warm-up window). ` +
       `Median of ${config.rounds} round${config.rounds === 1 ? '' : 's'} (all rows interleaved, each right after its baseline).`,
     '',
     '| Transport | Row | msg/s | MB/s | Rounds (msg/s) | Send p50 | Send p99 | Bench process CPU / msg | Broker CPU / msg |',

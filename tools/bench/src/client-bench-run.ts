@@ -152,7 +152,14 @@ export function ratioOf(results: readonly RowResult[], transport: ClientBenchTra
   return median(Array.from({ length: rounds }, (_, i) => row.rounds[i]! / base.rounds[i]!));
 }
 
-/** The broker's code starts cold (tsx-compiled, then JIT): raw 1 KiB sends, unmeasured. */
+/** Rows whose code a warm-up drain runs once, unmeasured, before the first round. */
+const WARM_UP_DRAINS = ['raw-drain', 'client-drain'];
+
+/**
+ * The code starts cold (tsx-compiled, then JIT): raw 1 KiB sends, unmeasured, for the broker; then
+ * one drain of a quarter-size backlog by the raw pull loops and one by a PushConsumer, so the first
+ * round's drains measure warm code on both sides, as the send rows do after their warm-up window.
+ */
 async function warmUp(ctx: RowContext): Promise<void> {
   if (ctx.config.brokerWarmupMs <= 0) return;
   const topic = ctx.name('BenchWarmUp');
@@ -161,6 +168,10 @@ async function warmUp(ctx: RowContext): Promise<void> {
   load.start(ctx.config.inFlight);
   await sleep(ctx.config.brokerWarmupMs);
   await load.stop();
+  const small: RowContext = { ...ctx, config: { ...ctx.config, consumeMessages: Math.ceil(ctx.config.consumeMessages / 4) } };
+  for (const row of CLIENT_BENCH_ROWS) {
+    if (WARM_UP_DRAINS.includes(row.id) && runsOn(row, ctx.cluster.transport)) await row.run(small);
+  }
 }
 
 async function withOtherShare<T>(cluster: BenchCluster, measure: () => Promise<T>): Promise<{ result: T; otherCpuShare: number | undefined }> {
