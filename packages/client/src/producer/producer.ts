@@ -31,8 +31,9 @@ export interface SendOptions {
 
 type State = 'created' | 'running' | 'closed';
 
-interface Attempt<T> {
-  (mq: MessageQueue, addr: string, timeoutMs: number): Promise<T>;
+/** One try of an operation on a queue; `subject` is what the operation sends (no closure per call). */
+interface Attempt<S, T> {
+  (mq: MessageQueue, addr: string, timeoutMs: number, subject: S): Promise<T>;
 }
 
 export class Producer {
@@ -42,7 +43,9 @@ export class Producer {
   private readonly ownsInstance: boolean;
   private readonly selector = new RoundRobinSelector();
   private readonly faults: LatencyFaultTolerance | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Operations under way, and close()'s wait for them to end. */
+  private inFlight = 0;
+  private allSettled: (() => void) | undefined;
   private unregister: (() => Promise<void>) | undefined;
   private state: State = 'created';
   private starting: Promise<void> | undefined;
@@ -104,19 +107,23 @@ export class Producer {
     }
     await this.starting?.catch(() => undefined);
     this.state = 'closed';
-    await Promise.allSettled([...this.inFlight]);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.allSettled = resolve));
     await this.unregister?.();
     if (this.ownsInstance) await this.instance.close();
   }
 
   /** Sends one message and resolves once the broker stored it. */
   send(message: Message, options: SendOptions = {}): Promise<SendResult> {
-    return this.track(async () => {
+    // Not `track(async () => ...)`: a closure and an async function less per send (the hot path).
+    let sent: Promise<SendResult>;
+    try {
       this.assertRunning();
       const out = buildMessage(message, { maxMessageSize: this.options.maxMessageSize, compressOverBytes: this.options.compressOverBytes });
-      // `return await`: returning the inner promise from an async function costs two more microtask hops.
-      return await this.sendBuilt(out, options, message);
-    });
+      sent = this.sendBuilt(out, options, message);
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    return this.trackPromise(sent);
   }
 
   /** Sends one message without waiting for the broker's answer (no retries); resolves once written. */
@@ -147,7 +154,7 @@ export class Producer {
       const queues = await this.publishQueues(first.topic);
       const fixed = this.fixedQueue(queues, messages[0]!, first, options);
       const batchHeader: OutgoingMessage = { ...first, sysFlag: 0, flag: 0, properties: {} };
-      return this.withRetries(first.topic, fixed, queues, options.timeoutMs, async (mq, addr, timeoutMs) => {
+      return this.withRetries(first.topic, fixed, queues, options.timeoutMs, undefined, async (mq, addr, timeoutMs) => {
         const reply = await this.instance.invoke(addr, sendBatchRequest(this.headerInput(batchHeader, mq), body), timeoutMs);
         const stored = interpretSendReply(reply, addr, first.topic);
         return {
@@ -163,15 +170,23 @@ export class Producer {
 
   // --- internals ----------------------------------------------------------------------------
 
-  /** Sends a built message: a fixed queue for ordered sends, else round robin with retries. */
-  protected async sendBuilt(out: OutgoingMessage, options: SendOptions, original: Message): Promise<SendResult> {
-    const queues = this.cachedPublishQueues(out.topic) ?? (await this.publishQueues(out.topic));
-    const fixed = this.fixedQueue(queues, original, out, options);
-    return await this.withRetries(out.topic, fixed, queues, options.timeoutMs, async (mq, addr, timeoutMs) => {
-      const reply = await this.instance.invoke(addr, sendMessageRequest(this.headerInput(out, mq), out.body), timeoutMs);
-      return this.sendResult(out, mq, interpretSendReply(reply, addr, out.topic));
-    });
+  /**
+   * Sends a built message: a fixed queue for ordered sends, else round robin with retries. Throws
+   * (synchronously) only what choosing a fixed queue throws; everything else rejects.
+   */
+  protected sendBuilt(out: OutgoingMessage, options: SendOptions, original: Message): Promise<SendResult> {
+    const queues = this.cachedPublishQueues(out.topic);
+    if (queues === undefined) {
+      return this.publishQueues(out.topic).then((fresh) => this.withRetries(out.topic, this.fixedQueue(fresh, original, out, options), fresh, options.timeoutMs, out, this.sendAttempt));
+    }
+    return this.withRetries(out.topic, this.fixedQueue(queues, original, out, options), queues, options.timeoutMs, out, this.sendAttempt);
   }
+
+  /** One SEND_MESSAGE_V2 of a built message (an arrow property: no closure per send). */
+  private readonly sendAttempt = async (mq: MessageQueue, addr: string, timeoutMs: number, out: OutgoingMessage): Promise<SendResult> => {
+    const reply = await this.instance.invoke(addr, sendMessageRequest(this.headerInput(out, mq), out.body), timeoutMs);
+    return this.sendResult(out, mq, interpretSendReply(reply, addr, out.topic));
+  };
 
   private sendResult(out: OutgoingMessage, mq: MessageQueue, stored: StoredReply): SendResult {
     return {
@@ -189,12 +204,13 @@ export class Producer {
    * `initialQueues` is the list the caller already looked up (the first attempt chooses from it;
    * retries look the route up again).
    */
-  private async withRetries<T>(
+  private async withRetries<S, T>(
     topic: string,
     fixed: MessageQueue | undefined,
     initialQueues: readonly MessageQueue[],
     timeoutMs: number | undefined,
-    attempt: Attempt<T>,
+    subject: S,
+    attempt: Attempt<S, T>,
   ): Promise<T> {
     if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
       throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `timeoutMs must be a positive integer of milliseconds, got ${String(timeoutMs)}`);
@@ -205,7 +221,7 @@ export class Producer {
     let lastBroker: string | undefined;
     let lastError: unknown;
     let queues: readonly MessageQueue[] = initialQueues;
-    const failures: string[] = [];
+    let failures: string[] | undefined; // only once an attempt failed: most sends never need it
     for (let i = 0; i < attempts; i++) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
@@ -221,7 +237,7 @@ export class Producer {
       try {
         // The address is known on every send but the first: no await for it then.
         const addr = this.instance.findBrokerAddr(mq.brokerName) ?? (await this.masterAddr(mq));
-        const result = await attempt(mq, addr, remaining);
+        const result = await attempt(mq, addr, remaining, subject);
         this.faults?.update(mq.brokerName, Date.now() - begin, false);
         return result;
       } catch (error) {
@@ -229,7 +245,7 @@ export class Producer {
         if (!ClientError.is(error) || !error.retriable) throw error;
         lastError = error;
         lastBroker = mq.brokerName;
-        failures.push(`${mq.brokerName}: ${error.message}`);
+        (failures ??= []).push(`${mq.brokerName}: ${error.message}`);
         // A broker that says it has no such topic, or can't be reached, may be gone from the route.
         if (error.code !== ClientErrorCode.TIMEOUT && (error.responseCode === ResponseCode.TOPIC_NOT_EXIST || error.responseCode === undefined)) {
           this.instance.invalidateRoute(topic);
@@ -245,7 +261,7 @@ export class Producer {
     const timedOut = last.code === ClientErrorCode.TIMEOUT;
     throw new ClientError(
       timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.SEND_FAILED,
-      `send to ${topic} failed after ${failures.length} attempt(s) within ${timeout} ms: ${failures.join('; ')}; ` +
+      `send to ${topic} failed after ${failures?.length ?? 0} attempt(s) within ${timeout} ms: ${failures?.join('; ') ?? ''}; ` +
         (timedOut ? `the broker did not answer in time (raise sendTimeoutMs if it is busy; the message may have been stored)` : `check that a broker serving ${topic} is running`),
       { cause: lastError, retriable: true, ...(last.responseCode !== undefined ? { responseCode: last.responseCode } : {}) },
     );
@@ -367,14 +383,23 @@ export class Producer {
 
   /** Counts the operation as in flight, so close() waits for it. */
   protected track<T>(run: () => Promise<T>): Promise<T> {
-    const promise = run();
-    const inFlight = this.inFlight;
-    inFlight.add(promise);
-    // Inline callbacks: a named closure per send costs a defineProperty under tsx (esbuild keepNames).
-    promise.then(
-      () => inFlight.delete(promise),
-      () => inFlight.delete(promise),
-    );
+    return this.trackPromise(run());
+  }
+
+  /** track() of an operation already started. */
+  protected trackPromise<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    // One callback object for every operation: nothing is allocated per send for the bookkeeping.
+    promise.then(this.settled, this.settled);
     return promise;
   }
+
+  private readonly settled = (): void => {
+    this.inFlight -= 1;
+    if (this.inFlight === 0 && this.allSettled !== undefined) {
+      const resolve = this.allSettled;
+      this.allSettled = undefined;
+      resolve();
+    }
+  };
 }
