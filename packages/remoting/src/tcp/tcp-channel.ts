@@ -6,7 +6,8 @@
 // batch is full (FLUSH_AFTER_FRAMES); that is where the throughput of many requests in flight comes
 // from. Frames are encoded one after another into a slab shared by the process's channels
 // (@pulsejet/protocol FrameSlab), so a batch is usually one buffer and one write() (not a writev of
-// a buffer per frame), and no frame costs an allocation of its own. When the socket reports back-pressure
+// a buffer per frame), and no frame costs an allocation of its own.
+// When the socket reports back-pressure
 // (write() === false) we wait for 'drain' at most writeDrainTimeoutMs, then close the channel
 // (aedes waitForDrain). A server also stops taking requests while it waits: it pauses the socket and
 // holds the requests already decoded from the last chunk, so a peer that sends requests but never
