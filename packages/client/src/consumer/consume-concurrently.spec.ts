@@ -38,6 +38,16 @@ function context(handler: MessageHandler, consumeConcurrency: number, orderBy?: 
 
 const tick = (ms = 1): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A service with messages at `offsets` (keyed by `keyOf`) buffered in one queue and submitted to it. */
+function submitted(ctx: ConsumeContext, offsets: number[], keyOf: (offset: number) => string = (o) => `k${o}`) {
+  const service = new ConcurrentConsumeService(ctx);
+  const entry = new QueueEntry(mq, 0);
+  const messages = offsets.map((o) => message(o, keyOf(o)));
+  entry.pq.put(messages);
+  service.submit(entry, messages);
+  return { service, entry };
+}
+
 describe('ConcurrentConsumeService', () => {
   it('never runs more than consumeConcurrency handlers, and commits only below unfinished ones', async () => {
     const release: (() => void)[] = [];
@@ -49,11 +59,7 @@ describe('ConcurrentConsumeService', () => {
       await new Promise<void>((resolve) => release.push(resolve));
       running--;
     }, 2);
-    const service = new ConcurrentConsumeService(ctx);
-    const entry = new QueueEntry(mq, 0);
-    const messages = [0, 1, 2, 3].map((o) => message(o, `k${o}`));
-    entry.pq.put(messages);
-    service.submit(entry, messages);
+    const { service } = submitted(ctx, [0, 1, 2, 3]);
     await tick();
     expect(service.inFlight).toBe(2);
     release[1]!(); // offset 1 finishes first: 0 still runs, so nothing is committable past 0
@@ -84,11 +90,7 @@ describe('ConcurrentConsumeService', () => {
       log.push(`${key}@${msg.queueOffset}`);
       active.delete(key);
     }, 8, 'keys');
-    const service = new ConcurrentConsumeService(ctx);
-    const entry = new QueueEntry(mq, 0);
-    const messages = Array.from({ length: 12 }, (_, i) => message(i, ['a', 'b', 'c'][i % 3]!));
-    entry.pq.put(messages);
-    service.submit(entry, messages);
+    const { service } = submitted(ctx, Array.from({ length: 12 }, (_, i) => i), (i) => ['a', 'b', 'c'][i % 3]!);
     await service.drain(5000);
     for (let i = 0; i < 100 && log.length < 12; i++) await tick(5);
     expect(overlap).toBe(false);
@@ -123,11 +125,7 @@ describe('ConcurrentConsumeService', () => {
     const { ctx, offsets } = context((msg) => {
       log.push(`${msg.keys[0]!}@${msg.queueOffset}`);
     }, 1, 'keys');
-    const service = new ConcurrentConsumeService(ctx);
-    const entry = new QueueEntry(mq, 0);
-    const messages = Array.from({ length: 50 }, (_, i) => message(i, ['a', 'b'][i % 2]!));
-    entry.pq.put(messages);
-    service.submit(entry, messages);
+    const { service } = submitted(ctx, Array.from({ length: 50 }, (_, i) => i), (i) => ['a', 'b'][i % 2]!);
     expect(log).toEqual([]); // not from inside submit()
     await Promise.resolve();
     // A synchronous handler frees its slot before the next starts: all 50 ran with concurrency 1.
@@ -156,11 +154,7 @@ describe('ConcurrentConsumeService', () => {
         };
       });
     }, 1);
-    const service = new ConcurrentConsumeService(ctx);
-    const entry = new QueueEntry(mq, 0);
-    const messages = [0, 1, 2, 3].map((o) => message(o, `k${o}`));
-    entry.pq.put(messages);
-    service.submit(entry, messages);
+    const { service } = submitted(ctx, [0, 1, 2, 3]);
     await tick();
     // Offset 1 holds the only slot: 2 and 3 wait.
     expect(done).toEqual([0]);
@@ -180,11 +174,7 @@ describe('ConcurrentConsumeService', () => {
       return undefined;
       // Broadcasting drops failed messages without the broker, so the failure path runs to the end.
     }, 4, undefined, 'BROADCASTING');
-    const service = new ConcurrentConsumeService(ctx);
-    const entry = new QueueEntry(mq, 0);
-    const messages = [0, 1, 2].map((o) => message(o, `k${o}`));
-    entry.pq.put(messages);
-    service.submit(entry, messages);
+    const { service } = submitted(ctx, [0, 1, 2]);
     await tick();
     expect(ctx.counters).toEqual({ consumed: 1, retried: 2 });
     expect(offsets.get(mq)).toBe(3);
