@@ -4,6 +4,7 @@
 import type { GetMessageResult, MessageStore } from '@pulsejet/core';
 import { MASTER_BROKER_ID, RecordField, ResponseCode, createResponse, type RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingChannel, RemotingLog } from '@pulsejet/remoting';
+import { joinRecords } from './join-records';
 import { PullSysFlag, hasFlag, parsePullRequestHeader, type PullRequestHeader } from './pull-header';
 import type { HeldPull, PullHoldService } from './pull-hold-service';
 import { pullReplyCode } from './pull-status';
@@ -136,7 +137,7 @@ export class PullMessageProcessor {
       maxOffset: String(result.maxOffset),
       suggestWhichBrokerId: String(this.deps.suggestBrokerId?.(header.consumerGroup, pulledUpTo(result.messages)) ?? MASTER_BROKER_ID),
     };
-    if (code === ResponseCode.SUCCESS) return createResponse(request, code, undefined, ext, Buffer.concat(messages));
+    if (code === ResponseCode.SUCCESS) return createResponse(request, code, undefined, ext, joinRecords(messages));
     return createResponse(request, code, status, ext);
   }
 
