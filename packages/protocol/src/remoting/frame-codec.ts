@@ -108,11 +108,6 @@ export function encodeCommand(command: RemotingCommand, options?: FrameCodecOpti
 export function decodeCommandFrame(frame: Buffer, options?: FrameCodecOptions): RemotingCommand {
   const { maxFrameSize } = options === undefined ? DEFAULT_OPTIONS : resolveFrameCodecOptions(options);
   checkTotalLength(frame.length, maxFrameSize);
-  return decodeFrameUnchecked(frame);
-}
-
-/** decodeCommandFrame without the maxFrameSize check. */
-export function decodeFrameUnchecked(frame: Buffer): RemotingCommand {
   return decodeFrameAt(frame, 0, frame.length);
 }
 
