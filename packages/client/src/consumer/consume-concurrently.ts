@@ -12,6 +12,7 @@ import type { ReceivedMessage } from '../message/received-message';
 import { sendMessageBack } from './broker-calls';
 import type { ConsumeContext, ConsumeService } from './consume-context';
 import type { OrderBy } from './consume-types';
+import { Fifo } from './fifo';
 import type { QueueEntry } from './queue-entry';
 import * as retryTopics from './retry-topics';
 import { callHandler } from './run-handler';
@@ -38,8 +39,7 @@ export function orderKeyOf(orderBy: OrderBy | undefined): ((message: ReceivedMes
 }
 
 export class ConcurrentConsumeService implements ConsumeService {
-  private readonly ready: Item[] = [];
-  private readyHead = 0;
+  private readonly ready = new Fifo<Item>();
   /** key → items waiting behind the one running (present while a message of the key runs). */
   private readonly keyed = new Map<string, Item[]>();
   private active = 0;
@@ -94,13 +94,8 @@ export class ConcurrentConsumeService implements ConsumeService {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.stopped && this.active < this.ctx.options.consumeConcurrency && this.readyHead < this.ready.length) {
-        const item = this.ready[this.readyHead]!;
-        this.readyHead++;
-        if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-          this.ready.splice(0, this.readyHead);
-          this.readyHead = 0;
-        }
+      while (!this.stopped && this.active < this.ctx.options.consumeConcurrency && this.ready.length > 0) {
+        const item = this.ready.shift()!;
         if (item.entry.pq.dropped) {
           this.releaseKey(item);
           continue;
@@ -234,8 +229,7 @@ export class ConcurrentConsumeService implements ConsumeService {
 
   stop(): void {
     this.stopped = true;
-    this.ready.length = 0;
-    this.readyHead = 0;
+    this.ready.clear();
     this.keyed.clear();
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
