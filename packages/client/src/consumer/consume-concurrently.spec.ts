@@ -180,4 +180,29 @@ describe('ConcurrentConsumeService', () => {
     expect(offsets.get(mq)).toBe(3);
     expect(service.inFlight).toBe(0);
   });
+
+  it("drain(entry) waits for that queue's running handlers only; drain() for all of them", async () => {
+    const release = new Map<number, () => void>();
+    const { ctx } = context((msg) => new Promise<void>((resolve) => release.set(msg.queue.queueId, resolve)), 4);
+    const service = new ConcurrentConsumeService(ctx);
+    const queues = [0, 1].map((queueId) => new QueueEntry({ ...mq, queueId }, 0));
+    for (const entry of queues) {
+      const queued = [{ ...message(0, 'k'), queue: entry.mq } as ReceivedMessage];
+      entry.pq.put(queued);
+      service.submit(entry, queued);
+    }
+    await tick();
+    expect(queues.map((entry) => entry.activeHandlers)).toEqual([1, 1]);
+    let firstDrained = false;
+    let allDrained = false;
+    void service.drain(5000, queues[0]).then(() => (firstDrained = true));
+    void service.drain(5000).then(() => (allDrained = true));
+    release.get(1)!();
+    await tick();
+    expect([firstDrained, allDrained]).toEqual([false, false]);
+    release.get(0)!();
+    await tick();
+    expect([firstDrained, allDrained]).toEqual([true, true]);
+    expect(queues.map((entry) => entry.activeHandlers)).toEqual([0, 0]);
+  });
 });

@@ -43,7 +43,6 @@ export class ConcurrentConsumeService implements ConsumeService {
   /** key → items waiting behind the one running (present while a message of the key runs). */
   private readonly keyed = new Map<string, Item[]>();
   private active = 0;
-  private readonly activeByQueue = new Map<QueueEntry, number>();
   private readonly localRetries = new WeakMap<ReceivedMessage, number>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly idle: (() => void)[] = [];
@@ -101,7 +100,7 @@ export class ConcurrentConsumeService implements ConsumeService {
           continue;
         }
         this.active++;
-        this.activeByQueue.set(item.entry, (this.activeByQueue.get(item.entry) ?? 0) + 1);
+        item.entry.activeHandlers++;
         this.start(item);
       }
     } finally {
@@ -151,9 +150,7 @@ export class ConcurrentConsumeService implements ConsumeService {
   /** A handler's slot is free again. */
   private release(item: Item): void {
     this.active--;
-    const left = (this.activeByQueue.get(item.entry) ?? 1) - 1;
-    if (left === 0) this.activeByQueue.delete(item.entry);
-    else this.activeByQueue.set(item.entry, left);
+    item.entry.activeHandlers--;
     this.releaseKey(item);
     this.notifyIdle();
   }
@@ -214,7 +211,7 @@ export class ConcurrentConsumeService implements ConsumeService {
 
   async drain(timeoutMs: number, entry?: QueueEntry): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const busy = (): boolean => (entry ? (this.activeByQueue.get(entry) ?? 0) > 0 : this.active > 0);
+    const busy = (): boolean => (entry ? entry.activeHandlers > 0 : this.active > 0);
     while (busy() && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));

@@ -60,4 +60,50 @@ describe('ProcessQueue', () => {
       }),
     );
   });
+
+  it('property: behaves as a map of offset to message through puts, removes, growth and wrap-around', () => {
+    type Op = { put: number[] } | { remove: number } | { removeUnknown: number } | { clear: true };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      { arbitrary: fc.record({ put: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 70 }) }), weight: 2 },
+      { arbitrary: fc.record({ remove: fc.nat() }), weight: 6 },
+      { arbitrary: fc.record({ removeUnknown: fc.integer({ min: -5, max: 500 }) }), weight: 1 },
+      { arbitrary: fc.constant({ clear: true as const }), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const pq = new ProcessQueue();
+        const model = new Map<number, BufferedMessage>();
+        let next = 0;
+        let maxSeen = -1;
+        for (const step of ops) {
+          if ('put' in step) {
+            // Gaps between offsets (filtered messages) and a re-sent old offset, as pulls can bring.
+            const batch = step.put.map((gap) => msg((next += gap), gap));
+            const stale = maxSeen >= 0 ? [msg(maxSeen)] : [];
+            const added = pq.put([...stale, ...batch]);
+            expect(added).toEqual(batch);
+            for (const m of batch) model.set(m.queueOffset, m);
+            maxSeen = next;
+          } else if ('remove' in step) {
+            const offsets = [...model.keys()];
+            if (offsets.length === 0) continue;
+            const m = model.get(offsets[step.remove % offsets.length]!)!;
+            model.delete(m.queueOffset);
+            pq.removeOne(m);
+            pq.removeOne(m); // a second finish of the same message changes nothing
+          } else if ('removeUnknown' in step) {
+            if (!model.has(step.removeUnknown)) pq.removeOne(msg(step.removeUnknown));
+          } else {
+            expect(pq.clear()).toEqual([...model.values()]);
+            model.clear();
+          }
+          const inFlight = [...model.keys()];
+          expect(pq.count).toBe(model.size);
+          expect(pq.size).toBe([...model.values()].reduce((sum, m) => sum + m.body.length, 0));
+          expect(pq.committableOffset()).toBe(inFlight.length > 0 ? Math.min(...inFlight) : maxSeen < 0 ? -1 : maxSeen + 1);
+          expect(pq.first()).toBe(inFlight.length > 0 ? model.get(Math.min(...inFlight)) : undefined);
+        }
+      }),
+    );
+  });
 });

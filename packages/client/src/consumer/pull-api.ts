@@ -113,9 +113,11 @@ export async function pullMessage(client: ConsumerClient, request: PullRequest):
     messages: [],
   };
   if (status === 'FOUND' && response.body && response.body.length > 0) {
+    // The messages of one reply share one frozen queue object (handlers see it as message.queue).
+    const queue: MessageQueue = Object.freeze({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId });
     for (const decoded of decodeStoredRecords(response.body)) {
       if (!matchesTags(request.subscription, decoded.properties[MessageConst.TAGS])) continue;
-      result.messages.push(toReceivedMessage(decoded, mq.brokerName));
+      result.messages.push(toReceivedMessage(decoded, mq.brokerName, queue));
     }
   }
   return result;

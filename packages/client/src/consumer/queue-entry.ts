@@ -37,6 +37,11 @@ export class QueueEntry {
   readonly signal = new Signal();
   /** Broker id the last pull suggested (0: the master). */
   brokerId = 0;
+  /**
+   * Handlers of this queue's messages running now (the concurrent consume service counts them
+   * here rather than in a Map, which reallocated its table as the count went 0 -> 1 -> 0 per message).
+   */
+  activeHandlers = 0;
   /** The running pull loop, awaited when the queue is removed. */
   loop: Promise<void> | undefined;
 

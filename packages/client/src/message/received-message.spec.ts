@@ -68,6 +68,17 @@ describe('toReceivedMessage', () => {
     expect(msg.keys).toEqual([]);
   });
 
+  it("takes the given queue object when it names the record's queue, and builds its own otherwise", () => {
+    const decoded = decodeStoredRecord(record());
+    const pulled = Object.freeze({ topic: 'orders', brokerName: 'broker-a', queueId: 2 });
+    expect(toReceivedMessage(decoded, 'broker-a', pulled).queue).toBe(pulled);
+    for (const other of [{ ...pulled, queueId: 3 }, { ...pulled, topic: 'other' }, { ...pulled, brokerName: 'broker-b' }]) {
+      const built = toReceivedMessage(decoded, 'broker-a', other).queue;
+      expect(built).not.toBe(other);
+      expect(built).toEqual({ topic: 'orders', brokerName: 'broker-a', queueId: 2 });
+    }
+  });
+
   it('inflates a zlib body when the compressed bit is set (type 0 or ZLIB)', () => {
     const text = 'x'.repeat(10_000);
     for (const sysFlag of [MessageSysFlag.COMPRESSED, MessageSysFlag.COMPRESSED | MessageSysFlag.COMPRESSION_ZLIB]) {

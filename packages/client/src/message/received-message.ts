@@ -12,6 +12,9 @@ import type { MessageQueue } from './message-queue';
 const { MessageConst, MessageSysFlag, RECORD_CRC_PROPERTY, keysOf, userPropertiesOf } = protocol;
 const TAGS = MessageConst.TAGS;
 const UNIQ_KEY = MessageConst.UNIQ_KEY;
+const KEYS = MessageConst.KEYS;
+/** The keys of every message without KEYS: one shared frozen array instead of one per message. */
+const NO_KEYS: readonly string[] = Object.freeze([]);
 
 export interface ReceivedMessage {
   readonly topic: string;
@@ -85,7 +88,7 @@ export function uncompressedBody(sysFlag: number, body: Buffer, where: string): 
 }
 
 // The store's record checksum (RECORD_CRC_PROPERTY) is the broker's, not the user's.
-function userProperties(props: Readonly<Record<string, string>>): Record<string, string> {
+function userProperties(props: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   return userPropertiesOf(props, RECORD_CRC_PROPERTY);
 }
 
@@ -110,17 +113,20 @@ class StoredReceivedMessage implements ReceivedMessage {
   readonly sysFlag: number;
   readonly preparedTransactionOffset: number;
 
-  constructor(decoded: StoredMessage, brokerName: string) {
+  constructor(decoded: StoredMessage, brokerName: string, queue: MessageQueue | undefined) {
     const props = decoded.properties;
     this.topic = decoded.topic;
     this.tags = props[TAGS];
-    this.keys = keysOf(props);
+    this.keys = props[KEYS] === undefined ? NO_KEYS : keysOf(props);
     this.body = uncompressedBody(decoded.sysFlag, decoded.body, `message ${decoded.msgId} of ${decoded.topic}`);
     this.properties = props;
     this.userProperties = userProperties(props);
     this.msgId = props[UNIQ_KEY] ?? decoded.msgId;
     this.offsetMsgId = decoded.msgId;
-    this.queue = { topic: decoded.topic, brokerName, queueId: decoded.queueId };
+    this.queue =
+      queue !== undefined && queue.topic === decoded.topic && queue.queueId === decoded.queueId && queue.brokerName === brokerName
+        ? queue
+        : { topic: decoded.topic, brokerName, queueId: decoded.queueId };
     this.queueOffset = decoded.queueOffset;
     this.commitLogOffset = decoded.physicalOffset;
     this.reconsumeTimes = decoded.reconsumeTimes;
@@ -150,8 +156,10 @@ class StoredReceivedMessage implements ReceivedMessage {
  * Builds the message consumers see from a decoded stored record (decodeStoredRecord /
  * decodeStoredRecords of @pulsejet/protocol) and the broker it came from. The topic is the stored
  * one: a %RETRY% copy keeps its retry topic here (its RETRY_TOPIC property names the original).
- * The body is copied when inflated and otherwise stays a view into the reply buffer.
+ * The body is copied when inflated and otherwise stays a view into the reply buffer. `queue`, when
+ * it names the record's queue, becomes the message's `queue` as is (one object for a whole pull
+ * reply; pass a frozen one, since handlers get it).
  */
-export function toReceivedMessage(decoded: StoredMessage, brokerName: string): ReceivedMessage {
-  return new StoredReceivedMessage(decoded, brokerName);
+export function toReceivedMessage(decoded: StoredMessage, brokerName: string, queue?: MessageQueue): ReceivedMessage {
+  return new StoredReceivedMessage(decoded, brokerName, queue);
 }
