@@ -24,6 +24,20 @@ describe('offset msgId (reference §6.2)', () => {
     );
   });
 
+  it('writes the same text as hex of the 8 host bytes and the zero-padded offset', () => {
+    const host = fc.record({ address: fc.ipV4(), port: fc.integer({ min: 0, max: 65535 }) });
+    const offset = fc.oneof(fc.maxSafeNat(), fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1));
+    fc.assert(
+      fc.property(host, offset, (storeHost, physicalOffset) => {
+        const [a, b, c, d] = storeHost.address.split('.').map(Number);
+        const hostBytes = Buffer.from([a!, b!, c!, d!, 0, 0, storeHost.port >> 8, storeHost.port & 255]);
+        const expected = (hostBytes.toString('hex') + physicalOffset.toString(16).padStart(16, '0')).toUpperCase();
+        expect(createOffsetMessageId(storeHost, physicalOffset)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it.each([
     '',
     '7F00000100002A9F000000000000100',

@@ -3,6 +3,7 @@
 // `MessageDecoder.string2messageProperties`, which must also read what ali-ons writes (a trailing
 // `\u0002`, and the literal text "null" for a missing tag).
 import { ProtocolError, ProtocolErrorCode } from './errors';
+import { propertyName } from './property-names';
 
 export const NAME_VALUE_SEPARATOR = '\u0001';
 export const PROPERTY_SEPARATOR = '\u0002';
@@ -57,7 +58,7 @@ export function decodeProperties(s: string): Record<string, string> {
     const sep = s.indexOf(NAME_VALUE_SEPARATOR, index);
     // Java: the segment needs >= 3 chars, a non-empty name and a non-empty value.
     if (sep > index && sep < end - 1) {
-      const key = s.slice(index, sep);
+      const key = propertyName(s, index, sep);
       const value = s.slice(sep + 1, end);
       // An assignment to '__proto__' would change the prototype: define it as data instead.
       if (key === '__proto__') Object.defineProperty(properties, key, { value, enumerable: true, writable: true, configurable: true });

@@ -14,30 +14,31 @@ import type { StoredMessage } from './stored-record';
 // and a consumer decodes every message it receives here (the getters were 7% of a drain's CPU).
 const { decodeHostAddress } = host;
 const { readUInt64 } = int64;
-const { createOffsetMessageId } = messageId;
+const { hostHexCodes, offsetMessageIdOf } = messageId;
 
-/** The records of one pull share their store host: its hex is kept for the next record. */
+/** The records of one pull share their store host: its hex digits are kept for the next record. */
 let lastHostHigh = Number.NaN;
 let lastHostLow = Number.NaN;
-let lastHostHex = '';
+let lastHostCodes: readonly number[] = [];
 
 /**
- * createOffsetMessageId of the record's STOREHOST bytes at `at` and its offset, from the bytes
- * themselves (the same 16 hex digits the host encodes to) instead of re-encoding the decoded host.
+ * createOffsetMessageId of the record's STOREHOST bytes at `at` and its offset, with the host's hex
+ * digits looked up once per new host rather than per record.
  */
 function offsetMessageIdAt(buf: Buffer, at: number, physicalOffset: number): string {
   const high = buf.readInt32BE(at);
   const low = buf.readInt32BE(at + 4);
   if (high !== lastHostHigh || low !== lastHostLow) {
-    // Through createOffsetMessageId once per new host, so the two can't drift apart.
-    lastHostHex = createOffsetMessageId(decodeHostAddress(buf, at), 0).slice(0, 16);
+    lastHostCodes = hostHexCodes(decodeHostAddress(buf, at));
     lastHostHigh = high;
     lastHostLow = low;
   }
-  return lastHostHex + physicalOffset.toString(16).toUpperCase().padStart(16, '0');
+  return offsetMessageIdOf(lastHostCodes, physicalOffset);
 }
 const { decodeProperties } = props;
 const { readRecordFrame } = frames;
+/** Filled per decoded record (decoding is synchronous, so one is enough). */
+const scratchFrame = frames.emptyRecordFrame();
 const { QUEUE_ID, FLAG, QUEUE_OFFSET, PHYSICAL_OFFSET, SYS_FLAG, BORN_TIMESTAMP, BORN_HOST, STORE_TIMESTAMP, STORE_HOST, RECONSUME_TIMES, PREPARED_TX_OFFSET, BODY_CRC } = record.RecordField;
 
 /**
@@ -46,11 +47,11 @@ const { QUEUE_ID, FLAG, QUEUE_OFFSET, PHYSICAL_OFFSET, SYS_FLAG, BORN_TIMESTAMP,
  * view into `buf`; the body CRC is returned, not checked (the store checks it on recovery).
  */
 export function decodeStoredRecord(buf: Buffer, offset = 0): StoredMessage {
-  const result = readRecordFrame(buf, offset, buf.length);
-  if (!result.ok) {
-    throw new ProtocolError(result.code, `cannot decode a stored message: ${result.reason}; the data is cut or not a V1 record`);
+  const frame = scratchFrame;
+  const failure = readRecordFrame(buf, offset, buf.length, frame);
+  if (failure !== undefined) {
+    throw new ProtocolError(failure.code, `cannot decode a stored message: ${failure.reason}; the data is cut or not a V1 record`);
   }
-  const { frame } = result;
   const storeHost = decodeHostAddress(buf, offset + STORE_HOST);
   const physicalOffset = readUInt64(buf, offset + PHYSICAL_OFFSET);
   return {

@@ -5,9 +5,12 @@ import { ProtocolError } from './errors';
 import { readUInt64 } from './int64';
 import { verifyRecordCrc } from './record-crc';
 import { bodyCrc } from './stored-record-encode';
-import { readRecordFrame } from './stored-record-frame';
+import { emptyRecordFrame, readRecordFrame } from './stored-record-frame';
 import { validateTopicName } from './topic';
 import { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, type RecordInspection } from './stored-record';
+
+/** Filled per inspected record (synchronously, so one is enough). */
+const scratchFrame = emptyRecordFrame();
 
 /**
  * Inspects the bytes [offset, limit) of `buf` (limit is clamped to buf.length).
@@ -46,9 +49,9 @@ export function inspectStoredRecord(
     }
     return { kind: 'blank', size: totalSize };
   }
-  const result = readRecordFrame(buf, offset, end);
-  if (!result.ok) return corrupt(result.reason);
-  const { frame } = result;
+  const frame = scratchFrame;
+  const failure = readRecordFrame(buf, offset, end, frame);
+  if (failure !== undefined) return corrupt(failure.reason);
 
   // A valid whole-record CRC covers the body and the BODYCRC field too, so the body is not hashed twice.
   const recordCrc = verifyRecordCrc(buf, offset, frame.totalSize);
