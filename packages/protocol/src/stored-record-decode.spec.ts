@@ -46,6 +46,26 @@ describe('decodeStoredRecord', () => {
     expect(message.body.toString()).toBe('Jello');
   });
 
+  it("decodes each record's own topic when consecutive records have the same, similar or non-ASCII topics", () => {
+    // Same length, one byte apart, a prefix, multi-byte UTF-8, and a lone 0xE9 byte: as a char code
+    // it equals the 'é' of 'Topicé', which has as many chars as that topic has bytes.
+    const topics = ['TopicA', 'TopicB', 'Topic', 'TopicAA', 'Topicé', 'Topicéx', 'Tépic'].map((topic) => Buffer.from(topic, 'utf8'));
+    topics.push(Buffer.concat([Buffer.from('Topic'), Buffer.from([0xe9])]));
+    // The encoder refuses such names (a broker never stores them), so their bytes are patched over
+    // an ASCII name of the same byte length: the decoder must not assume what the encoder checks.
+    const recordWithTopic = (bytes: Buffer): Buffer => {
+      const record = encodeStoredRecord({ ...goldenInput(), topic: 'x'.repeat(bytes.length) });
+      bytes.copy(record, RecordField.BODY + record.readInt32BE(RecordField.BODY_LENGTH) + 1);
+      return record;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...topics), { minLength: 1, maxLength: 20 }), (sequence) => {
+        const body = Buffer.concat(sequence.map(recordWithTopic));
+        expect(decodeStoredRecords(body).map((message) => message.topic)).toEqual(sequence.map((bytes) => bytes.toString('utf8')));
+      }),
+    );
+  });
+
   it('round-trips arbitrary records', () => {
     fc.assert(
       fc.property(recordInputArb, (input) => {

@@ -39,6 +39,31 @@ const { decodeProperties } = props;
 const { readRecordFrame } = frames;
 /** Filled per decoded record (decoding is synchronous, so one is enough). */
 const scratchFrame = frames.emptyRecordFrame();
+
+/**
+ * The last ASCII topic decoded: the records of a pull reply share their topic, so the string is
+ * reused when the bytes match it (a byte compare instead of a decode and a new string, and the
+ * string's hash, once computed for a Map lookup, is kept).
+ */
+let lastTopic = '';
+
+function topicAt(buf: Buffer, start: number, end: number): string {
+  const cached = lastTopic;
+  if (end - start === cached.length) {
+    let i = 0;
+    while (i < cached.length && buf[start + i] === cached.charCodeAt(i)) i++;
+    if (i === cached.length) return cached;
+  }
+  const topic = buf.toString('utf8', start, end);
+  if (isAscii(buf, start, end)) lastTopic = topic;
+  return topic;
+}
+
+/** Whether bytes [start, end) are all below 0x80, i.e. the decoded text has one char per byte, equal to it. */
+function isAscii(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return false;
+  return true;
+}
 const { QUEUE_ID, FLAG, QUEUE_OFFSET, PHYSICAL_OFFSET, SYS_FLAG, BORN_TIMESTAMP, BORN_HOST, STORE_TIMESTAMP, STORE_HOST, RECONSUME_TIMES, PREPARED_TX_OFFSET, BODY_CRC } = record.RecordField;
 
 /**
@@ -69,7 +94,7 @@ export function decodeStoredRecord(buf: Buffer, offset = 0): StoredMessage {
     preparedTransactionOffset: readUInt64(buf, offset + PREPARED_TX_OFFSET),
     bodyCrc: buf.readInt32BE(offset + BODY_CRC),
     body: buf.subarray(frame.bodyStart, frame.bodyEnd),
-    topic: buf.toString('utf8', frame.topicStart, frame.topicEnd),
+    topic: topicAt(buf, frame.topicStart, frame.topicEnd),
     properties: decodeProperties(buf.toString('utf8', frame.propertiesStart, frame.propertiesEnd)),
     msgId: offsetMessageIdAt(buf, offset + STORE_HOST, physicalOffset),
   };
