@@ -10,6 +10,9 @@ import type { ConsumeContext, ConsumeService } from './consume-context';
 import { QueueEntry } from './queue-entry';
 import { isRetryTopic } from './retry-topics';
 
+/** Start-offset lookups (QUERY_CONSUMER_OFFSET and the like) a rebalance runs at once. */
+const OFFSET_LOOKUPS_AT_ONCE = 8;
+
 export interface RebalanceHooks {
   /** Starts the pull loop of a newly owned queue. */
   startPulling(entry: QueueEntry): void;
@@ -78,26 +81,36 @@ export class Rebalancer {
     let added = mine.filter((mq) => !this.table.has(queueKey(mq)));
     if (added.length === 0 || !this.ctx.isRunning()) return;
     if (options.orderly) added = await this.lockQueues(added);
-    for (const mq of added) {
-      if (!this.ctx.isRunning()) return;
-      let offset: number;
-      try {
-        offset = await this.computePullFromWhere(mq);
-      } catch (error) {
-        this.ctx.log('warn', `no start offset for ${mq.topic}:${mq.queueId}@${mq.brokerName}: ${error instanceof Error ? error.message : String(error)}; retrying at the next rebalance`);
-        continue;
-      }
-      if (this.table.has(queueKey(mq))) continue;
-      const entry = new QueueEntry(mq, offset);
-      if (options.orderly) {
-        entry.pq.locked = true;
-        entry.pq.lastLockTimestamp = Date.now();
-      }
-      this.ctx.offsetStore.update(mq, offset, false);
-      this.table.set(queueKey(mq), entry);
-      this.ctx.log('debug', `now own ${mq.topic}:${mq.queueId}@${mq.brokerName} from offset ${offset}`);
-      this.hooks.startPulling(entry);
+    // Start offsets are looked up several at a time, and each queue starts pulling as soon as its own
+    // answer is in (Java looks them up one after another, so the last of n queues waited n round
+    // trips); bounded so a consumer taking hundreds of queues doesn't flood the broker's processor.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < added.length) await this.takeQueue(added[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(OFFSET_LOOKUPS_AT_ONCE, added.length) }, worker));
+  }
+
+  /** Starts owning `mq`: its start offset, its entry in the table, its pull loop. */
+  private async takeQueue(mq: MessageQueue): Promise<void> {
+    const { options } = this.ctx;
+    let offset: number;
+    try {
+      offset = await this.computePullFromWhere(mq);
+    } catch (error) {
+      this.ctx.log('warn', `no start offset for ${mq.topic}:${mq.queueId}@${mq.brokerName}: ${error instanceof Error ? error.message : String(error)}; retrying at the next rebalance`);
+      return;
     }
+    if (!this.ctx.isRunning() || this.table.has(queueKey(mq))) return;
+    const entry = new QueueEntry(mq, offset);
+    if (options.orderly) {
+      entry.pq.locked = true;
+      entry.pq.lastLockTimestamp = Date.now();
+    }
+    this.ctx.offsetStore.update(mq, offset, false);
+    this.table.set(queueKey(mq), entry);
+    this.ctx.log('debug', `now own ${mq.topic}:${mq.queueId}@${mq.brokerName} from offset ${offset}`);
+    this.hooks.startPulling(entry);
   }
 
   /** Java computePullFromWhere: the committed offset wins; else where consumeFromWhere says. */
