@@ -93,7 +93,7 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
       `drain rows empty a backlog of ${formatInt(config.consumeMessages)} messages preloaded with batched sends, drained once the machine is idle again (the broker has indexed and flushed the preload; at most 5 s) (raw: one long-polling pull loop per queue; ` +
       `client: a PushConsumer with pullBatchSize ${config.consumeBatch} and a handler that only counts, timed from \`start()\`); ` +
       `before the first round, each transport's raw and PushConsumer drains run once, unmeasured, on a quarter-size backlog (their code starts cold, as the send rows' does before its warm-up window). ` +
-      `Median of ${config.rounds} round${config.rounds === 1 ? '' : 's'} (all rows interleaved, each right after its baseline).`,
+      `Median of ${config.rounds} round${config.rounds === 1 ? '' : 's'} (all rows interleaved, each next to its baseline; odd rounds run the rows in the order of the table, even rounds in reverse, so neither row of a pair always runs first).`,
     '',
     '| Transport | Row | msg/s | MB/s | Rounds (msg/s) | Send p50 | Send p99 | Bench process CPU / msg | Broker CPU / msg |',
     '|---|---|---:|---:|---|---:|---:|---:|---:|',

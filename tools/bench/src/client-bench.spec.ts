@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { CLIENT_FULL_CONFIG, CLIENT_QUICK_CONFIG, ClientUsageError, parseClientArgs } from './client-bench-config';
 import type { ClientBenchConfig } from './client-bench-config';
 import { evaluateClientTargets, renderClientSection } from './client-bench-report';
-import { CLIENT_BENCH_ROWS, DECORATOR_TARGET, runsOn } from './client-bench-rows';
-import { ratioOf, runClientBench } from './client-bench-run';
+import { CLIENT_BENCH_ROWS, DECORATOR_TARGET, baselineOf, runsOn } from './client-bench-rows';
+import { ratioOf, roundOrder, runClientBench } from './client-bench-run';
 import type { ClientBenchResults, RowResult } from './client-bench-run';
 
 // A smoke test: both transports (the broker app as a child process over TCP, and the embedded
@@ -170,5 +170,22 @@ describe('ratioOf', () => {
     const results = [row('client-drain', [10_000]), row('decorator-drain', [9_500]), row('module-drain', [20_000])];
     // Over tcp the decorator drain is compared with the plain PushConsumer drain, not the embedded-only module-broker drain.
     expect(ratioOf(results, 'tcp', 'decorator-drain')).toBeCloseTo(0.95);
+  });
+});
+
+describe('roundOrder', () => {
+  it('runs the rows as listed in odd rounds and reversed in even ones, each next to its baseline', () => {
+    const ids = ['a', 'b', 'c'];
+    expect([1, 2, 3, 4].map((round) => roundOrder(ids, round).join(''))).toEqual(['abc', 'cba', 'abc', 'cba']);
+    for (const transport of ['tcp', 'embedded'] as const) {
+      const rows = CLIENT_BENCH_ROWS.filter((row) => row.kind === 'throughput' && runsOn(row, transport));
+      for (const round of [1, 2]) {
+        const order = roundOrder(rows, round).map((row) => row.id);
+        for (const row of rows) {
+          const baseline = baselineOf(row, transport);
+          if (baseline !== undefined) expect(Math.abs(order.indexOf(row.id) - order.indexOf(baseline))).toBe(1);
+        }
+      }
+    }
   });
 });
