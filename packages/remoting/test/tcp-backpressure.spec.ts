@@ -54,5 +54,5 @@ describe('TCP write back-pressure', () => {
       await client.close();
       await server.close();
     }
-  });
+  }, 30_000);
 });

@@ -128,7 +128,7 @@ describe('delivery at an arbitrary time', () => {
     }
     await sleep(300);
     for (const c of cases) expect(await pullAll(b, c.topic)).toHaveLength(1);
-  });
+  }, 30_000);
 
   it('delivers a message whose time has passed at once, and does not delay its dead letter again', async () => {
     const topic = uniqueTopic('TimerPast');
@@ -179,7 +179,7 @@ describe('delayed messages across a restart', () => {
       await broker.close();
       rmSync(first.dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });
 
 describe('CONSUMER_SEND_MSG_BACK', () => {

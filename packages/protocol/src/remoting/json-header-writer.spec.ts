@@ -33,7 +33,7 @@ const base: RemotingCommand = { code: 310, language: 'JAVA', version: 409, opaqu
 describe('the JSON header writer', () => {
   it('writes the bytes of the JSON.stringify text for any command', () => {
     fc.assert(fc.property(jsonCommandArb, expectSameAsStringify), { numRuns: 2000 });
-  });
+  }, 30_000);
 
   it('escapes every ASCII control character, quote and backslash as JSON.stringify does', () => {
     const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('');
