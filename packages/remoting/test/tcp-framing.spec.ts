@@ -45,6 +45,24 @@ describe('TCP framing', () => {
     expect(peer.received.map((response) => response.opaque).sort()).toEqual([77, 78, 79]);
   });
 
+  it('reads a 5 MiB reply and 300 small ones in flight together intact, and later reads leave earlier bodies intact', async () => {
+    const { address } = await echoServer();
+    const client = new TcpRemotingClient({ log: collectingLog().log });
+    closers.push(() => client.close());
+    const pattern = (bytes: number, seed: number): Buffer => {
+      const body = Buffer.allocUnsafe(bytes);
+      for (let i = 0; i < bytes; i++) body[i] = (i * 31 + seed) & 0xff;
+      return body;
+    };
+    const big = pattern(5 * 1024 * 1024, 7);
+    const smallBodies = Array.from({ length: 300 }, (_, i) => pattern(1 + ((i * 997) % 40_000), i));
+    // All in flight at once: replies pile up in the socket and straddle reads.
+    const replies = await Promise.all([big, ...smallBodies].map((body) => client.request(address, createRequest(ECHO, {}, body), 10_000)));
+    // Checked after every reply arrived: later reads must not have overwritten earlier bodies.
+    expect(replies[0]!.body!.equals(big)).toBe(true);
+    replies.slice(1).forEach((reply, i) => expect(reply.body!.equals(smallBodies[i]!)).toBe(true));
+  }, 30_000);
+
   it('refuses to send a request over the frame limit and keeps the connection', async () => {
     const { address } = await echoServer();
     const client = new TcpRemotingClient({ maxFrameSize: 1024, log: collectingLog().log });
