@@ -15,6 +15,9 @@ import type { StoredMessage } from './stored-record';
 const { decodeHostAddress } = host;
 const { readUInt64 } = int64;
 const { hostHexCodes, offsetMessageIdOf } = messageId;
+const { decodeProperties } = props;
+const { readRecordFrame } = frames;
+const { QUEUE_ID, FLAG, QUEUE_OFFSET, PHYSICAL_OFFSET, SYS_FLAG, BORN_TIMESTAMP, BORN_HOST, STORE_TIMESTAMP, STORE_HOST, RECONSUME_TIMES, PREPARED_TX_OFFSET, BODY_CRC } = record.RecordField;
 
 /** The records of one pull share their store host: its hex digits are kept for the next record. */
 let lastHostHigh = Number.NaN;
@@ -35,8 +38,7 @@ function offsetMessageIdAt(buf: Buffer, at: number, physicalOffset: number): str
   }
   return offsetMessageIdOf(lastHostCodes, physicalOffset);
 }
-const { decodeProperties } = props;
-const { readRecordFrame } = frames;
+
 /** Filled per decoded record (decoding is synchronous, so one is enough). */
 const scratchFrame = frames.emptyRecordFrame();
 
@@ -64,7 +66,6 @@ function isAscii(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return false;
   return true;
 }
-const { QUEUE_ID, FLAG, QUEUE_OFFSET, PHYSICAL_OFFSET, SYS_FLAG, BORN_TIMESTAMP, BORN_HOST, STORE_TIMESTAMP, STORE_HOST, RECONSUME_TIMES, PREPARED_TX_OFFSET, BODY_CRC } = record.RecordField;
 
 /**
  * Decodes the record at `offset`. Throws ProtocolError TRUNCATED_RECORD, BAD_MAGIC, BAD_LENGTH
