@@ -85,12 +85,4 @@ describe('keysOf and userPropertiesOf', () => {
       CONTENT_TYPE: 'text/plain',
     });
   });
-
-  it('gives messages without user properties one shared, frozen empty object', () => {
-    const none = userPropertiesOf({ TAGS: 'a', CRC: '1' }, 'CRC');
-    expect(none).toEqual({});
-    expect(Object.isFrozen(none)).toBe(true);
-    expect(userPropertiesOf({})).toBe(none);
-    expect(Object.isFrozen(userPropertiesOf({ color: 'red' }))).toBe(false);
-  });
 });

@@ -76,6 +76,7 @@ describe('toReceivedMessage', () => {
       const built = toReceivedMessage(decoded, 'broker-a', other).queue;
       expect(built).not.toBe(other);
       expect(built).toEqual({ topic: 'orders', brokerName: 'broker-a', queueId: 2 });
+      expect(Object.isFrozen(built)).toBe(true);
     }
   });
 

@@ -12,9 +12,6 @@ import type { MessageQueue } from './message-queue';
 const { MessageConst, MessageSysFlag, RECORD_CRC_PROPERTY, keysOf, userPropertiesOf } = protocol;
 const TAGS = MessageConst.TAGS;
 const UNIQ_KEY = MessageConst.UNIQ_KEY;
-const KEYS = MessageConst.KEYS;
-/** The keys of every message without KEYS: one shared frozen array instead of one per message. */
-const NO_KEYS: readonly string[] = Object.freeze([]);
 
 export interface ReceivedMessage {
   readonly topic: string;
@@ -88,7 +85,7 @@ export function uncompressedBody(sysFlag: number, body: Buffer, where: string): 
 }
 
 // The store's record checksum (RECORD_CRC_PROPERTY) is the broker's, not the user's.
-function userProperties(props: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+function userProperties(props: Readonly<Record<string, string>>): Record<string, string> {
   return userPropertiesOf(props, RECORD_CRC_PROPERTY);
 }
 
@@ -117,7 +114,7 @@ class StoredReceivedMessage implements ReceivedMessage {
     const props = decoded.properties;
     this.topic = decoded.topic;
     this.tags = props[TAGS];
-    this.keys = props[KEYS] === undefined ? NO_KEYS : keysOf(props);
+    this.keys = keysOf(props);
     this.body = uncompressedBody(decoded.sysFlag, decoded.body, `message ${decoded.msgId} of ${decoded.topic}`);
     this.properties = props;
     this.userProperties = userProperties(props);
@@ -126,7 +123,7 @@ class StoredReceivedMessage implements ReceivedMessage {
     this.queue =
       queue !== undefined && queue.topic === decoded.topic && queue.queueId === decoded.queueId && queue.brokerName === brokerName
         ? queue
-        : { topic: decoded.topic, brokerName, queueId: decoded.queueId };
+        : Object.freeze({ topic: decoded.topic, brokerName, queueId: decoded.queueId });
     this.queueOffset = decoded.queueOffset;
     this.commitLogOffset = decoded.physicalOffset;
     this.reconsumeTimes = decoded.reconsumeTimes;
@@ -156,9 +153,9 @@ class StoredReceivedMessage implements ReceivedMessage {
  * Builds the message consumers see from a decoded stored record (decodeStoredRecord /
  * decodeStoredRecords of @pulsejet/protocol) and the broker it came from. The topic is the stored
  * one: a %RETRY% copy keeps its retry topic here (its RETRY_TOPIC property names the original).
- * The body is copied when inflated and otherwise stays a view into the reply buffer. `queue`, when
- * it names the record's queue, becomes the message's `queue` as is (one object for a whole pull
- * reply; pass a frozen one, since handlers get it).
+ * The body is copied when inflated and otherwise stays a view into the reply buffer. The message's
+ * `queue` is frozen: `queue`, when it names the record's queue, is taken as is (one object for a
+ * whole pull reply; pass a frozen one), else one is made.
  */
 export function toReceivedMessage(decoded: StoredMessage, brokerName: string, queue?: MessageQueue): ReceivedMessage {
   return new StoredReceivedMessage(decoded, brokerName, queue);
