@@ -36,16 +36,17 @@ function setUp(queueCount: number) {
       }),
     update: () => undefined,
   } as unknown as OffsetStore;
+  let running = true;
   const ctx = {
     client,
     options: resolvePushConsumerOptions({ groupName: 'G', namesrvAddr: '127.0.0.1:9876' }),
     offsetStore,
     log: () => undefined,
-    isRunning: () => true,
+    isRunning: () => running,
   } as unknown as ConsumeContext;
   const started: QueueEntry[] = [];
   const rebalancer = new Rebalancer(ctx, allocateAveragely, {} as ConsumeService, { startPulling: (entry) => started.push(entry) }, () => [TOPIC]);
-  return { rebalancer, pendingLookups, started, mostAtOnce: () => mostAtOnce };
+  return { rebalancer, pendingLookups, started, mostAtOnce: () => mostAtOnce, stop: () => (running = false) };
 }
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -71,5 +72,18 @@ describe('Rebalancer: taking new queues', () => {
     expect(new Set(started.map((entry) => entry.mq.queueId)).size).toBe(20);
     expect(started.every((entry) => entry.nextOffset === (entry.mq.queueId === 2 ? 42 : entry.mq.queueId * 10))).toBe(true);
     expect(rebalancer.owned()).toHaveLength(20);
+  });
+
+  it('stops looking start offsets up once the consumer is closing', async () => {
+    const { rebalancer, pendingLookups, started, stop } = setUp(20);
+    const done = rebalancer.rebalance();
+    await settle();
+    expect(pendingLookups).toHaveLength(8);
+    stop();
+    for (const lookup of pendingLookups) lookup.answer(0);
+    await done;
+    // The 8 answers in flight are dropped, and no lookup starts for the other 12 queues.
+    expect(pendingLookups).toHaveLength(8);
+    expect(started).toHaveLength(0);
   });
 });

@@ -94,6 +94,7 @@ export class Rebalancer {
   /** Starts owning `mq`: its start offset, its entry in the table, its pull loop. */
   private async takeQueue(mq: MessageQueue): Promise<void> {
     const { options } = this.ctx;
+    if (!this.ctx.isRunning()) return; // closing: no more lookups (they would fail and log)
     let offset: number;
     try {
       offset = await this.computePullFromWhere(mq);
