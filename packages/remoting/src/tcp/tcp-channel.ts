@@ -7,12 +7,12 @@
 // from. Frames are encoded one after another into a slab shared by the process's channels
 // (@pulsejet/protocol FrameSlab), so a batch is usually one buffer and one write() (not a writev of
 // a buffer per frame), and no frame costs an allocation of its own.
-// When the socket reports back-pressure
-// (write() === false) we wait for 'drain' at most writeDrainTimeoutMs, then close the channel
-// (aedes waitForDrain). A server also stops taking requests while it waits: it pauses the socket and
-// holds the requests already decoded from the last chunk, so a peer that sends requests but never
-// reads the answers makes us hold at most one chunk of requests and about one high-water mark of
-// answers, not a chunk's worth of large answers (64 KiB of small requests could ask for GiBs).
+// Back-pressure: when the socket reports it (write() === false) we wait for 'drain' at most
+// writeDrainTimeoutMs, then close the channel (aedes waitForDrain). A server also stops taking
+// requests while it waits: it pauses the socket and holds the requests already decoded from the
+// last chunk, so a peer that sends requests but never reads the answers makes us hold at most one
+// chunk of requests and about one high-water mark of answers, not a chunk's worth of large answers
+// (64 KiB of small requests could ask for GiBs).
 import type { Socket } from 'node:net';
 import * as protocol from '@pulsejet/protocol';
 import type { FrameDecoder as FrameDecoderType, RemotingCommand } from '@pulsejet/protocol';
