@@ -68,6 +68,9 @@ export const HEADLINE_CASE: SendCase = { flush: 'ASYNC_FLUSH', bodyBytes: KIB, i
 export const BATCH_SIZE = 64;
 export const BATCH_IN_FLIGHT = 16;
 
+/** The batched row with a target of its own (128 B bodies, async flush); `--profile-batch` profiles it. */
+export const BATCH_TARGET_CASE: SendCase = { flush: 'ASYNC_FLUSH', bodyBytes: 128, inFlight: BATCH_IN_FLIGHT, batch: BATCH_SIZE };
+
 function sendCases(): SendCase[] {
   const cases: SendCase[] = [];
   for (const flush of ['ASYNC_FLUSH', 'SYNC_FLUSH'] as const) {
@@ -123,12 +126,13 @@ export interface BrokerCliOptions {
 }
 
 const USAGE = `usage: npm run bench:broker -- [--quick] [--duration <s>] [--rounds <n>] [--out <file> | --no-write]
-                                 [--profile | --no-profile] [--profile-dir <dir>]
+                                 [--profile | --profile-batch | --no-profile] [--profile-dir <dir>]
   --quick       smoke run (short windows, no profile; does not write docs unless --out is given)
   --duration    measured seconds per send row (default ${BROKER_FULL_CONFIG.durationMs / 1000})
   --rounds      rounds over the send rows, median reported (default ${BROKER_FULL_CONFIG.rounds})
   --out         markdown file whose broker section is rewritten (default docs/benchmarks.md on a full run)
   --profile     also profile the broker (node --cpu-prof) during 1 KiB / 256 in flight / ASYNC_FLUSH sends (default on a full run)
+  --profile-batch  profile the batched row (128 B, ${BATCH_IN_FLIGHT} in flight × batch of ${BATCH_SIZE}, ASYNC_FLUSH) instead
   --no-profile  skip the profiled broker
   --profile-dir where the .cpuprofile goes (default tmp/bench-broker-prof)`;
 
@@ -146,7 +150,7 @@ export function parseBrokerArgs(argv: readonly string[]): BrokerCliOptions {
   let out: string | undefined;
   let write = true;
   const overrides: Partial<BrokerBenchConfig> = {};
-  let profile: boolean | undefined;
+  let profile: SendCase | false | undefined;
   const args = new FlagReader(argv, (message) => new BrokerUsageError(`${message}\n${USAGE}`));
   for (let flag = args.next(); flag !== undefined; flag = args.next()) {
     if (flag === '--help' || flag === '-h') throw new BrokerUsageError(USAGE, true);
@@ -155,13 +159,14 @@ export function parseBrokerArgs(argv: readonly string[]): BrokerCliOptions {
     else if (flag === '--rounds') overrides.rounds = Math.round(args.positive(args.value()));
     else if (flag === '--out') out = path.resolve(args.value());
     else if (flag === '--no-write') write = false;
-    else if (flag === '--profile') profile = true;
+    else if (flag === '--profile') profile = HEADLINE_CASE;
+    else if (flag === '--profile-batch') profile = BATCH_TARGET_CASE;
     else if (flag === '--no-profile') profile = false;
     else if (flag === '--profile-dir') overrides.profileDir = path.resolve(args.value());
     else throw new BrokerUsageError(`unknown flag ${flag}\n${USAGE}`);
   }
   const merged: BrokerBenchConfig = { ...config, ...overrides };
-  if (profile !== undefined) merged.profileCase = profile ? HEADLINE_CASE : undefined;
+  if (profile !== undefined) merged.profileCase = profile === false ? undefined : profile;
   if (out === undefined && write && !merged.quick) out = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
   return { config: merged, out: write ? out : undefined };
 }

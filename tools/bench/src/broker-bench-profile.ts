@@ -88,6 +88,8 @@ export interface LayerShare {
 
 export interface BrokerProfileSummary {
   file: string;
+  /** The window's samples alone, written beside `file` for profile-summary.ts (undefined when not trimmed). */
+  windowFile: string | undefined;
   /** Whether the profile was cut to the measured window. */
   trimmed: boolean;
   /** What the profile covered and the window asked for, monotonic µs (to check the cut). */
@@ -149,7 +151,7 @@ export function summariseBrokerProfile(dir: string, fromUs: number, toUs: number
   let file: string | undefined;
   let whole: CpuProfile | undefined;
   let best = -1;
-  for (const name of fs.readdirSync(dir).filter((entry) => entry.endsWith('.cpuprofile'))) {
+  for (const name of fs.readdirSync(dir).filter((entry) => entry.endsWith('.cpuprofile') && !entry.endsWith('.window.cpuprofile'))) {
     const candidate = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as CpuProfile;
     const ours = candidate.nodes.filter((node) => node.callFrame.url.includes('/packages/')).length;
     if (ours > best) {
@@ -160,11 +162,13 @@ export function summariseBrokerProfile(dir: string, fromUs: number, toUs: number
   }
   if (file === undefined || whole === undefined) throw new Error(`no .cpuprofile in ${dir}: did the broker exit cleanly?`);
   const { profile, trimmed } = trimProfile(whole, fromUs, toUs);
+  const windowFile = trimmed ? file.replace(/\.cpuprofile$/, '.window.cpuprofile') : undefined;
+  if (windowFile !== undefined) fs.writeFileSync(windowFile, JSON.stringify(profile));
   const { layers, idleMs, busyMs } = layerShares(profile);
   const summary = summariseProfile(profile);
   const topSelf = summary.self
     .filter((line) => !line.name.startsWith('(idle)'))
     .slice(0, top)
     .map((line) => ({ ...line, share: busyMs > 0 ? line.ms / busyMs : 0 }));
-  return { file, trimmed, profileSpanUs: [whole.startTime, whole.endTime], windowUs: [fromUs, toUs], totalMs: summary.totalMs, idleMs, layers, topSelf };
+  return { file, windowFile, trimmed, profileSpanUs: [whole.startTime, whole.endTime], windowUs: [fromUs, toUs], totalMs: summary.totalMs, idleMs, layers, topSelf };
 }

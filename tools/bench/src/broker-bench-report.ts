@@ -173,11 +173,12 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     '',
     '`npm run bench:broker -- --quick` is a smoke run (about half a minute, no profile, writes nothing). The profile is written by ' +
       '`node --cpu-prof` in the broker child under `tmp/bench-broker-prof/`; the tables above use only its samples from the measured window. ' +
-      'For the per-function view of the whole file:',
+      'The window alone is written beside it as `<file>.window.cpuprofile`. For the per-function view of the window ' +
+      '(`--profile-batch` profiles the batched 128 B row instead of the headline row):',
     '',
     '```sh',
     'npm run bench:broker -- --no-write --rounds 1',
-    'npx tsx tools/bench/src/profile-summary.ts tmp/bench-broker-prof/run-<id>/<file>.cpuprofile 40',
+    'npx tsx tools/bench/src/profile-summary.ts tmp/bench-broker-prof/run-<id>/<file>.window.cpuprofile 40',
     '```',
   );
   return lines.join('\n').trimEnd();

@@ -152,7 +152,7 @@ export async function runBrokerBench(config: BrokerBenchConfig, progress: Progre
     });
     profile = { ...summariseBrokerProfile(dir, window.fromUs, window.toUs), send: profileCase, messagesPerSecond: window.messagesPerSecond };
     progress(`profile covers ${profile.profileSpanUs.join('–')} µs, window ${profile.windowUs.join('–')} µs`);
-    progress(`profile: ${path.relative(REPO_ROOT, profile.file)} (${sendCaseLabel(profileCase)}, ${Math.round(window.messagesPerSecond).toLocaleString('en-US')} msg/s under the profiler)`);
+    progress(`profile: ${path.relative(REPO_ROOT, profile.windowFile ?? profile.file)} (${sendCaseLabel(profileCase)}, ${Math.round(window.messagesPerSecond).toLocaleString('en-US')} msg/s under the profiler)`);
   }
 
   return {

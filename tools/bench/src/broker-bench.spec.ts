@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
-import { BROKER_FULL_CONFIG, BROKER_QUICK_CONFIG, BrokerUsageError, HEADLINE_CASE, parseBrokerArgs, sendCaseLabel } from './broker-bench-config';
+import { BATCH_TARGET_CASE, BROKER_FULL_CONFIG, BROKER_QUICK_CONFIG, BrokerUsageError, HEADLINE_CASE, parseBrokerArgs, sendCaseLabel } from './broker-bench-config';
 import type { BrokerBenchConfig } from './broker-bench-config';
 import { LAYERS, layerShares, trimProfile } from './broker-bench-profile';
 import type { CpuProfile } from './broker-bench-profile';
@@ -75,6 +75,9 @@ describe('broker bench (tiny run against the broker app)', () => {
   it("profiles the broker and charges its busy time to layers", () => {
     const profile = results.profile!;
     expect(fs.existsSync(profile.file)).toBe(true);
+    // The broker child and this process share CLOCK_MONOTONIC, so the window is always cut out.
+    expect(profile.trimmed).toBe(true);
+    expect(fs.existsSync(profile.windowFile!)).toBe(true);
     expect(profile.totalMs).toBeGreaterThan(0);
     expect(profile.layers.map((layer) => layer.layer)).toEqual([...LAYERS]);
     const shares = profile.layers.reduce((sum, layer) => sum + layer.share, 0);
@@ -141,6 +144,8 @@ describe('parseBrokerArgs', () => {
     expect(parseBrokerArgs(['--no-write']).out).toBeUndefined();
     expect(parseBrokerArgs(['--no-profile']).config.profileCase).toBeUndefined();
     expect(parseBrokerArgs(['--quick', '--profile']).config.profileCase).toEqual(HEADLINE_CASE);
+    expect(parseBrokerArgs(['--profile-batch']).config.profileCase).toEqual(BATCH_TARGET_CASE);
+    expect(BROKER_FULL_CONFIG.sends).toContainEqual(BATCH_TARGET_CASE);
   });
 
   it('reads the flags and rejects unknown ones', () => {

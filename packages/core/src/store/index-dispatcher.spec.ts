@@ -4,7 +4,7 @@ import { SegmentedLog } from '../commitlog/segmented-log';
 import { KeyIndex, type KeyIndexEntry } from '../kv/key-index';
 import { openLevel, type KvDatabase } from '../kv/open-level';
 import { MemorySegmentDirectory } from '../segment/memory-segment-directory';
-import { IndexDispatcher } from './index-dispatcher';
+import { INDEX_BEHIND_FACTOR, IndexDispatcher } from './index-dispatcher';
 
 const TOPIC = 'IndexTopic';
 
@@ -62,8 +62,10 @@ describe('IndexDispatcher', () => {
       expect(rounds).toBeLessThan(100);
     }
 
-    expect(batches.length).toBe(Math.ceil(52 / 7));
-    expect(Math.max(...batches.map((b) => b.entries))).toBe(7);
+    // 50 waiting is more than INDEX_BEHIND_FACTOR batches: the first run takes 4 x 7 = 28; then 22
+    // (24 with the late two) are within the factor, so 7 at a time.
+    expect(INDEX_BEHIND_FACTOR).toBe(4);
+    expect(batches.map((b) => b.entries)).toEqual([28, 7, 7, 7, 3]);
     // Each mark is the offset of the first entry the batch did not write (or the log's end).
     const all = [...entries, ...more];
     let written = 0;
@@ -82,13 +84,18 @@ describe('IndexDispatcher', () => {
     const from = log.maxOffset();
     const entries = Array.from({ length: 20_000 }, (_, i) => appendKeyed(log, `B${i}`));
     dispatcher.handOver(entries, from, log.maxOffset());
-    let batches = 0;
+    // Behind by more than INDEX_BEHIND_FACTOR batches, a run takes that many at once: 4,000 while
+    // over 4,000 wait, then 1,000 (compaction happens at the first run ending past 16,384).
+    const sizes = [4000, 4000, 4000, 4000, 1000, 1000, 1000, 1000];
+    let written = 0;
+    let runs = 0;
     while (await dispatcher.runOnce()) {
-      batches += 1;
+      written += sizes[runs]!;
+      runs += 1;
       // Each batch leaves the mark at the first entry it did not write.
-      expect(await index.indexedOffset()).toBe(entries[batches * 1000]!.physicalOffset);
+      expect(await index.indexedOffset()).toBe(entries[written]!.physicalOffset);
     }
-    expect(batches + 1).toBe(20);
+    expect(runs + 1).toBe(sizes.length);
     expect(await index.indexedOffset()).toBe(log.maxOffset());
     for (const i of [0, 999, 1000, 16_383, 16_384, 17_000, 19_999]) {
       expect(await index.queryByUniqKey(TOPIC, `B${i}`)).toEqual([entries[i]!.physicalOffset]);

@@ -97,8 +97,13 @@ export class MessageStore {
     this.indexLoop = new ServiceLoop({
       name: 'index dispatch',
       intervalMs: INDEX_INTERVAL_MS,
+      // Back to back while behind: waking the loop again (a 0 ms timer and a turn of the event loop
+      // per batch, 3.8 ms between runs measured at ~200k batched puts/s) let the hand-over overflow
+      // into re-reading the log, which costs more per message than the hand-over it replaces.
       task: async (signal) => {
-        if (await indexDispatcher.runOnce(signal)) this.indexLoop.wakeup();
+        while (!signal.aborted && (await indexDispatcher.runOnce(signal))) {
+          /* more to index */
+        }
       },
     });
     this.loops.push(this.indexLoop);
