@@ -2,7 +2,9 @@
 // MessageBatch-encoded messages for one topic and queue, stored together with consecutive queue
 // offsets (Java SendMessageProcessor.asyncSendBatchMessage). The reply's msgId lists every offset
 // msgId, comma-separated; queueOffset is the first message's.
-import { MessageConst, ResponseCode, createResponse, type RemotingCommand } from '@pulsejet/protocol';
+import type { PutMessageInput } from '@pulsejet/core';
+import * as protocol from '@pulsejet/protocol';
+import type { RemotingCommand } from '@pulsejet/protocol';
 import type { RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError } from '../remoting/header-fields';
@@ -14,7 +16,12 @@ import { BatchDecodeError, decodeMessageBatch, type BatchEntry } from './message
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
-import { DEFAULT_MSG_REGION, checkMessage, rewriteForStore } from './send-message-processor';
+import { DEFAULT_MSG_REGION, checkMessage } from './send-message-processor';
+
+// Bound once at load (see send-message-processor.ts): the per-entry loops below would otherwise call a
+// getter of the protocol barrel for every message of a batch.
+const { MessageConst, ResponseCode, createResponse } = protocol;
+const { CLUSTER, DELAY_TIME_LEVEL, WAIT_STORE_MSG_OK } = MessageConst;
 
 export function createSendBatchMessageProcessor(ctx: BrokerContext) {
   return async (request: RemotingCommand, { channel }: RequestContext): Promise<RemotingCommand> => {
@@ -41,28 +48,38 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     if (entries.length === 0) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages');
     // Java's producer refuses to batch transactional messages ("Batching does not support transactions");
     // a half message needs its own send reply to be committed or rolled back.
-    if (isHalfMessageSend(checked.input) || entries.some((entry) => isHalfMessageSend({ ...checked.input, properties: entry.properties }))) {
+    const base = checked.input;
+    // One probe object with each entry's properties in turn, not a copy of the request per entry.
+    const probe = withProperties(base, base.properties);
+    if (isHalfMessageSend(base) || entries.some((entry) => ((probe.properties = entry.properties), isHalfMessageSend(probe)))) {
       return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support transactional messages (TRAN_MSG); send each half message on its own');
     }
 
     // The header's properties were checked by checkMessage; each entry has its own.
-    for (const [index, entry] of entries.entries()) {
-      const problem = delayPropertyProblem(entry.properties);
+    const now = Date.now();
+    for (let index = 0; index < entries.length; index++) {
+      const problem = delayPropertyProblem(entries[index]!.properties, now);
       if (problem !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `batch message ${index}: ${problem}`);
     }
 
     // Java's CommitLog refuses delayed batches (MESSAGE_ILLEGAL) rather than store them undelayed.
-    if ([checked.input.properties, ...entries.map((entry) => entry.properties)].some(isDelayed)) {
+    if (isDelayed(base.properties) || entries.some((entry) => isDelayed(entry.properties))) {
       return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support delayed messages (DELAY or TIMER_* properties); send delayed messages one by one');
     }
 
-    const base = checked.input;
-    const inputs = entries.map((entry) => {
-      const properties = { ...entry.properties };
-      delete properties[MessageConst.WAIT_STORE_MSG_OK];
-      if (ctx.options.clusterPropertyEnable) properties[MessageConst.CLUSTER] = ctx.options.brokerClusterName;
-      return rewriteForStore({ ...base, body: entry.body, flag: entry.flag, properties });
-    });
+    // Neither delayed nor half, so rewriteForStore would leave every entry as it is: the inputs are
+    // built directly (one object per message; this loop runs for every message of every batch).
+    const cluster = ctx.options.clusterPropertyEnable ? ctx.options.brokerClusterName : undefined;
+    const inputs: PutMessageInput[] = new Array<PutMessageInput>(entries.length);
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]!;
+      // Decoded for this request alone, so ours to change. Unset rather than deleted, as checkMessage
+      // does: `delete` turns the object into a slow dictionary, and encodeProperties skips undefined.
+      const properties = entry.properties as Record<string, string | undefined>;
+      properties[WAIT_STORE_MSG_OK] = undefined;
+      if (cluster !== undefined) properties[CLUSTER] = cluster;
+      inputs[index] = withProperties(base, entry.properties, entry.body, entry.flag);
+    }
     // One wait for the batch's end: the slave receives the batch in commit-log order.
     const result = await awaitReplica(ctx, await ctx.store.putMessages(inputs), base.waitStoreMsgOK !== false);
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
@@ -80,7 +97,23 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
   };
 }
 
+/** One message of the batch: the request's fields with the entry's own properties (and body and flag). */
+function withProperties(base: PutMessageInput, properties: Readonly<Record<string, string>>, body = base.body, flag = base.flag): PutMessageInput {
+  return {
+    topic: base.topic,
+    queueId: base.queueId,
+    body,
+    properties,
+    flag,
+    sysFlag: base.sysFlag,
+    bornTimestamp: base.bornTimestamp,
+    bornHost: base.bornHost,
+    reconsumeTimes: base.reconsumeTimes,
+    waitStoreMsgOK: base.waitStoreMsgOK,
+  };
+}
+
 function isDelayed(properties: Readonly<Record<string, string>>): boolean {
-  const level = Number(properties[MessageConst.DELAY_TIME_LEVEL] ?? 0);
+  const level = Number(properties[DELAY_TIME_LEVEL] ?? 0);
   return (Number.isFinite(level) && level > 0) || timerTargetOf(properties, 0) !== undefined;
 }
