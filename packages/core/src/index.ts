@@ -34,6 +34,6 @@ export { MetadataStore } from './kv/metadata-store';
 export type { MetadataStoreOptions } from './kv/metadata-store-options';
 export type { MetadataSnapshot } from './kv/metadata-snapshot';
 export { topicConfigWithDefaults, DEFAULT_TOPIC_QUEUE_NUMS, PERM_READ, PERM_WRITE, PERM_INHERIT } from './kv/topic-config';
-export type { TopicConfig } from './kv/topic-config';
+export type { TopicConfig, TopicConfigView } from './kv/topic-config';
 export { subscriptionGroupWithDefaults } from './kv/subscription-group-config';
 export type { SubscriptionGroupConfig } from './kv/subscription-group-config';

@@ -50,6 +50,17 @@ describe('parseSubscription', () => {
     expect(result.ok).toBe(false);
   });
 
+  it('parses each distinct expression once and keeps answering the same, refusals included', () => {
+    const first = parseSubscription('Memo || Tag');
+    expect(parseSubscription('Memo || Tag')).toBe(first);
+    expect(parseSubscription('Memo ||Tag')).not.toBe(first);
+    expect(parseSubscription(' || ')).toEqual({ ok: false, reason: expect.stringContaining('names no tag') });
+    expect(parseSubscription(' || ').ok).toBe(false);
+    // Far more distinct expressions than it remembers: still parsed correctly after it starts over.
+    for (let i = 0; i < 3000; i++) expect([...parsed(`T${i} || U`).tags]).toEqual([`T${i}`, 'U']);
+    expect([...parsed('Memo || Tag').tags]).toEqual(['Memo', 'Tag']);
+  });
+
   it('filters on the tag hash code', () => {
     const filter = tagsCodeFilter(parsed('TagA'))!;
     expect(filter(javaStringHashCode('TagA'))).toBe(true);

@@ -3,7 +3,7 @@
 // listeners so registration re-sends the table when it changes. The table's data version is the
 // metadata store's, written with every topic change (Java keeps it in topics.json), so what the
 // broker serves and registers never moves backwards across a restart.
-import { PERM_INHERIT, PERM_READ, PERM_WRITE, topicConfigWithDefaults, type MetadataStore, type TopicConfig } from '@pulsejet/core';
+import { PERM_INHERIT, PERM_READ, PERM_WRITE, topicConfigWithDefaults, type MetadataStore, type TopicConfig, type TopicConfigView } from '@pulsejet/core';
 import { dataVersionEquals, validateTopicName, type DataVersion, type TopicConfigSerializeWrapper } from '@pulsejet/protocol';
 import type { ResolvedBrokerOptions } from '../broker-options';
 import {
@@ -55,6 +55,11 @@ export class TopicConfigManager {
 
   get(topic: string): TopicConfig | undefined {
     return this.metadata.getTopic(topic);
+  }
+
+  /** The stored config without a copy, for per-request checks that only read it (see MetadataStore.topicView). */
+  view(topic: string): TopicConfigView | undefined {
+    return this.metadata.topicView(topic);
   }
 
   list(): TopicConfig[] {

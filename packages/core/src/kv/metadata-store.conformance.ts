@@ -87,6 +87,15 @@ export function metadataStoreConformance(name: string, factory: KvTestBackendFac
       await store.putTopic(topicConfigWithDefaults('payments', { perm: PERM_READ }));
       expect(store.getTopic('orders')).toEqual(orders);
       expect(store.getTopic('payments')?.perm).toBe(PERM_READ);
+      // The view is the stored object, not a copy; a later put replaces it rather than changing it.
+      const view = store.topicView('orders');
+      expect(view).toEqual(orders);
+      expect(store.topicView('orders')).toBe(view);
+      await store.putTopic({ ...orders, writeQueueNums: 2 });
+      expect(view?.writeQueueNums).toBe(8);
+      expect(store.topicView('orders')?.writeQueueNums).toBe(2);
+      await store.putTopic(orders);
+      expect(store.topicView('missing')).toBeUndefined();
 
       const reopened = await restart(store);
       expect(reopened.getTopic('orders')).toEqual(orders);

@@ -13,7 +13,7 @@ import { metadataSublevels, type KvSublevel, type MetaOp, type MetadataSublevels
 import type { KvDatabase } from './open-level';
 import { copySubscriptionGroup, validateSubscriptionGroup } from './subscription-group-config';
 import type { SubscriptionGroupConfig } from './subscription-group-config';
-import { copyTopicConfig, validateTopicConfig } from './topic-config';
+import { copyTopicConfig, validateTopicConfig, type TopicConfigView } from './topic-config';
 import type { TopicConfig } from './topic-config';
 import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger } from './validate';
 
@@ -72,6 +72,15 @@ export class MetadataStore {
   getTopic(name: string): TopicConfig | undefined {
     const config = this.topics.get(name);
     return config === undefined ? undefined : copyTopicConfig(config);
+  }
+
+  /**
+   * The stored config itself, for hot paths that only read it (every send checks its topic): no
+   * copy, which getTopic makes. Safe to hold: a put or delete replaces the stored object, it never
+   * changes one in place, so a view keeps the values it had.
+   */
+  topicView(name: string): TopicConfigView | undefined {
+    return this.topics.get(name);
   }
 
   listTopics(): TopicConfig[] {

@@ -13,6 +13,9 @@ export interface TopicConfig {
   attributes?: Record<string, string>;
 }
 
+/** A stored topic config read in place (MetadataStore.topicView): no field, attributes included, may be changed. */
+export type TopicConfigView = Readonly<Omit<TopicConfig, 'attributes'>> & { readonly attributes?: Readonly<Record<string, string>> };
+
 /** RocketMQ `defaultTopicQueueNums`: queues of a topic created without an explicit count. */
 export const DEFAULT_TOPIC_QUEUE_NUMS = 4;
 
