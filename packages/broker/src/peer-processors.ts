@@ -39,8 +39,9 @@ export function registerPeerProcessors(server: RemotingServer, ctx: BrokerContex
     store,
     brokerId: options.brokerId,
     isSlave: () => slave,
+    // Both run per pull: the configs are read in place (TopicConfigManager.view), not copied.
     topicReadable: (topic) => {
-      const config = topics.get(topic);
+      const config = topics.view(topic);
       // A slave learns topics at its next metadata sync (up to slaveSynchronizeInterval later), but it
       // has the messages as soon as they are replicated: serve a topic its store holds, so consumers
       // that fail over before the sync still read.
@@ -48,7 +49,7 @@ export function registerPeerProcessors(server: RemotingServer, ctx: BrokerContex
       if (config === undefined) return 'not-exist';
       return (config.perm & PERM_READ) === 0 ? 'no-permission' : 'ok';
     },
-    readQueueNums: (topic) => topics.get(topic)?.readQueueNums,
+    readQueueNums: (topic) => topics.view(topic)?.readQueueNums,
     findSubscription: (group, topic) => consumers.findSubscription(group, topic)?.subString,
     // Java: a consumer further behind the log's end than accessMessageInMemoryMaxRatio of memory reads
     // from whichBrokerWhenConsumeSlowly (1, a slave), others from the group's brokerId (0, the master).
