@@ -1,5 +1,30 @@
+import fc from 'fast-check';
+import { propertiesArb } from '../test/records';
 import { ProtocolError, ProtocolErrorCode } from './errors';
 import { BatchDecodeError, decodeMessageBatch, encodeMessageBatch, type BatchEntry } from './message-batch';
+import { encodeProperties } from './properties';
+
+/** The layout written field by field, one buffer per entry: what the encoder must produce. */
+function referenceEncoding(entries: readonly BatchEntry[]): Buffer {
+  return Buffer.concat(
+    entries.map((entry) => {
+      const props = Buffer.from(encodeProperties(entry.properties), 'utf8');
+      const head = Buffer.alloc(20);
+      head.writeInt32BE(22 + entry.body.length + props.length, 0);
+      head.writeInt32BE(entry.flag, 12);
+      head.writeInt32BE(entry.body.length, 16);
+      const propsLength = Buffer.alloc(2);
+      propsLength.writeInt16BE(props.length, 0);
+      return Buffer.concat([head, entry.body, propsLength, props]);
+    }),
+  );
+}
+
+const entryArb: fc.Arbitrary<BatchEntry> = fc.record({
+  flag: fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff }),
+  body: fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
+  properties: propertiesArb,
+});
 
 describe('message batch codec', () => {
   const entries: BatchEntry[] = [
@@ -18,6 +43,17 @@ describe('message batch codec', () => {
     expect(decoded.map((e) => ({ ...e, body: e.body.toString() }))).toEqual(entries.map((e) => ({ ...e, body: e.body.toString() })));
   });
 
+  it('writes exactly the reference layout, and decodes back to its input (property)', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { maxLength: 12 }), (batch) => {
+        const bytes = encodeMessageBatch(batch);
+        expect(bytes.equals(referenceEncoding(batch))).toBe(true);
+        expect(decodeMessageBatch(bytes)).toEqual(batch);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('rejects truncated input with a BAD_LENGTH ProtocolError', () => {
     const bytes = encodeMessageBatch(entries);
     for (const cut of [1, 10, 23, bytes.length - 1]) {
@@ -34,5 +70,9 @@ describe('message batch codec', () => {
 
   it('refuses properties longer than the int16 length field', () => {
     expect(() => encodeMessageBatch([{ flag: 0, body: Buffer.alloc(0), properties: { big: 'x'.repeat(40_000) } }])).toThrow(ProtocolError);
+    // Counted in UTF-8 bytes, not characters: "k\u0001" and 16,383 two-byte characters are 32,768
+    // bytes, one over; one 'a' fewer than that is exactly the 32,767 that fit.
+    expect(() => encodeMessageBatch([{ flag: 0, body: Buffer.alloc(0), properties: { k: 'é'.repeat(16_383) } }])).toThrow(ProtocolError);
+    expect(encodeMessageBatch([{ flag: 0, body: Buffer.alloc(0), properties: { k: `${'é'.repeat(16_382)}a` } }]).length).toBe(22 + 32_767);
   });
 });
