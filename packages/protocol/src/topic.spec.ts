@@ -12,6 +12,30 @@ describe('validateTopicName (Java TopicValidator)', () => {
     expect(typeof validateTopicName(topic)).toBe('string');
   });
 
+  it('answers the same in any order: the remembered last valid name never lets another through', () => {
+    // Each case is checked right after a valid name, including one of the same length and '' first.
+    fc.assert(
+      fc.property(fc.array(fc.oneof(topicArb, fc.string({ maxLength: 130 }), fc.constant('')), { maxLength: 20 }), (names) => {
+        for (const name of names) {
+          const fresh = /^[%|a-zA-Z0-9_-]+$/.test(name) && name.length <= TOPIC_MAX_LENGTH;
+          expect(validateTopicName(name) === undefined).toBe(fresh);
+          expect(validateTopicName(name) === undefined).toBe(fresh);
+        }
+      }),
+    );
+    expect(validateTopicName('abc')).toBeUndefined();
+    expect(validateTopicName('ab ')).toEqual(expect.any(String));
+    expect(validateTopicName('')).toEqual(expect.any(String));
+  });
+
+  it('refuses an empty name as the first check of a process too (nothing remembered yet)', () => {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('./topic') as typeof import('./topic');
+      expect(fresh.validateTopicName('')).toEqual(expect.any(String));
+    });
+  });
+
   it('accepts every name from the valid alphabet up to 127 characters', () => {
     fc.assert(fc.property(topicArb, (topic) => expect(validateTopicName(topic)).toBeUndefined()));
   });
