@@ -13,7 +13,7 @@ export interface TopicConfig {
   attributes?: Record<string, string>;
 }
 
-/** A stored topic config read in place (MetadataStore.topicView): no field, attributes included, may be changed. */
+/** A stored topic config read in place (MetadataStore.topicView): read-only, its attributes included. */
 export type TopicConfigView = Readonly<Omit<TopicConfig, 'attributes'>> & { readonly attributes?: Readonly<Record<string, string>> };
 
 /** RocketMQ `defaultTopicQueueNums`: queues of a topic created without an explicit count. */
