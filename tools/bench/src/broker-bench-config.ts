@@ -68,7 +68,7 @@ export const HEADLINE_CASE: SendCase = { flush: 'ASYNC_FLUSH', bodyBytes: KIB, i
 export const BATCH_SIZE = 64;
 export const BATCH_IN_FLIGHT = 16;
 
-/** The batched row with a target of its own (128 B bodies, async flush); `--profile-batch` profiles it. */
+/** The batched row with a target of its own (128 B bodies, async flush): the report checks it, `--profile-batch` profiles it. */
 export const BATCH_TARGET_CASE: SendCase = { flush: 'ASYNC_FLUSH', bodyBytes: 128, inFlight: BATCH_IN_FLIGHT, batch: BATCH_SIZE };
 
 function sendCases(): SendCase[] {

@@ -1,7 +1,7 @@
 // Runs the client benchmark: per transport one cluster (client-bench-cluster.ts), a broker warm-up,
-// then every row of CLIENT_BENCH_ROWS that runs on it (throughput rows in `rounds` interleaved rounds, in
-// the listed order and reversed in turn, median reported; latency rows once), and optionally a CPU profile of this process during the client send
-// row over TCP.
+// then every row of CLIENT_BENCH_ROWS that runs on it (throughput rows in `rounds` interleaved rounds,
+// in the listed order and reversed in turn, median reported; latency rows once), and optionally a CPU
+// profile of this process during the client send row over TCP.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
