@@ -85,4 +85,14 @@ describe('keysOf and userPropertiesOf', () => {
       CONTENT_TYPE: 'text/plain',
     });
   });
+
+  it('gives messages without user properties one shared frozen empty object', () => {
+    const none = userPropertiesOf({ TAGS: 'a', KEYS: 'k', UNIQ_KEY: 'u' });
+    expect(none).toEqual({});
+    expect(Object.isFrozen(none)).toBe(true);
+    expect(userPropertiesOf({ CRC: '1' }, 'CRC')).toBe(none);
+    expect(userPropertiesOf({})).toBe(none);
+    // One with user properties gets an object of its own.
+    expect(Object.isFrozen(userPropertiesOf({ color: 'red' }))).toBe(false);
+  });
 });

@@ -76,6 +76,34 @@ describe('ConcurrentConsumeService', () => {
     expect(ctx.counters.consumed).toBe(4);
   });
 
+  it('commits the offsets of synchronous handlers once their run ends, per queue, and wakes each pull loop', async () => {
+    const { ctx, offsets } = context(() => undefined, 20);
+    const updates: string[] = [];
+    const table = ctx.offsetStore;
+    ctx.offsetStore = { ...table, update: (q, o, inc) => (updates.push(`${q.queueId}:${o}`), table.update(q, o, inc)) } as ConsumeContext['offsetStore'];
+    const service = new ConcurrentConsumeService(ctx);
+    const other = { ...mq, queueId: 1 };
+    const first = new QueueEntry(mq, 0);
+    const second = new QueueEntry(other, 0);
+    const batchA = [0, 1, 2].map((o) => message(o, 'a'));
+    const batchB = [10, 11].map((o) => ({ ...message(o, 'b'), queue: other }) as ReceivedMessage);
+    first.pq.put(batchA);
+    second.pq.put(batchB);
+    let woken = 0;
+    void first.signal.wait(60_000).then(() => woken++);
+    void second.signal.wait(60_000).then(() => woken++);
+    service.submit(first, batchA);
+    service.submit(second, batchB);
+    await tick();
+    expect(offsets.get(mq)).toBe(3);
+    expect(offsets.get(other)).toBe(12);
+    // One in-memory commit per queue for the whole run, not one per message.
+    expect(updates).toEqual(['0:3', '1:12']);
+    expect(woken).toBe(2);
+    expect(first.pq.count + second.pq.count).toBe(0);
+    expect(ctx.counters.consumed).toBe(5);
+  });
+
   it('with an order key, runs one message per key at a time, in order, and keys in parallel', async () => {
     const log: string[] = [];
     const active = new Set<string>();

@@ -22,6 +22,17 @@ describe('ProcessQueue', () => {
     expect(pq.count).toBe(3);
   });
 
+  it('returns the pulled array itself when every message is new, and a new one when some are not', () => {
+    const pq = new ProcessQueue();
+    const fresh = [msg(1), msg(2)];
+    expect(pq.put(fresh)).toBe(fresh);
+    const mixed = [msg(2), msg(3)];
+    const added = pq.put(mixed);
+    expect(added).not.toBe(mixed);
+    expect(added.map((m) => m.queueOffset)).toEqual([3]);
+    expect(mixed).toHaveLength(2);
+  });
+
   it('commits only up to the smallest offset still in flight', () => {
     const pq = new ProcessQueue();
     const [a, b, c] = [msg(10), msg(11), msg(12)];

@@ -33,8 +33,6 @@ export class ProcessQueue<M extends BufferedMessage = BufferedMessage> {
   /** Orderly consumption: whether this client holds the broker lock, and when it was last renewed. */
   locked = false;
   lastLockTimestamp = 0;
-  lastPullTimestamp = Date.now();
-  lastConsumeTimestamp = Date.now();
 
   get count(): number {
     return this.live;
@@ -44,11 +42,18 @@ export class ProcessQueue<M extends BufferedMessage = BufferedMessage> {
     return this.bytes;
   }
 
-  /** Adds pulled messages (duplicates and offsets already seen are ignored). Returns the ones added. */
-  put(messages: readonly M[]): M[] {
-    const added: M[] = [];
-    for (const message of messages) {
-      if (message.queueOffset <= this.maxOffset) continue;
+  /**
+   * Adds pulled messages (duplicates and offsets already seen are ignored). Returns the ones added:
+   * `messages` itself when all were (the common case, one array less per pull), else a new array.
+   */
+  put(messages: readonly M[]): readonly M[] {
+    let added: M[] | undefined;
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i]!;
+      if (message.queueOffset <= this.maxOffset) {
+        added ??= messages.slice(0, i);
+        continue;
+      }
       if (this.used === this.slots.length) this.grow();
       const at = (this.head + this.used) & (this.slots.length - 1);
       this.slots[at] = message;
@@ -57,9 +62,9 @@ export class ProcessQueue<M extends BufferedMessage = BufferedMessage> {
       this.live++;
       this.bytes += message.body.length;
       this.maxOffset = message.queueOffset;
-      added.push(message);
+      added?.push(message);
     }
-    return added;
+    return added ?? messages;
   }
 
   /**
@@ -68,14 +73,12 @@ export class ProcessQueue<M extends BufferedMessage = BufferedMessage> {
    */
   remove(messages: readonly M[]): number {
     for (const message of messages) this.take(message.queueOffset);
-    this.lastConsumeTimestamp = Date.now();
     return this.committableOffset();
   }
 
   /** remove() of one message, without an array per consumed message. */
   removeOne(message: M): number {
     this.take(message.queueOffset);
-    this.lastConsumeTimestamp = Date.now();
     return this.committableOffset();
   }
 

@@ -8,13 +8,22 @@
 //   commitOffset          the consumer's in-memory offset (piggyback commit; needs COMMIT_OFFSET)
 //   suspendTimeoutMillis  how long the broker may hold the request when there is nothing new
 //   subscription, subVersion
-import { MessageConst, RequestCode, ResponseCode, createRequest, decodeStoredRecords } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
 import { ClientError, ClientErrorCode } from '../errors';
 import type { MessageQueue } from '../message/message-queue';
-import { toReceivedMessage, type ReceivedMessage } from '../message/received-message';
+import * as receivedMessage from '../message/received-message';
+import type { ReceivedMessage } from '../message/received-message';
 import { brokerError } from './broker-calls';
 import type { ConsumerClient } from './consumer-client';
-import { matchesTags, type ConsumerSubscription } from './subscription';
+import * as subscriptions from './subscription';
+import type { ConsumerSubscription } from './subscription';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and the decode loop below runs for every message a push consumer receives.
+const { MessageConst, RequestCode, ResponseCode, createRequest, decodeStoredRecord } = protocol;
+const { toReceivedMessage } = receivedMessage;
+const { matchesTags } = subscriptions;
+const TAGS = MessageConst.TAGS;
 
 /** Bits of the pull request's sysFlag (Java PullSysFlag). */
 export const PullSysFlag = {
@@ -112,12 +121,17 @@ export async function pullMessage(client: ConsumerClient, request: PullRequest):
     suggestWhichBrokerId: Number(ext['suggestWhichBrokerId'] ?? 0) || 0,
     messages: [],
   };
-  if (status === 'FOUND' && response.body && response.body.length > 0) {
+  const body = response.body;
+  if (status === 'FOUND' && body !== undefined && body.length > 0) {
     // The messages of one reply share one frozen queue object (handlers see it as message.queue).
     const queue: MessageQueue = Object.freeze({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId });
-    for (const decoded of decodeStoredRecords(response.body)) {
-      if (!matchesTags(request.subscription, decoded.properties[MessageConst.TAGS])) continue;
-      result.messages.push(toReceivedMessage(decoded, mq.brokerName, queue));
+    const { subscription } = request;
+    const { messages } = result;
+    // Record by record (decodeStoredRecords without its array of decoded records).
+    for (let offset = 0; offset < body.length; ) {
+      const decoded = decodeStoredRecord(body, offset);
+      offset += decoded.totalSize;
+      if (matchesTags(subscription, decoded.properties[TAGS])) messages.push(toReceivedMessage(decoded, mq.brokerName, queue));
     }
   }
   return result;

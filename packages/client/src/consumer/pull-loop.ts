@@ -49,7 +49,6 @@ export async function runPullLoop(ctx: ConsumeContext, consume: ConsumeService, 
       continue;
     }
     if (pq.dropped || !ctx.isRunning()) return;
-    pq.lastPullTimestamp = Date.now();
     entry.brokerId = result.suggestWhichBrokerId;
     switch (result.status) {
       case 'FOUND': {

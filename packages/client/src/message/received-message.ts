@@ -11,7 +11,10 @@ import type { MessageQueue } from './message-queue';
 // and a message is built here for every delivery.
 const { MessageConst, MessageSysFlag, RECORD_CRC_PROPERTY, keysOf, userPropertiesOf } = protocol;
 const TAGS = MessageConst.TAGS;
+const KEYS = MessageConst.KEYS;
 const UNIQ_KEY = MessageConst.UNIQ_KEY;
+/** The keys of every message without a KEYS property (one shared array, not one per message). */
+const NO_KEYS: readonly string[] = Object.freeze([]);
 
 export interface ReceivedMessage {
   readonly topic: string;
@@ -85,7 +88,7 @@ export function uncompressedBody(sysFlag: number, body: Buffer, where: string): 
 }
 
 // The store's record checksum (RECORD_CRC_PROPERTY) is the broker's, not the user's.
-function userProperties(props: Readonly<Record<string, string>>): Record<string, string> {
+function userProperties(props: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   return userPropertiesOf(props, RECORD_CRC_PROPERTY);
 }
 
@@ -114,7 +117,7 @@ class StoredReceivedMessage implements ReceivedMessage {
     const props = decoded.properties;
     this.topic = decoded.topic;
     this.tags = props[TAGS];
-    this.keys = keysOf(props);
+    this.keys = props[KEYS] === undefined ? NO_KEYS : keysOf(props);
     this.body = uncompressedBody(decoded.sysFlag, decoded.body, `message ${decoded.msgId} of ${decoded.topic}`);
     this.properties = props;
     this.userProperties = userProperties(props);
