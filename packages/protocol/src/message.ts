@@ -47,12 +47,18 @@ export function messageToProperties(msg: Message): Record<string, string> {
     props[MessageConst.DELAY_TIME_LEVEL] = String(msg.delayTimeLevel);
   }
   if (msg.shardingKey !== undefined && msg.shardingKey !== '') props[MessageConst.SHARDING_KEY] = msg.shardingKey;
-  for (const [name, value] of Object.entries(msg.properties ?? {})) {
-    if (SYSTEM_PROPERTY_KEYS.has(name)) {
-      throw badProperties(`user property '${name}' uses a reserved system name; rename it (see SYSTEM_PROPERTY_KEYS) or use the Message field`);
+  const user = msg.properties;
+  // A producer builds these per send: no entries array (nor an empty object) when there are none.
+  if (user !== undefined) {
+    for (const name of Object.keys(user)) {
+      if (SYSTEM_KEYS.has(name)) {
+        throw badProperties(`user property '${name}' uses a reserved system name; rename it (see SYSTEM_PROPERTY_KEYS) or use the Message field`);
+      }
+      const value = user[name]!;
+      // An assignment to '__proto__' would change the prototype: define it as data instead.
+      if (name === '__proto__') Object.defineProperty(props, name, { value, enumerable: true, writable: true, configurable: true });
+      else props[name] = value;
     }
-    // defineProperty-like semantics, so a '__proto__' name stays an ordinary property.
-    Object.defineProperty(props, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return props;
 }

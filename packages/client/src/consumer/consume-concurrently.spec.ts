@@ -77,10 +77,14 @@ describe('ConcurrentConsumeService', () => {
   });
 
   it('commits the offsets of synchronous handlers once their run ends, per queue, and wakes each pull loop', async () => {
-    const { ctx, offsets } = context(() => undefined, 20);
+    const { ctx: plain, offsets } = context(() => undefined, 20);
     const updates: string[] = [];
-    const table = ctx.offsetStore;
-    ctx.offsetStore = { ...table, update: (q, o, inc) => (updates.push(`${q.queueId}:${o}`), table.update(q, o, inc)) } as ConsumeContext['offsetStore'];
+    const table = plain.offsetStore;
+    const update: ConsumeContext['offsetStore']['update'] = (q, o, inc) => {
+      updates.push(`${q.queueId}:${o}`);
+      table.update(q, o, inc);
+    };
+    const ctx: ConsumeContext = { ...plain, offsetStore: { ...table, update } };
     const service = new ConcurrentConsumeService(ctx);
     const other = { ...mq, queueId: 1 };
     const first = new QueueEntry(mq, 0);

@@ -71,8 +71,16 @@ describe('buildMessage', () => {
     ['a flag beyond int32', { topic: 'T', body: 'x', flag: 2 ** 31 }],
     ['a body over maxMessageSize', { topic: 'T', body: Buffer.alloc(1024 * 1024 + 1) }],
     ['properties over 32767 bytes', { topic: 'T', body: 'x', properties: { big: 'y'.repeat(33_000) } }],
+    // Fewer than 32767 characters, more than 32767 UTF-8 bytes.
+    ['properties over 32767 bytes in fewer characters', { topic: 'T', body: 'x', properties: { big: '\u20ac'.repeat(11_000) } }],
   ])('refuses %s with INVALID_ARGUMENT', (_what, message) => {
     expect(codeOf(() => buildMessage(message as never, opts))).toBe(ClientErrorCode.INVALID_ARGUMENT);
+  });
+
+  it('encodes the properties once, as the request header carries them', () => {
+    const out = buildMessage({ topic: 'T', body: 'x', tags: 'A', properties: { big: '\u20ac'.repeat(10_000) } }, opts);
+    expect(decodeProperties(out.encodedProperties)).toEqual(out.properties);
+    expect(out.encodedProperties).toBe(encodeProperties(out.properties));
   });
 
   it('refuses a delayed half message', () => {
@@ -98,10 +106,10 @@ describe('producer options', () => {
 
 describe('send requests and replies', () => {
   it('writes the SEND_MESSAGE_V2 letters (reference §3.8)', () => {
-    const header = sendMessageHeader({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 2, sysFlag: 1, bornTimestamp: 99, flag: 0, properties: { TAGS: 'A' } }, false);
+    const header = sendMessageHeader({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 2, sysFlag: 1, bornTimestamp: 99, flag: 0, properties: encodeProperties({ TAGS: 'A' }) }, false);
     expect(header).toEqual({ a: 'PG', b: 'T', c: 'TBW102', d: '4', e: '2', f: '1', g: '99', h: '0', i: encodeProperties({ TAGS: 'A' }), j: '0', k: 'false' });
     expect(decodeProperties(header['i']!)).toEqual({ TAGS: 'A' });
-    expect(sendMessageHeader({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: 1, flag: 0, properties: {} }, true)['m']).toBe('true');
+    expect(sendMessageHeader({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: 1, flag: 0, properties: '' }, true)['m']).toBe('true');
   });
 
   it('writes END_TRANSACTION oneway with the Java header names', () => {

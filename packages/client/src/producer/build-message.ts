@@ -20,6 +20,8 @@ export interface OutgoingMessage {
   sysFlag: number;
   flag: number;
   properties: Record<string, string>;
+  /** `properties` encoded for the wire (built once: the size check and the request header both need it). */
+  encodedProperties: string;
   /** The UNIQ_KEY property: the msgId send returns. */
   uniqKey: string;
   shardingKey: string | undefined;
@@ -91,14 +93,16 @@ export function buildMessage(message: Message, options: BuildOptions): OutgoingM
 
   let properties: Record<string, string>;
   try {
+    // One literal with absent fields undefined (messageToProperties skips them), not conditional spreads: a temporary object each.
+    const { keys } = message;
     properties = messageToProperties({
       topic: message.topic,
       body: NO_BODY,
-      ...(message.tags !== undefined ? { tags: message.tags } : {}),
-      ...(message.keys !== undefined ? { keys: typeof message.keys === 'string' ? [message.keys] : message.keys } : {}),
-      ...(message.properties !== undefined ? { properties: message.properties } : {}),
-      ...(delayLevel !== 0 ? { delayTimeLevel: delayLevel } : {}),
-      ...(message.shardingKey !== undefined ? { shardingKey: message.shardingKey } : {}),
+      tags: message.tags,
+      keys: typeof keys === 'string' ? [keys] : keys,
+      properties: message.properties,
+      delayTimeLevel: delayLevel,
+      shardingKey: message.shardingKey,
     });
   } catch (cause) {
     if (ProtocolError.is(cause)) throw invalid(`message to ${message.topic}: ${cause.message}`, cause);
@@ -135,8 +139,9 @@ export function buildMessage(message: Message, options: BuildOptions): OutgoingM
   } catch (cause) {
     throw invalid(`message to ${message.topic}: ${(cause as Error).message}`, cause);
   }
-  if (Buffer.byteLength(encoded, 'utf8') > PROPERTIES_MAX_BYTES) {
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8: short strings need no byte count.
+  if (encoded.length * 3 > PROPERTIES_MAX_BYTES && Buffer.byteLength(encoded, 'utf8') > PROPERTIES_MAX_BYTES) {
     throw invalid(`the properties of the message to ${message.topic} take ${Buffer.byteLength(encoded, 'utf8')} bytes; at most ${PROPERTIES_MAX_BYTES} fit`);
   }
-  return { topic: message.topic, body, sysFlag, flag, properties, uniqKey, shardingKey: message.shardingKey };
+  return { topic: message.topic, body, sysFlag, flag, properties, encodedProperties: encoded, uniqKey, shardingKey: message.shardingKey };
 }

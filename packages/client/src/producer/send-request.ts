@@ -11,7 +11,7 @@ import { AUTO_CREATE_TOPIC_KEY } from './producer-options';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter
 // call, which the profile of the send path showed per message.
-const { RequestCode, createRequest, encodeProperties } = protocol;
+const { RequestCode, createRequest } = protocol;
 
 export interface SendHeaderInput {
   producerGroup: string;
@@ -21,7 +21,8 @@ export interface SendHeaderInput {
   sysFlag: number;
   bornTimestamp: number;
   flag: number;
-  properties: Record<string, string>;
+  /** The properties as encodeProperties wrote them (OutgoingMessage.encodedProperties). */
+  properties: string;
 }
 
 export function sendMessageHeader(input: SendHeaderInput, batch: boolean): Record<string, string> {
@@ -34,7 +35,7 @@ export function sendMessageHeader(input: SendHeaderInput, batch: boolean): Recor
     f: String(input.sysFlag),
     g: String(input.bornTimestamp),
     h: String(input.flag),
-    i: encodeProperties(input.properties),
+    i: input.properties,
     j: '0',
     k: 'false',
   };
