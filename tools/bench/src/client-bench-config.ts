@@ -49,9 +49,11 @@ export const CLIENT_FULL_CONFIG: ClientBenchConfig = {
   brokerWarmupMs: 3000,
   warmupMs: 1500,
   durationMs: 4000,
-  // Five, not three: single drain rounds on this shared 2-core machine swing by up to 2x both ways
-  // (the broker's CPU per pulled message alone moves 3-9 us between rounds of the same code).
-  rounds: 5,
+  // Seven, not three: single drain rounds on this shared 2-core machine swing by up to 2x both ways
+  // (the broker's CPU per pulled message alone moves 3-9 us between rounds of the same code), and
+  // in one five-round run the per-round ratios of two send rows running the same Producer class
+  // (injected vs plain, embedded) spread from 0.71 to 1.18, a median of 0.90.
+  rounds: 7,
   queues: 8,
   bodyBytes: KIB,
   inFlight: 256,
