@@ -57,7 +57,10 @@ export const CLIENT_FULL_CONFIG: ClientBenchConfig = {
   queues: 8,
   bodyBytes: KIB,
   inFlight: 256,
-  consumeMessages: 100_000,
+  // The broker benchmark's backlog. A drain of 100,000 took 0.3-0.7 s, so a second of disturbance on
+  // this shared machine decided a round: CPU per message of one row moved 3.3-8.0 us between rounds
+  // with a steady 80-100 ms of GC per drain (the embedded decorator rows and their baseline, 6 rounds).
+  consumeMessages: 300_000,
   consumeBatch: 32,
   e2eRate: 5000,
   e2eWarmupMs: 1000,
