@@ -12,7 +12,7 @@ describe('@pulsejet/protocol barrel', () => {
     'TOPIC_MAX_LENGTH', 'validateTopicName', 'assertTopicName',
     'encodeIPv4', 'decodeIPv4',
     'MESSAGE_MAGIC_CODE_V1', 'BLANK_MAGIC_CODE', 'RecordField', 'RECORD_FIXED_SIZE', 'BLANK_RECORD_MIN_SIZE', 'storedRecordSize',
-    'encodeStoredRecord', 'patchRecordPosition', 'decodeStoredRecord', 'decodeStoredRecords', 'inspectStoredRecord', 'writeBlankRecord',
+    'encodeStoredRecord', 'patchRecordPosition', 'decodeStoredRecord', 'decodeStoredRecords', 'readStoredRecord', 'inspectStoredRecord', 'writeBlankRecord',
     'createOffsetMessageId', 'decodeOffsetMessageId',
     'messageToProperties', 'keysOf', 'userPropertiesOf',
   ])('exports %s', (name) => {

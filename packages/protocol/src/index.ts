@@ -38,7 +38,7 @@ export {
   patchRecordPosition,
   writeBlankRecord,
 } from './stored-record-encode';
-export { decodeStoredRecord, decodeStoredRecords } from './stored-record-decode';
+export { decodeStoredRecord, decodeStoredRecords, readStoredRecord } from './stored-record-decode';
 export { prepareStoredRecord, writePreparedRecord } from './prepared-record';
 export type { PreparedRecord } from './prepared-record';
 export { inspectStoredRecord } from './stored-record-inspect';

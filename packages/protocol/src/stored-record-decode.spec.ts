@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeStoredRecord, decodeStoredRecords } from './stored-record-decode';
+import { decodeStoredRecord, decodeStoredRecords, readStoredRecord } from './stored-record-decode';
 import { encodeStoredRecord, writeBlankRecord } from './stored-record-encode';
 import { decodeProperties } from './properties';
 import { RecordField } from './stored-record';
@@ -142,6 +142,35 @@ describe('decodeStoredRecord', () => {
   it('tolerates ali-ons properties: a trailing separator and TAGS=null', () => {
     const record = encodeStoredRecord({ ...goldenInput(), properties: 'TAGS\u0001null\u0002' });
     expect(decodeStoredRecord(record).properties).toEqual({ TAGS: 'null' });
+  });
+});
+
+describe('readStoredRecord', () => {
+  it('fills one shared record with what decodeStoredRecord returns, and decodeStoredRecord results stay independent', () => {
+    const first = encodeStoredRecord(goldenInput());
+    const second = encodeStoredRecord({ ...goldenInput(), queueOffset: 43, body: Buffer.from('Bye'), properties: 'TAGS\u0001TagB' });
+    const kept = decodeStoredRecord(first);
+    const shared = readStoredRecord(first);
+    expect({ ...shared }).toEqual(kept);
+    expect(readStoredRecord(second)).toBe(shared);
+    expect(shared).toMatchObject({ queueOffset: 43, body: Buffer.from('Bye'), properties: { TAGS: 'TagB' } });
+    // The copy made before is untouched by later reads.
+    expect(kept).toMatchObject({ queueOffset: 42, body: Buffer.from('Hello'), properties: { TAGS: 'TagA', KEYS: 'k1 k2' } });
+    expect(decodeStoredRecord(second)).not.toBe(decodeStoredRecord(second));
+  });
+
+  it('agrees with decodeStoredRecord on random records', () => {
+    fc.assert(
+      fc.property(recordInputArb, (input) => {
+        const record = encodeStoredRecord(input);
+        expect({ ...readStoredRecord(record) }).toEqual(decodeStoredRecord(record));
+      }),
+    );
+  });
+
+  it('throws the same typed errors', () => {
+    const record = encodeStoredRecord(goldenInput());
+    expect(codeOf(() => readStoredRecord(record.subarray(0, record.length - 1)))).toBe(ProtocolErrorCode.TRUNCATED_RECORD);
   });
 });
 

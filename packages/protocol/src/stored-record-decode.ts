@@ -67,38 +67,67 @@ function isAscii(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+/** readStoredRecord's result, filled in place (decoding is synchronous, so one is enough). */
+const scratchRecord: StoredMessage = {
+  totalSize: 0,
+  queueId: 0,
+  flag: 0,
+  queueOffset: 0,
+  physicalOffset: 0,
+  sysFlag: 0,
+  bornTimestamp: 0,
+  bornHost: Object.freeze({ address: '0.0.0.0', port: 0 }),
+  storeTimestamp: 0,
+  storeHost: Object.freeze({ address: '0.0.0.0', port: 0 }),
+  reconsumeTimes: 0,
+  preparedTransactionOffset: 0,
+  bodyCrc: 0,
+  body: Buffer.alloc(0),
+  topic: '',
+  properties: {},
+  msgId: '',
+};
+
+/**
+ * Decodes the record at `offset` into one shared object and returns it: valid until the next call,
+ * for a caller that copies what it keeps (a consumer building its own message per record saves an
+ * object per message). Use decodeStoredRecord for a record of your own. Throws as decodeStoredRecord.
+ */
+export function readStoredRecord(buf: Buffer, offset = 0): Readonly<StoredMessage> {
+  const frame = scratchFrame;
+  const failure = readRecordFrame(buf, offset, buf.length, frame);
+  if (failure !== undefined) {
+    throw new ProtocolError(failure.code, `cannot decode a stored message: ${failure.reason}; the data is cut or not a V1 record`);
+  }
+  const record = scratchRecord;
+  const physicalOffset = readUInt64(buf, offset + PHYSICAL_OFFSET);
+  record.totalSize = frame.totalSize;
+  record.queueId = buf.readInt32BE(offset + QUEUE_ID);
+  record.flag = buf.readInt32BE(offset + FLAG);
+  record.queueOffset = readUInt64(buf, offset + QUEUE_OFFSET);
+  record.physicalOffset = physicalOffset;
+  record.sysFlag = buf.readInt32BE(offset + SYS_FLAG);
+  record.bornTimestamp = readUInt64(buf, offset + BORN_TIMESTAMP);
+  record.bornHost = decodeHostAddress(buf, offset + BORN_HOST);
+  record.storeTimestamp = readUInt64(buf, offset + STORE_TIMESTAMP);
+  record.storeHost = decodeHostAddress(buf, offset + STORE_HOST);
+  record.reconsumeTimes = buf.readInt32BE(offset + RECONSUME_TIMES);
+  record.preparedTransactionOffset = readUInt64(buf, offset + PREPARED_TX_OFFSET);
+  record.bodyCrc = buf.readInt32BE(offset + BODY_CRC);
+  record.body = buf.subarray(frame.bodyStart, frame.bodyEnd);
+  record.topic = topicAt(buf, frame.topicStart, frame.topicEnd);
+  record.properties = decodeProperties(buf.toString('utf8', frame.propertiesStart, frame.propertiesEnd));
+  record.msgId = offsetMessageIdAt(buf, offset + STORE_HOST, physicalOffset);
+  return record;
+}
+
 /**
  * Decodes the record at `offset`. Throws ProtocolError TRUNCATED_RECORD, BAD_MAGIC, BAD_LENGTH
  * (lengths don't add up to TOTALSIZE), BAD_HOST (IPv6 layout) or UNSAFE_INTEGER. The body is a
  * view into `buf`; the body CRC is returned, not checked (the store checks it on recovery).
  */
 export function decodeStoredRecord(buf: Buffer, offset = 0): StoredMessage {
-  const frame = scratchFrame;
-  const failure = readRecordFrame(buf, offset, buf.length, frame);
-  if (failure !== undefined) {
-    throw new ProtocolError(failure.code, `cannot decode a stored message: ${failure.reason}; the data is cut or not a V1 record`);
-  }
-  const storeHost = decodeHostAddress(buf, offset + STORE_HOST);
-  const physicalOffset = readUInt64(buf, offset + PHYSICAL_OFFSET);
-  return {
-    totalSize: frame.totalSize,
-    queueId: buf.readInt32BE(offset + QUEUE_ID),
-    flag: buf.readInt32BE(offset + FLAG),
-    queueOffset: readUInt64(buf, offset + QUEUE_OFFSET),
-    physicalOffset,
-    sysFlag: buf.readInt32BE(offset + SYS_FLAG),
-    bornTimestamp: readUInt64(buf, offset + BORN_TIMESTAMP),
-    bornHost: decodeHostAddress(buf, offset + BORN_HOST),
-    storeTimestamp: readUInt64(buf, offset + STORE_TIMESTAMP),
-    storeHost,
-    reconsumeTimes: buf.readInt32BE(offset + RECONSUME_TIMES),
-    preparedTransactionOffset: readUInt64(buf, offset + PREPARED_TX_OFFSET),
-    bodyCrc: buf.readInt32BE(offset + BODY_CRC),
-    body: buf.subarray(frame.bodyStart, frame.bodyEnd),
-    topic: topicAt(buf, frame.topicStart, frame.topicEnd),
-    properties: decodeProperties(buf.toString('utf8', frame.propertiesStart, frame.propertiesEnd)),
-    msgId: offsetMessageIdAt(buf, offset + STORE_HOST, physicalOffset),
-  };
+  return { ...readStoredRecord(buf, offset) };
 }
 
 /** Decodes every record of a buffer holding records back to back (a pull reply body). */

@@ -20,7 +20,7 @@ import type { ConsumerSubscription } from './subscription';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
 // and the decode loop below runs for every message a push consumer receives.
-const { MessageConst, RequestCode, ResponseCode, createRequest, decodeStoredRecord } = protocol;
+const { MessageConst, RequestCode, ResponseCode, createRequest, readStoredRecord } = protocol;
 const { toReceivedMessage } = receivedMessage;
 const { matchesTags } = subscriptions;
 const TAGS = MessageConst.TAGS;
@@ -127,9 +127,10 @@ export async function pullMessage(client: ConsumerClient, request: PullRequest):
     const queue: MessageQueue = Object.freeze({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId });
     const { subscription } = request;
     const { messages } = result;
-    // Record by record (decodeStoredRecords without its array of decoded records).
+    // Record by record, each read into protocol's shared record and copied into the received
+    // message at once: no array of decoded records, and no decoded object per message.
     for (let offset = 0; offset < body.length; ) {
-      const decoded = decodeStoredRecord(body, offset);
+      const decoded = readStoredRecord(body, offset);
       offset += decoded.totalSize;
       if (matchesTags(subscription, decoded.properties[TAGS])) messages.push(toReceivedMessage(decoded, mq.brokerName, queue));
     }

@@ -113,7 +113,7 @@ class StoredReceivedMessage implements ReceivedMessage {
   readonly sysFlag: number;
   readonly preparedTransactionOffset: number;
 
-  constructor(decoded: StoredMessage, brokerName: string, queue: MessageQueue | undefined) {
+  constructor(decoded: Readonly<StoredMessage>, brokerName: string, queue: MessageQueue | undefined) {
     const props = decoded.properties;
     this.topic = decoded.topic;
     this.tags = props[TAGS];
@@ -154,12 +154,13 @@ class StoredReceivedMessage implements ReceivedMessage {
 
 /**
  * Builds the message consumers see from a decoded stored record (decodeStoredRecord /
- * decodeStoredRecords of @pulsejet/protocol) and the broker it came from. The topic is the stored
+ * decodeStoredRecords of @pulsejet/protocol, or readStoredRecord's shared record: every field is
+ * copied here) and the broker it came from. The topic is the stored
  * one: a %RETRY% copy keeps its retry topic here (its RETRY_TOPIC property names the original).
  * The body is copied when inflated and otherwise stays a view into the reply buffer. The message's
  * `queue` is frozen: `queue`, when it names the record's queue, is taken as is (one object for a
  * whole pull reply; pass a frozen one), else one is made.
  */
-export function toReceivedMessage(decoded: StoredMessage, brokerName: string, queue?: MessageQueue): ReceivedMessage {
+export function toReceivedMessage(decoded: Readonly<StoredMessage>, brokerName: string, queue?: MessageQueue): ReceivedMessage {
   return new StoredReceivedMessage(decoded, brokerName, queue);
 }
