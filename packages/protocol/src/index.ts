@@ -48,7 +48,7 @@ export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';
 export { BatchDecodeError, encodeMessageBatch, decodeMessageBatch } from './message-batch';
-export type { BatchEntry } from './message-batch';
+export type { BatchEntry, BatchEntryInput } from './message-batch';
 export {
   RemotingCommandFlag,
   PULSEJET_REMOTING_VERSION,

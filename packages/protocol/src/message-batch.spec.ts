@@ -54,6 +54,16 @@ describe('message batch codec', () => {
     );
   });
 
+  it('takes properties already encoded and writes the same bytes (property)', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { maxLength: 12 }), (batch) => {
+        const preEncoded = batch.map((e) => ({ ...e, properties: encodeProperties(e.properties) }));
+        expect(encodeMessageBatch(preEncoded).equals(encodeMessageBatch(batch))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects truncated input with a BAD_LENGTH ProtocolError', () => {
     const bytes = encodeMessageBatch(entries);
     for (const cut of [1, 10, 23, bytes.length - 1]) {

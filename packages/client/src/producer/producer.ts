@@ -2,7 +2,7 @@
 // the message, picks a writable queue (round robin with latency fault tolerance, or a fixed queue for
 // ordered sends), sends SEND_MESSAGE_V2 to that broker's master and retries retriable failures on
 // another broker within the send timeout.
-import { ResponseCode, encodeMessageBatch } from '@pulsejet/protocol';
+import { ResponseCode, encodeMessageBatch, type RemotingCommand } from '@pulsejet/protocol';
 import { ClientError, ClientErrorCode } from '../errors';
 import { ClientInstance } from '../instance/client-instance';
 import type { ProducerRegistration } from '../instance/registrations';
@@ -13,7 +13,7 @@ import { LatencyFaultTolerance } from './latency-fault-tolerance';
 import { AUTO_CREATE_TOPIC_KEY, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer-options';
 import { RoundRobinSelector, queueForShardingKey } from './queue-selector';
 import { sendBatchRequest, sendMessageRequest, type SendHeaderInput } from './send-request';
-import { interpretSendReply, type BatchSendResult, type SendResult, type StoredReply } from './send-result';
+import { interpretSendReply, type BatchSendResult, type SendResult } from './send-result';
 
 /** Picks the queue of an ordered send from the topic's writable queues (Java MessageQueueSelector). */
 export type MessageQueueSelector = (queues: readonly MessageQueue[], message: Message, arg: unknown) => MessageQueue;
@@ -152,7 +152,7 @@ export class Producer {
       const queues = await this.publishQueues(out.topic);
       const mq = this.fixedQueue(queues, message, out, options) ?? this.selector.select(queues, undefined, this.faults);
       const addr = await this.masterAddr(mq);
-      await this.instance.invokeOneway(addr, sendMessageRequest(this.headerInput(out, mq), out.body));
+      await this.instance.invokeOneway(addr, this.sendRequest(out, mq));
     });
   }
 
@@ -165,7 +165,7 @@ export class Producer {
       this.assertRunning();
       const built = this.buildBatch(messages);
       const first = built[0]!;
-      const body = encodeMessageBatch(built.map((m) => ({ flag: m.flag, body: m.body, properties: m.properties })));
+      const body = encodeMessageBatch(built.map((m) => ({ flag: m.flag, body: m.body, properties: m.encodedProperties })));
       if (body.length > this.options.maxMessageSize) {
         throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `the batch to ${first.topic} is ${body.length} bytes; at most maxMessageSize = ${this.options.maxMessageSize}; split it`);
       }
@@ -210,11 +210,11 @@ export class Producer {
     const addr = this.instance.findBrokerAddr(mq.brokerName);
     if (addr === undefined) return this.retry(tries, out, this.sendAttempt);
     const begin = tries.deadline - tries.timeout;
-    return this.instance.invoke(addr, sendMessageRequest(this.headerInput(out, mq), out.body), tries.timeout).then(
+    return this.instance.invoke(addr, this.sendRequest(out, mq), tries.timeout).then(
       (reply) => {
         let result: SendResult;
         try {
-          result = this.sendResult(out, mq, interpretSendReply(reply, addr, out.topic));
+          result = this.sendResult(out, mq, addr, reply);
         } catch (error) {
           return this.retryAfterFirst(tries, out, mq, begin, error);
         }
@@ -233,11 +233,17 @@ export class Producer {
 
   /** One SEND_MESSAGE_V2 of a built message (an arrow property: no closure per send). */
   private readonly sendAttempt = async (mq: MessageQueue, addr: string, timeoutMs: number, out: OutgoingMessage): Promise<SendResult> => {
-    const reply = await this.instance.invoke(addr, sendMessageRequest(this.headerInput(out, mq), out.body), timeoutMs);
-    return this.sendResult(out, mq, interpretSendReply(reply, addr, out.topic));
+    return this.sendResult(out, mq, addr, await this.instance.invoke(addr, this.sendRequest(out, mq), timeoutMs));
   };
 
-  private sendResult(out: OutgoingMessage, mq: MessageQueue, stored: StoredReply): SendResult {
+  /** The SEND_MESSAGE_V2 request of a built message to `mq` (sendOneway, firstSend, sendAttempt). */
+  private sendRequest(out: OutgoingMessage, mq: MessageQueue): RemotingCommand {
+    return sendMessageRequest(this.headerInput(out, mq), out.body);
+  }
+
+  /** The result of a send reply; throws ClientError BROKER_ERROR as interpretSendReply does. */
+  private sendResult(out: OutgoingMessage, mq: MessageQueue, addr: string, reply: RemotingCommand): SendResult {
+    const stored = interpretSendReply(reply, addr, out.topic);
     return {
       status: stored.status,
       msgId: out.uniqKey,
