@@ -140,7 +140,12 @@ export async function runDrain(cluster: BrokerAccess, sender: RemotingClient, op
 
 /** runDrain with a plain PushConsumer on its own remoting client of `cluster`. */
 export function runPushConsume(cluster: BrokerAccess, sender: RemotingClient, options: PushConsumeOptions): Promise<ConsumeResult> {
-  return runDrain(cluster, sender, options, async (onMessage) => {
+  return runDrain(cluster, sender, options, startPushConsumer(cluster, options));
+}
+
+/** Starts a plain PushConsumer of `options.topic` on its own remoting client of `cluster` (closed with it). */
+export function startPushConsumer(cluster: BrokerAccess, options: PushConsumeOptions): StartDrainConsumer {
+  return async (onMessage) => {
     const remoting = cluster.newRemotingClient();
     const consumer = new PushConsumer({
       groupName: options.group,
@@ -161,7 +166,7 @@ export function runPushConsume(cluster: BrokerAccess, sender: RemotingClient, op
       throw error;
     }
     return { close };
-  });
+  };
 }
 
 /**

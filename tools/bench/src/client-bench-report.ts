@@ -76,9 +76,9 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
       'that owns the bench\'s in-process broker), against the plain `Producer` on the same broker. **Drain** empties the same preloaded backlog ' +
       'with an `@injectable()` class whose method has `@Subscribe({ consumeFrom: \'first\', decode: \'buffer\' })` (a handler that only counts, ' +
       'as the plain one), timed from `startPulsejet(container)`. Over tcp it uses `PulsejetModule.connect()` on the bench\'s broker and is compared ' +
-      'with the plain PushConsumer drain row. `PulsejetModule.embedded()` owns its broker and `startPulsejet()` runs once per container, so an ' +
-      'embedded decorator drain gets a fresh module-owned broker each round; its baseline is a plain PushConsumer draining a fresh broker of the ' +
-      'same kind (`EmbeddedCluster`, same options) in the same round.',
+      'with the plain PushConsumer drain row. `PulsejetModule.embedded()` owns its broker and `startPulsejet()` runs once per container, so each ' +
+      'round starts a fresh module-owned broker, and both the embedded decorator drain and its baseline, a plain PushConsumer, drain a backlog ' +
+      'of their own on it, back to back (the first drain\'s consumer stays open and idle until the round ends).',
     '',
     '| Transport | Row | vs baseline row | Row / baseline | Target | ≥ target | CPU / msg, row | CPU / msg, baseline |',
     '|---|---|---|---:|---:|:---:|---:|---:|',

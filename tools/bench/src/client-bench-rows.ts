@@ -14,6 +14,7 @@ import { ProducerLoad, runClientE2e, runPushConsume } from './client-bench-clien
 import type { PushConsumeOptions } from './client-bench-client';
 import type { BenchCluster, ClientBenchTransport } from './client-bench-cluster';
 import type { ClientBenchConfig } from './client-bench-config';
+import type { RoundScope } from './client-bench-round';
 import { runDecoratorDrain, runModuleBrokerDrain } from './client-bench-decorator';
 import { MB, latencyOf } from './measure';
 import type { Latency } from './measure';
@@ -30,6 +31,8 @@ export interface RowContext {
   producer: Producer;
   /** A topic or group name unique to this run. */
   name(prefix: string): string;
+  /** What the rows of the current round share (the embedded module drains' broker); the runner closes it after each round. */
+  round: RoundScope;
 }
 
 export interface Throughput {
@@ -177,7 +180,7 @@ export const CLIENT_BENCH_ROWS: readonly ClientBenchRow[] = [
     kind: 'throughput',
     path: 'client',
     transports: ['embedded'],
-    label: 'drain backlog: PushConsumer, own module broker',
+    label: 'drain backlog: PushConsumer, on the module-owned broker',
     async run(ctx) {
       return throughputOf(await runModuleBrokerDrain(ctx, drainOptions(ctx, 'BenchModuleDrain', 'GID_bench_module_drain')));
     },

@@ -15,6 +15,7 @@ import { ProducerLoad, startProducer } from './client-bench-client';
 import { startBenchCluster } from './client-bench-cluster';
 import type { BenchCluster, ClientBenchTransport } from './client-bench-cluster';
 import type { ClientBenchConfig } from './client-bench-config';
+import { RoundScope } from './client-bench-round';
 import { CLIENT_BENCH_ROWS, baselineOf, measureSendLoad, runsOn } from './client-bench-rows';
 import type { ClientBenchRow, RowContext, Throughput } from './client-bench-rows';
 import { machineInfo } from './machine';
@@ -79,6 +80,7 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
     const rawSender = cluster.newRemotingClient();
     const rawConsumer = cluster.newRemotingClient();
     let producer: Producer | undefined;
+    const round = new RoundScope();
     try {
       const ctx: RowContext = {
         cluster,
@@ -87,16 +89,18 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
         rawConsumer,
         producer: (producer = await startProducer(cluster, `PID_bench_client_${process.pid}`)),
         name: (prefix) => `${prefix}_${transport}_${counter++}`,
+        round,
       };
       await warmUp(ctx);
       const throughputRows = transportRows.filter((row) => row.kind === 'throughput');
       const rounds = new Map<string, { figures: Throughput; other: number | undefined }[]>();
-      for (let round = 1; round <= config.rounds; round += 1) {
-        for (const row of roundOrder(throughputRows, round)) {
+      for (let roundNumber = 1; roundNumber <= config.rounds; roundNumber += 1) {
+        for (const row of roundOrder(throughputRows, roundNumber)) {
           const measured = await withOtherShare(cluster, () => row.run(ctx));
           rounds.set(row.id, [...(rounds.get(row.id) ?? []), { figures: measured.result, other: measured.otherCpuShare }]);
-          progress(`${transport} round ${round}/${config.rounds}  ${row.label.padEnd(48)} ${Math.round(measured.result.messagesPerSecond).toLocaleString('en-US').padStart(9)} msg/s`);
+          progress(`${transport} round ${roundNumber}/${config.rounds}  ${row.label.padEnd(48)} ${Math.round(measured.result.messagesPerSecond).toLocaleString('en-US').padStart(9)} msg/s`);
         }
+        await round.close();
       }
       for (const row of transportRows) {
         if (row.kind === 'throughput') {
@@ -117,6 +121,7 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
         progress(`profile: ${path.relative(REPO_ROOT, profile.file)} (${Math.round(profile.messagesPerSecond).toLocaleString('en-US')} msg/s under the profiler)`);
       }
     } finally {
+      await round.close();
       await producer?.close();
       await rawSender.close();
       await rawConsumer.close();

@@ -94,7 +94,7 @@ describe('client bench (tiny run, tcp and embedded)', () => {
     expect(checks.map((c) => `${c.transport} ${c.rowId} vs ${c.baselineLabel}`).sort()).toEqual([
       'embedded client-drain vs drain backlog: long-polling PULL_MESSAGE loops',
       'embedded client-send vs send: SEND_MESSAGE_V2, RemotingClient',
-      'embedded decorator-drain vs drain backlog: PushConsumer, own module broker',
+      'embedded decorator-drain vs drain backlog: PushConsumer, on the module-owned broker',
       'embedded decorator-send vs send: Producer.send',
       'tcp client-drain vs drain backlog: long-polling PULL_MESSAGE loops',
       'tcp client-send vs send: SEND_MESSAGE_V2, RemotingClient',
@@ -120,7 +120,7 @@ describe('client bench (tiny run, tcp and embedded)', () => {
     expect(section).toContain('QUICK SMOKE RUN');
     expect(section).toContain('### Client versus raw protocol, decorator path versus plain client');
     expect(section).toMatch(/\| tcp \| send: Producer\.send \| send: SEND_MESSAGE_V2, RemotingClient \| [\d.]+% \| 80% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
-    expect(section).toMatch(/\| embedded \| drain backlog: @Subscribe \+ startPulsejet \| drain backlog: PushConsumer, own module broker \| [\d.]+% \| 90% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
+    expect(section).toMatch(/\| embedded \| drain backlog: @Subscribe \+ startPulsejet \| drain backlog: PushConsumer, on the module-owned broker \| [\d.]+% \| 90% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
     expect(section).toMatch(/\| tcp \| send: injected Producer \(PulsejetModule\) \| send: Producer\.send \| [\d.]+% \| 90% \| (PASS|MISS) \|/);
     expect(section).toContain('### End-to-end latency');
     expect(section).toContain('| embedded | e2e: Producer → PushConsumer |');
