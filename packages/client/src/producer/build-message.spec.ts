@@ -125,7 +125,7 @@ describe('send requests and replies', () => {
 
   it('reads flush and slave codes as stored with a status, and refuses others with the broker remark', () => {
     const ext = { msgId: 'AB', queueId: '1', queueOffset: '7' };
-    expect(interpretSendReply(reply(0, ext), 'b', 'T')).toEqual({ status: 'SEND_OK', offsetMsgIds: ['AB'], queueId: 1, queueOffset: 7 });
+    expect(interpretSendReply(reply(0, ext), 'b', 'T')).toEqual({ status: 'SEND_OK', offsetMsgId: 'AB', queueId: 1, queueOffset: 7 });
     expect(interpretSendReply(reply(10, ext), 'b', 'T').status).toBe('FLUSH_DISK_TIMEOUT');
     expect(interpretSendReply(reply(11, ext), 'b', 'T').status).toBe('SLAVE_NOT_AVAILABLE');
     expect(interpretSendReply(reply(12, ext), 'b', 'T').status).toBe('FLUSH_SLAVE_TIMEOUT');

@@ -178,7 +178,7 @@ export class Producer {
         return {
           status: stored.status,
           msgIds: built.map((m) => m.uniqKey),
-          offsetMsgIds: stored.offsetMsgIds,
+          offsetMsgIds: stored.offsetMsgId.split(','),
           queue: { topic: first.topic, brokerName: mq.brokerName, queueId: stored.queueId },
           queueOffset: stored.queueOffset,
         };
@@ -247,7 +247,7 @@ export class Producer {
     return {
       status: stored.status,
       msgId: out.uniqKey,
-      offsetMsgId: stored.offsetMsgIds[0]!,
+      offsetMsgId: stored.offsetMsgId,
       queue: { topic: out.topic, brokerName: mq.brokerName, queueId: stored.queueId },
       queueOffset: stored.queueOffset,
     };

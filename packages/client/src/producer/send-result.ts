@@ -55,8 +55,8 @@ export const RETRIABLE_SEND_CODES: ReadonlySet<number> = new Set<number>([
 
 export interface StoredReply {
   status: SendStatus;
-  /** The msgId ext field: one offset msgId, or a comma-separated list for a batch. */
-  offsetMsgIds: string[];
+  /** The msgId ext field as the broker wrote it: one offset msgId, or a comma-separated list for a batch (split by the batch send). */
+  offsetMsgId: string;
   queueId: number;
   queueOffset: number;
 }
@@ -79,5 +79,5 @@ export function interpretSendReply(reply: RemotingCommand, brokerAddr: string, t
       responseCode: reply.code,
     });
   }
-  return { status, offsetMsgIds: msgId.split(','), queueId, queueOffset };
+  return { status, offsetMsgId: msgId, queueId, queueOffset };
 }
