@@ -21,7 +21,7 @@ describe('resolvePushConsumerOptions', () => {
       allocateStrategy: 'AVG',
       consumeConcurrency: 20,
       pullBatchSize: 32,
-      pullThresholdForQueue: 1000,
+      pullThresholdForQueue: 256,
       consumeTimeoutMs: DEFAULT_CONSUME_TIMEOUT_MS,
       maxReconsumeTimes: 16,
       orderly: false,
