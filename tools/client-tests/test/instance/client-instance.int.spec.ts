@@ -169,6 +169,8 @@ describe.each(TRANSPORTS)('ClientInstance (%s)', (transport) => {
     await instance.close();
     await instance.close();
     await expect(instance.getRoute('Anything')).rejects.toMatchObject({ code: ClientErrorCode.NOT_RUNNING });
+    // A rejection, never a synchronous throw: senders chain on the promise invoke returns.
+    await expect(instance.invoke('127.0.0.1:1', createRequest(RequestCode.HEART_BEAT, {}))).rejects.toMatchObject({ code: ClientErrorCode.NOT_RUNNING });
     await expect(instance.start()).rejects.toMatchObject({ code: ClientErrorCode.NOT_RUNNING });
   });
 
