@@ -2,7 +2,7 @@
 // The consume queue holds each message's tag hash (Java String.hashCode), so the broker filters on
 // the hash first and then re-checks the exact TAGS of what it found: two tags can share a hash
 // ("Aa" and "BB" do).
-import { MessageConst, decodeStoredRecord, javaStringHashCode } from '@pulsejet/protocol';
+import { MessageConst, javaStringHashCode, readStoredRecord } from '@pulsejet/protocol';
 
 /** Subscribes to every message of a topic. */
 export const SUB_ALL = '*';
@@ -79,7 +79,8 @@ export function recordMatchesTags(subscription: Subscription, record: Buffer): b
   if (subscription.all) return true;
   let tags: string | undefined;
   try {
-    tags = decodeStoredRecord(record).properties[MessageConst.TAGS];
+    // Only TAGS is read, at once: protocol's shared record, not a decoded copy per record.
+    tags = readStoredRecord(record).properties[MessageConst.TAGS];
   } catch {
     return true;
   }
