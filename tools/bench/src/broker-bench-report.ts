@@ -2,6 +2,8 @@
 import type { BrokerBenchResults, SendResult } from './broker-bench-run';
 import { BATCH_SIZE, BATCH_TARGET_CASE, HEADLINE_CASE, sameCase, sendCaseLabel } from './broker-bench-config';
 import type { SendCase } from './broker-bench-config';
+import { cpuSpeedSuffix } from './cpu-probe';
+import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
 import { disturbedMark, formatSeconds, sourceLine } from './report-lines';
@@ -93,8 +95,8 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     '',
     `**Code measured:** ${sourceLine(results.source)}.`,
     '',
-    `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}; ` +
-      `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}`,
+    `**Machine:** ${describeMachine(machine)}; ` +
+      `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
     '',
   );
   push('### Targets', '', `For comparison: ${REDIS_REFERENCE}.`, '');

@@ -18,6 +18,7 @@ import type { E2eResult } from './broker-bench-e2e';
 import { monotonicUs, summariseBrokerProfile } from './broker-bench-profile';
 import type { BrokerProfileSummary } from './broker-bench-profile';
 import { SendLoad, batchSends, singleSends } from './broker-bench-send';
+import { probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { MB, cpuSnapshot, latencyOf, median, sleep, waitForQuietCpu, waitForSettledMachine } from './measure';
@@ -81,6 +82,7 @@ const WARMUP_TOPIC = 'BenchWarmUp';
 export async function runBrokerBench(config: BrokerBenchConfig, progress: Progress = () => undefined): Promise<BrokerBenchResults> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg()[0] ?? Number.NaN;
+  const cpuSpeedAtStart = probeCpuSpeed();
   fs.mkdirSync(config.workDir, { recursive: true });
   let quietWaitMs = 0;
   const quiet = async (): Promise<void> => {
@@ -159,7 +161,7 @@ export async function runBrokerBench(config: BrokerBenchConfig, progress: Progre
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir),
+    machine: machineInfo(config.workDir, cpuSpeedAtStart),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     quietWaitMs,

@@ -92,6 +92,8 @@ describe('broker bench (tiny run against the broker app)', () => {
     const section = renderBrokerSection(results, checks);
     expect(section).toMatch(/^## Broker \(`npm run bench:broker`\)/);
     expect(section).toContain('quick (smoke) mode');
+    // The run probed the CPU's speed at its start and end (cpu-probe.ts), and the machine line says so.
+    expect(section).toMatch(/CPU speed probe \(.*\): [0-9,]+ at the start, [0-9,]+ at the end\./);
     expect(section).toContain('### Consume');
     expect(section).toContain('### End-to-end latency');
     expect(section).toContain('| Layer | Share of busy time | µs per message |');

@@ -5,6 +5,8 @@ import type { ClientBenchTransport } from './client-bench-cluster';
 import type { ClientBenchResults, RowResult } from './client-bench-run';
 import { ratioOf } from './client-bench-run';
 import { DECORATOR_TARGET, baselineOf } from './client-bench-rows';
+import { cpuSpeedSuffix } from './cpu-probe';
+import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
 import type { SourceState } from './source';
@@ -63,8 +65,8 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
     '',
     `**Code measured:** ${sourceLine(results.source)}.`,
     '',
-    `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}; ` +
-      `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}`,
+    `**Machine:** ${describeMachine(machine)}; ` +
+      `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
     '',
     '### Client versus raw protocol, decorator path versus plain client',
     '',

@@ -18,6 +18,7 @@ import type { ClientBenchConfig } from './client-bench-config';
 import { RoundScope } from './client-bench-round';
 import { CLIENT_BENCH_ROWS, baselineOf, measureSendLoad, runsOn } from './client-bench-rows';
 import type { ClientBenchRow, RowContext, Throughput } from './client-bench-rows';
+import { probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, median, sleep, waitForQuietCpu } from './measure';
@@ -67,6 +68,7 @@ export type Progress = (line: string) => void;
 export async function runClientBench(config: ClientBenchConfig, progress: Progress = () => undefined, allRows: readonly ClientBenchRow[] = CLIENT_BENCH_ROWS): Promise<ClientBenchResults> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg()[0] ?? Number.NaN;
+  const cpuSpeedAtStart = probeCpuSpeed();
   fs.mkdirSync(config.workDir, { recursive: true });
   let quietWaitMs = 0;
   const results: RowResult[] = [];
@@ -133,7 +135,7 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir),
+    machine: machineInfo(config.workDir, cpuSpeedAtStart),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     quietWaitMs,

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { probeCpuSpeed, type CpuSpeed } from './cpu-probe';
+import { formatBytes } from './format';
 
 /** The machine a run was measured on: figures only compare within one machine. */
 export interface MachineInfo {
@@ -12,6 +14,8 @@ export interface MachineInfo {
   platform: string;
   /** The filesystem holding the bench directory. */
   disk: DiskInfo;
+  /** The CPU speed probe at the run's start and end (cpu-probe.ts); undefined when not probed. */
+  cpuSpeed: CpuSpeed | undefined;
 }
 
 export interface DiskInfo {
@@ -25,7 +29,11 @@ export interface DiskInfo {
   rotational: boolean | undefined;
 }
 
-export function machineInfo(dir: string): MachineInfo {
+/**
+ * The machine, read at the end of a run. `cpuSpeedAtStart` is probeCpuSpeed() from the run's start;
+ * given, the probe runs again now and both go into `cpuSpeed`.
+ */
+export function machineInfo(dir: string, cpuSpeedAtStart?: number): MachineInfo {
   return {
     cpuModel: cpuModel(),
     cores: os.availableParallelism(),
@@ -33,7 +41,13 @@ export function machineInfo(dir: string): MachineInfo {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
     disk: diskInfo(dir),
+    cpuSpeed: cpuSpeedAtStart === undefined ? undefined : { atStart: cpuSpeedAtStart, atEnd: probeCpuSpeed() },
   };
+}
+
+/** What every report's machine line starts with: CPU, cores, memory, Node and OS. */
+export function describeMachine(machine: MachineInfo): string {
+  return `${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}`;
 }
 
 function cpuModel(): string {

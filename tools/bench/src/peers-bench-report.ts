@@ -1,6 +1,8 @@
 // The peers benchmark's markdown section: durability per column, medians per scenario and body
 // size, Pulsejet ÷ best peer of equal durability, the goals, loss and duplicates shown in red, the
 // machine and its load.
+import { cpuSpeedSuffix } from './cpu-probe';
+import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
 import type { PeersBenchResults, ScenarioId, ScenarioResult, TargetRun } from './peers-bench-run';
@@ -82,8 +84,8 @@ export function renderPeersSection(results: PeersBenchResults, plotLink: string 
       `${sourceLine(results.source)}. Every system ran on this machine in the same run, one after another, with the same scenarios, ` +
       `its server started fresh on 127.0.0.1 with its data in a temp dir. Figures are medians of ${config.rounds} run${config.rounds === 1 ? '' : 's'}.`,
     '',
-    `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}; ` +
-      `data on ${machine.disk.device} (${machine.disk.fsType}${machine.disk.rotational === false ? ', SSD' : ''}). ${busyLine(results)}`,
+    `**Machine:** ${describeMachine(machine)}; ` +
+      `data on ${machine.disk.device} (${machine.disk.fsType}${machine.disk.rotational === false ? ', SSD' : ''}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
     '',
     '| System | Durability of an ack | Why |',
     '| --- | --- | --- |',

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { REPO_ROOT } from './bench-config';
 import { otherShareBesides } from './cpu-share';
+import { probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, median, waitForQuietCpu } from './measure';
@@ -62,6 +63,7 @@ export type Progress = (line: string) => void;
 export async function runPeersBench(config: PeersBenchConfig, progress: Progress = () => undefined, specs: readonly TargetSpec[] = selectTargets(config)): Promise<PeersBenchResults> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg()[0] ?? Number.NaN;
+  const cpuSpeedAtStart = probeCpuSpeed();
   fs.mkdirSync(config.workDir, { recursive: true });
   const targets: TargetRun[] = [];
   const rows: ScenarioResult[] = [];
@@ -95,7 +97,7 @@ export async function runPeersBench(config: PeersBenchConfig, progress: Progress
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir),
+    machine: machineInfo(config.workDir, cpuSpeedAtStart),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg()[0] ?? Number.NaN,

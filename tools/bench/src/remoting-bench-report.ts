@@ -1,4 +1,6 @@
 // Renders the remoting section of docs/benchmarks.md from one run.
+import { cpuSpeedSuffix } from './cpu-probe';
+import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMicros, formatPercent } from './format';
 import type { BenchTransport } from './remoting-bench-config';
 import type { RemotingBenchResults, RemotingScenarioResult } from './remoting-bench-run';
@@ -59,8 +61,8 @@ export function renderRemotingSection(results: RemotingBenchResults, check: Remo
     '',
     `**Code measured:** ${sourceLine(results.source)}.`,
     '',
-    `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}` +
-      `${results.quietWaitMs > 1000 ? `; the run first waited ${formatInt(results.quietWaitMs / 1000)} s for other processes to leave the CPU` : ''}.`,
+    `**Machine:** ${describeMachine(machine)}` +
+      `${results.quietWaitMs > 1000 ? `; the run first waited ${formatInt(results.quietWaitMs / 1000)} s for other processes to leave the CPU` : ''}.${cpuSpeedSuffix(machine.cpuSpeed)}`,
     '',
   );
   push('### Target', '', '| Target | Measured | Required | Result |', '|---|---|---|---|');

@@ -8,6 +8,7 @@ import { ResponseCode, createResponse } from '@pulsejet/protocol';
 import { InProcessNetwork, InProcessRemotingClient, InProcessRemotingServer, TcpRemotingClient } from '@pulsejet/remoting';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { REPO_ROOT } from './bench-config';
+import { probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { latencyOf, median, waitForQuietCpu } from './measure';
@@ -57,6 +58,7 @@ const SERVER_SCRIPT = path.join(__dirname, 'remoting-bench-server.ts');
 export async function runRemotingBench(config: RemotingBenchConfig, progress: (line: string) => void = () => undefined): Promise<RemotingBenchResults> {
   const startedAt = new Date();
   const quietWaitMs = config.quick ? 0 : await waitForQuietCpu(500, 30_000);
+  const cpuSpeedAtStart = probeCpuSpeed();
   const codec = measureCodec(config.bodyBytes, Math.min(2000, config.durationMs));
   const child = startServerChild(config);
   const recorder = new WindowRecorder();
@@ -112,7 +114,7 @@ export async function runRemotingBench(config: RemotingBenchConfig, progress: (l
       startedAt,
       seconds: (Date.now() - startedAt.getTime()) / 1000,
       config,
-      machine: machineInfo(os.tmpdir()),
+      machine: machineInfo(os.tmpdir(), cpuSpeedAtStart),
       source: sourceState(REPO_ROOT),
       quietWaitMs,
       scenarios,

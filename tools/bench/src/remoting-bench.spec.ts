@@ -35,6 +35,8 @@ describe('remoting bench (tiny run)', () => {
     const section = renderRemotingSection(results, check);
     expect(section).toMatch(/^## Remoting \(`npm run bench:remoting`\)/);
     expect(section).toContain('quick (smoke) mode');
+    // The run probed the CPU's speed at its start and end (cpu-probe.ts), and the machine line says so.
+    expect(section).toMatch(/CPU speed probe \(.*\): [0-9,]+ at the start, [0-9,]+ at the end\./);
     expect(section).toContain('| Pulsejet `TcpRemotingClient` → `TcpRemotingServer` | 64 |');
   });
 });

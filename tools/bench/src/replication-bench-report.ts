@@ -1,4 +1,6 @@
 // Renders the replication section of docs/benchmarks.md from one run, and checks the issue's targets.
+import { cpuSpeedSuffix } from './cpu-probe';
+import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatPercent, formatMicros } from './format';
 import { ASYNC_CASE, REPLICATION_TARGETS, SYNC_CASE, replicationCaseLabel } from './replication-bench-config';
 import type { ReplicationBenchResults, ReplicationResult } from './replication-bench-run';
@@ -84,8 +86,8 @@ export function renderReplicationSection(results: ReplicationBenchResults, check
     '',
     `**Code measured:** ${sourceLine(results.source)}.`,
     '',
-    `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}; ` +
-      `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}`,
+    `**Machine:** ${describeMachine(machine)}; ` +
+      `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
     '',
   );
   push('### Targets', '', '| Target | Measured | Required | Result |', '|---|---|---|---|');

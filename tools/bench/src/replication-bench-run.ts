@@ -9,6 +9,7 @@ import { REPO_ROOT } from './bench-config';
 import { createTopic } from './broker-bench-child';
 import { SendLoad, singleSends } from './broker-bench-send';
 import { otherShareBesides } from './cpu-share';
+import { probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, latencyOf, median, quantile, sleep, waitForQuietCpu } from './measure';
@@ -77,6 +78,7 @@ const WARMUP_TOPIC = 'BenchWarmUp';
 export async function runReplicationBench(config: ReplicationBenchConfig, progress: Progress = () => undefined): Promise<ReplicationBenchResults> {
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg()[0] ?? Number.NaN;
+  const cpuSpeedAtStart = probeCpuSpeed();
   fs.mkdirSync(config.workDir, { recursive: true });
   let quietWaitMs = 0;
   const rounds = new Map<string, ReplicationRound[]>();
@@ -100,7 +102,7 @@ export async function runReplicationBench(config: ReplicationBenchConfig, progre
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir),
+    machine: machineInfo(config.workDir, cpuSpeedAtStart),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     quietWaitMs,

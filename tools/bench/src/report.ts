@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
+import { cpuSpeedSuffix } from './cpu-probe';
+import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMB, formatMBps, formatMicros, formatMs, formatPercent } from './format';
 import type { StoreBenchResults } from './results';
 import { BUSY_MACHINE } from './measure';
@@ -84,8 +86,8 @@ function machineLines(results: StoreBenchResults): string[] {
   const kind = disk.rotational === undefined ? '' : disk.rotational ? ', reported rotational' : ', reported non-rotational';
   const dir = path.relative(REPO_ROOT, disk.dir).startsWith('..') ? disk.dir : path.relative(REPO_ROOT, disk.dir);
   return [
-    `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.platform}. ` +
-      `**Disk:** scenarios run in fresh directories under \`${dir}\` on ${disk.device} (${disk.fsType}${kind}, ${formatBytes(disk.sizeBytes)}, ${formatBytes(disk.freeBytes)} free at the start).`,
+    `**Machine:** ${describeMachine(machine)}. ` +
+      `**Disk:** scenarios run in fresh directories under \`${dir}\` on ${disk.device} (${disk.fsType}${kind}, ${formatBytes(disk.sizeBytes)}, ${formatBytes(disk.freeBytes)} free at the start).${cpuSpeedSuffix(machine.cpuSpeed)}`,
   ];
 }
 

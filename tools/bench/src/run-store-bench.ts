@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { REPO_ROOT, type StoreBenchConfig } from './bench-config';
 import { formatInt, formatMBps, formatMicros, formatMs, formatPercent } from './format';
+import { probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import { BUSY_MACHINE, cpuSnapshot, otherCpuShare } from './measure';
 import { putLabel, runPutScenario, summarizeRounds, type PutResult, type PutRow, type PutScenario } from './put-bench';
@@ -33,6 +34,7 @@ export function putScenarios(config: StoreBenchConfig): PutScenario[] {
 export async function runStoreBench(config: StoreBenchConfig, log: (line: string) => void = () => undefined): Promise<StoreBenchResults> {
   const started = performance.now();
   const startedAt = new Date();
+  const cpuSpeedAtStart = probeCpuSpeed();
   const machine = machineInfo(config.workDir);
   const source = sourceState(REPO_ROOT);
   const cpuAtStart = cpuSnapshot();
@@ -113,7 +115,8 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
     durationMs: config.durationMs,
     putSegmentBytes: config.putSegmentBytes,
     putRounds: config.putRounds,
-    machine,
+    // Disk space as at the start; the CPU probe of the start and of now.
+    machine: { ...machine, cpuSpeed: { atStart: cpuSpeedAtStart, atEnd: probeCpuSpeed() } },
     otherCpuShare: otherCpuShare(cpuAtStart, cpuSnapshot()),
     source,
     sourceAtEnd: sourceState(REPO_ROOT),

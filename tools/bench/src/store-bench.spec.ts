@@ -92,6 +92,8 @@ describe('store bench (tiny run)', () => {
     const section = renderStoreSection(results, checks);
     expect(section).toMatch(/^## Store/);
     expect(section).toContain('quick (smoke) mode');
+    // The run probed the CPU's speed at its start and end (cpu-probe.ts), and the machine line says so.
+    expect(section).toMatch(/CPU speed probe \(.*\): [0-9,]+ at the start, [0-9,]+ at the end\./);
     for (const heading of ['### Targets', '### Raw disk', '### Puts', '### Reads', '### Recovery after a kill']) expect(section).toContain(heading);
     expect(section.match(/^\| (async|sync) \|/gm)).toHaveLength(11);
   });
