@@ -2,7 +2,7 @@
 //
 // Why: the machine is a VM on a shared host, and its speed moves with the host's load in ways the
 // guest cannot see (other processes' CPU share and the load average stay low). On 2026-11-27 the
-// same send path took 12-36% more CPU per message in a bench:broker run at 10:44 than in one at
+// same send path took 12-43% more CPU per message in a bench:broker run at 10:44 than in one at
 // 03:58, and a fixed JavaScript loop ran 1.6x slower than half an hour earlier.
 // Reporting this probe beside every run's figures lets a reader tell a slower host from slower code.
 import * as zlib from 'node:zlib';
