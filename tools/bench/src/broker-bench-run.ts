@@ -18,7 +18,7 @@ import type { E2eResult } from './broker-bench-e2e';
 import { monotonicUs, summariseBrokerProfile } from './broker-bench-profile';
 import type { BrokerProfileSummary } from './broker-bench-profile';
 import { SendLoad, batchSends, singleSends } from './broker-bench-send';
-import { probeCpuSpeed } from './cpu-probe';
+import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { MB, cpuSnapshot, latencyOf, median, sleep, waitForQuietCpu, waitForSettledMachine } from './measure';
@@ -161,7 +161,7 @@ export async function runBrokerBench(config: BrokerBenchConfig, progress: Progre
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir, cpuSpeedAtStart),
+    machine: machineInfo(config.workDir, cpuSpeedSince(cpuSpeedAtStart)),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     quietWaitMs,

@@ -18,7 +18,7 @@ import type { ClientBenchConfig } from './client-bench-config';
 import { RoundScope } from './client-bench-round';
 import { CLIENT_BENCH_ROWS, baselineOf, measureSendLoad, runsOn } from './client-bench-rows';
 import type { ClientBenchRow, RowContext, Throughput } from './client-bench-rows';
-import { probeCpuSpeed } from './cpu-probe';
+import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, median, sleep, waitForQuietCpu } from './measure';
@@ -135,7 +135,7 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir, cpuSpeedAtStart),
+    machine: machineInfo(config.workDir, cpuSpeedSince(cpuSpeedAtStart)),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     quietWaitMs,

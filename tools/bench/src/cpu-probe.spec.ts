@@ -1,10 +1,18 @@
-import { cpuSpeedSuffix, probeCpuSpeed } from './cpu-probe';
+import { cpuSpeedSince, cpuSpeedSuffix, probeCpuSpeed } from './cpu-probe';
 
 describe('probeCpuSpeed', () => {
   it('returns a positive, finite rate of the fixed workload', () => {
     const rate = probeCpuSpeed();
     expect(Number.isFinite(rate)).toBe(true);
     expect(rate).toBeGreaterThan(0);
+  });
+});
+
+describe('cpuSpeedSince', () => {
+  it('keeps the start figure and probes again for the end', () => {
+    const speed = cpuSpeedSince(123);
+    expect(speed.atStart).toBe(123);
+    expect(speed.atEnd).toBeGreaterThan(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { probeCpuSpeed, type CpuSpeed } from './cpu-probe';
+import type { CpuSpeed } from './cpu-probe';
 import { formatBytes } from './format';
 
 /** The machine a run was measured on: figures only compare within one machine. */
@@ -29,11 +29,8 @@ export interface DiskInfo {
   rotational: boolean | undefined;
 }
 
-/**
- * The machine, read at the end of a run. `cpuSpeedAtStart` is probeCpuSpeed() from the run's start;
- * given, the probe runs again now and both go into `cpuSpeed`.
- */
-export function machineInfo(dir: string, cpuSpeedAtStart?: number): MachineInfo {
+/** The machine a run used; `cpuSpeed` is the run's cpuSpeedSince() when it probed. */
+export function machineInfo(dir: string, cpuSpeed?: CpuSpeed): MachineInfo {
   return {
     cpuModel: cpuModel(),
     cores: os.availableParallelism(),
@@ -41,7 +38,7 @@ export function machineInfo(dir: string, cpuSpeedAtStart?: number): MachineInfo 
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
     disk: diskInfo(dir),
-    cpuSpeed: cpuSpeedAtStart === undefined ? undefined : { atStart: cpuSpeedAtStart, atEnd: probeCpuSpeed() },
+    cpuSpeed,
   };
 }
 

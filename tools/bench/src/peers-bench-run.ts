@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { REPO_ROOT } from './bench-config';
 import { otherShareBesides } from './cpu-share';
-import { probeCpuSpeed } from './cpu-probe';
+import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, median, waitForQuietCpu } from './measure';
@@ -97,7 +97,7 @@ export async function runPeersBench(config: PeersBenchConfig, progress: Progress
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir, cpuSpeedAtStart),
+    machine: machineInfo(config.workDir, cpuSpeedSince(cpuSpeedAtStart)),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg()[0] ?? Number.NaN,

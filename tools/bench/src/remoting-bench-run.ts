@@ -8,7 +8,7 @@ import { ResponseCode, createResponse } from '@pulsejet/protocol';
 import { InProcessNetwork, InProcessRemotingClient, InProcessRemotingServer, TcpRemotingClient } from '@pulsejet/remoting';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { REPO_ROOT } from './bench-config';
-import { probeCpuSpeed } from './cpu-probe';
+import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { latencyOf, median, waitForQuietCpu } from './measure';
@@ -114,7 +114,7 @@ export async function runRemotingBench(config: RemotingBenchConfig, progress: (l
       startedAt,
       seconds: (Date.now() - startedAt.getTime()) / 1000,
       config,
-      machine: machineInfo(os.tmpdir(), cpuSpeedAtStart),
+      machine: machineInfo(os.tmpdir(), cpuSpeedSince(cpuSpeedAtStart)),
       source: sourceState(REPO_ROOT),
       quietWaitMs,
       scenarios,

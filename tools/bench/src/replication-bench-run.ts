@@ -9,7 +9,7 @@ import { REPO_ROOT } from './bench-config';
 import { createTopic } from './broker-bench-child';
 import { SendLoad, singleSends } from './broker-bench-send';
 import { otherShareBesides } from './cpu-share';
-import { probeCpuSpeed } from './cpu-probe';
+import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, latencyOf, median, quantile, sleep, waitForQuietCpu } from './measure';
@@ -102,7 +102,7 @@ export async function runReplicationBench(config: ReplicationBenchConfig, progre
     startedAt,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     config,
-    machine: machineInfo(config.workDir, cpuSpeedAtStart),
+    machine: machineInfo(config.workDir, cpuSpeedSince(cpuSpeedAtStart)),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
     quietWaitMs,

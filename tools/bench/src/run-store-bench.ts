@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { REPO_ROOT, type StoreBenchConfig } from './bench-config';
 import { formatInt, formatMBps, formatMicros, formatMs, formatPercent } from './format';
-import { probeCpuSpeed } from './cpu-probe';
+import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import { BUSY_MACHINE, cpuSnapshot, otherCpuShare } from './measure';
 import { putLabel, runPutScenario, summarizeRounds, type PutResult, type PutRow, type PutScenario } from './put-bench';
@@ -115,8 +115,8 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
     durationMs: config.durationMs,
     putSegmentBytes: config.putSegmentBytes,
     putRounds: config.putRounds,
-    // Disk space as at the start; the CPU probe of the start and of now.
-    machine: { ...machine, cpuSpeed: { atStart: cpuSpeedAtStart, atEnd: probeCpuSpeed() } },
+    // Disk space as read at the start; the CPU probe of the start and of now.
+    machine: { ...machine, cpuSpeed: cpuSpeedSince(cpuSpeedAtStart) },
     otherCpuShare: otherCpuShare(cpuAtStart, cpuSnapshot()),
     source,
     sourceAtEnd: sourceState(REPO_ROOT),
