@@ -142,7 +142,7 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     '### Consume',
     '',
     `${formatInt(consume.messages)} messages of ${formatBytes(consume.bodyBytes)} preloaded over ${consume.queues} queues (batched sends, ` +
-      `${formatInt(consume.preloadMessagesPerSecond)} msg/s, not a target); once the machine is idle again (the broker has indexed and flushed the preload; at most 5 s) ` +
+      `${formatInt(consume.preloadMessagesPerSecond)} msg/s, not a target); once the machine is idle again (the broker has indexed and flushed the preload; at most 5 s) and this process's heap has been collected (a full GC) ` +
       `it is drained by one long-polling \`PULL_MESSAGE\` loop per queue ` +
       `(maxMsgNums ${consume.batch}, sysFlag SUSPEND|SUBSCRIPTION), all queues in parallel on one connection; every record is decoded.`,
     '',

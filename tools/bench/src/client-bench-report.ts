@@ -68,6 +68,8 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
     `**Machine:** ${describeMachine(machine)}; ` +
       `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
     '',
+    heapFlagsLine(results.heapFlags),
+    '',
     '### Client versus raw protocol, decorator path versus plain client',
     '',
     'Row / baseline is the median over rounds of the two rows\' msg/s ratio within each round (they ran back to back). The CPU columns ' +
@@ -92,7 +94,7 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
     '### Throughput',
     '',
     `Send rows keep ${config.inFlight} sends in flight (one connection; the decorator row's Producer shares its app's client instance) for ${seconds(config.durationMs)} after ${seconds(config.warmupMs)} of warm-up; ` +
-      `drain rows empty a backlog of ${formatInt(config.consumeMessages)} messages preloaded with batched sends, drained once the machine is idle again (the broker has indexed and flushed the preload; at most 5 s) (raw: one long-polling pull loop per queue; ` +
+      `drain rows empty a backlog of ${formatInt(config.consumeMessages)} messages preloaded with batched sends, drained from a collected heap (a full GC of the bench process first) once the machine is idle again (the broker has indexed and flushed the preload; at most 5 s) (raw: one long-polling pull loop per queue; ` +
       `client: a PushConsumer with pullBatchSize ${config.consumeBatch} and a handler that only counts, timed from \`start()\`); ` +
       `before the first round, each transport's raw and PushConsumer drains run once, unmeasured, on a quarter-size backlog (their code starts cold, as the send rows' does before its warm-up window). ` +
       `Median of ${config.rounds} round${config.rounds === 1 ? '' : 's'} (all rows interleaved, each next to its baseline; odd rounds run the rows in the order of the table, even rounds in reverse, so neither row of a pair always runs first).`,
@@ -181,4 +183,16 @@ function sourceLine(source: SourceState): string {
   const commit = source.commit === undefined ? 'unknown commit (no git)' : `commit ${source.commit}`;
   if (source.changedFiles === 0) return `${commit}, no uncommitted changes under packages/`;
   return `${commit} plus ${source.changedFiles} uncommitted file${source.changedFiles === 1 ? '' : 's'} under packages/ (fingerprint ${source.changesFingerprint ?? '?'})`;
+}
+
+/**
+ * Which V8 heap settings the bench process ran with. Why npm run bench:client gives one: without it,
+ * V8 counts the socket buffers a drain receives (~300 MB/s) against an old-generation limit set just
+ * above a ~20 MB live heap and runs a mark-compact every 30-40 ms of a drain (docs/operations.md).
+ */
+export function heapFlagsLine(flags: readonly string[]): string {
+  if (flags.length === 0) {
+    return '**Bench process heap:** V8 defaults (run through `npm run bench:client` for the settings the figures in docs/benchmarks.md use). Drains then run in V8\'s mark-compact storm described in docs/operations.md, and their ratios depend on which row falls into it.';
+  }
+  return `**Bench process heap:** \`node ${flags.join(' ')}\`, as docs/operations.md advises for consumers receiving tens of MB/s: with V8's defaults a drain of this bench ran a mark-compact every 30-40 ms. The tcp broker child runs with V8's defaults (the embedded broker shares the bench process).`;
 }

@@ -58,6 +58,8 @@ export interface ClientBenchResults {
   machine: MachineInfo;
   source: SourceState;
   loadAverageAtStart: number;
+  /** The V8 heap flags this (the bench) process runs with, as `node` was given them. */
+  heapFlags: string[];
   quietWaitMs: number;
   rows: RowResult[];
   profile: ClientProfile | undefined;
@@ -138,10 +140,16 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
     machine: machineInfo(config.workDir, cpuSpeedSince(cpuSpeedAtStart)),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
+    heapFlags: heapFlagsOf(process.execArgv),
     quietWaitMs,
     rows: results,
     profile,
   };
+}
+
+/** The V8 heap-sizing flags among node's arguments (e.g. --initial-old-space-size=128). */
+export function heapFlagsOf(execArgv: readonly string[]): string[] {
+  return execArgv.filter((arg) => /^--(initial|max|min)-(old|semi|young)-(space|generation)-size/.test(arg));
 }
 
 /**

@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLIENT_FULL_CONFIG, CLIENT_QUICK_CONFIG, ClientUsageError, parseClientArgs } from './client-bench-config';
 import type { ClientBenchConfig } from './client-bench-config';
-import { evaluateClientTargets, renderClientSection } from './client-bench-report';
+import { evaluateClientTargets, heapFlagsLine, renderClientSection } from './client-bench-report';
 import { CLIENT_BENCH_ROWS, DECORATOR_TARGET, baselineOf, runsOn } from './client-bench-rows';
-import { ratioOf, roundOrder, runClientBench } from './client-bench-run';
+import { heapFlagsOf, ratioOf, roundOrder, runClientBench } from './client-bench-run';
 import type { ClientBenchResults, RowResult } from './client-bench-run';
 
 // A smoke test: both transports (the broker app as a child process over TCP, and the embedded
@@ -187,5 +187,14 @@ describe('roundOrder', () => {
         }
       }
     }
+  });
+});
+
+describe('bench process heap flags', () => {
+  it('picks the V8 heap-sizing flags out of node\'s arguments and says which heap the figures had', () => {
+    expect(heapFlagsOf(['--initial-old-space-size=128', '--import', 'tsx', '--max-semi-space-size=32', '--expose-gc'])).toEqual(['--initial-old-space-size=128', '--max-semi-space-size=32']);
+    expect(heapFlagsOf(['--import', 'tsx'])).toEqual([]);
+    expect(heapFlagsLine(['--initial-old-space-size=128'])).toContain('`node --initial-old-space-size=128`');
+    expect(heapFlagsLine([])).toContain('V8 defaults');
   });
 });

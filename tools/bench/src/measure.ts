@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** Megabytes are 10^6 bytes throughout, as disk tools report them. */
 export const MB = 1_000_000;
@@ -187,4 +189,21 @@ export async function waitForSettledMachine(sampleMs = 200, timeoutMs = 5_000): 
     if (total > 0 && (after.machineBusy - before.machineBusy) / total <= SETTLED_MACHINE) break;
   }
   return performance.now() - started;
+}
+
+let fullGc: (() => void) | undefined;
+
+/**
+ * A full garbage collection of this process, before a measured drain: otherwise a drain inherits
+ * whatever the row before it left in the heap (a preload's garbage, the previous drain's promoted
+ * buffers) and pays for collecting it, a different amount in each round depending on which row ran
+ * before. V8's `gc()` is reached without `--expose-gc` on the command line (set at run time, then
+ * taken from a fresh context, where V8 installs it).
+ */
+export function collectGarbage(): void {
+  if (fullGc === undefined) {
+    setFlagsFromString('--expose-gc');
+    fullGc = runInNewContext('gc') as () => void;
+  }
+  fullGc();
 }
