@@ -3,6 +3,7 @@ import type { BrokerBenchResults, SendResult } from './broker-bench-run';
 import { BATCH_SIZE, BATCH_TARGET_CASE, HEADLINE_CASE, sameCase, sendCaseLabel } from './broker-bench-config';
 import type { SendCase } from './broker-bench-config';
 import { cpuSpeedSuffix } from './cpu-probe';
+import { heapFlagsLine } from './heap-flags';
 import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
@@ -97,6 +98,8 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     '',
     `**Machine:** ${describeMachine(machine)}; ` +
       `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
+    '',
+    heapFlagsLine(results.heapFlags, 'bench:broker'),
     '',
   );
   push('### Targets', '', `For comparison: ${REDIS_REFERENCE}.`, '');

@@ -1,6 +1,7 @@
 // Runs the broker benchmark: the broker app as a child process, this process as the producer and
 // consumer, on loopback. Send rows run in rounds on a fresh broker per flush type and round; the
 // consume and end-to-end rows on one more ASYNC_FLUSH broker; the profile on its own broker.
+import { heapFlagsOf } from './heap-flags';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -62,6 +63,8 @@ export interface BrokerBenchResults {
   source: SourceState;
   /** Load average (1 min) when the run started: other processes on the shared machine. */
   loadAverageAtStart: number;
+  /** The V8 heap flags of this (the driver) process. */
+  heapFlags: string[];
   quietWaitMs: number;
   /**
    * fdatasync after a 1 KiB append through the thread pool (as the store calls it), measured in the
@@ -164,6 +167,7 @@ export async function runBrokerBench(config: BrokerBenchConfig, progress: Progre
     machine: machineInfo(config.workDir, cpuSpeedSince(cpuSpeedAtStart)),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
+    heapFlags: heapFlagsOf(process.execArgv),
     quietWaitMs,
     fsyncProbes,
     sends,

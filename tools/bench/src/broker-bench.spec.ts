@@ -94,6 +94,8 @@ describe('broker bench (tiny run against the broker app)', () => {
     expect(section).toContain('quick (smoke) mode');
     // The run probed the CPU's speed at its start and end (cpu-probe.ts), and the machine line says so.
     expect(section).toMatch(/CPU speed probe \(.*\): [0-9,]+ at the start, [0-9,]+ at the end\./);
+    // The spec runs under jest, without the npm script's heap flag: the section says so.
+    expect(section).toContain('**Bench process heap:** V8 defaults (`npm run bench:broker`');
     expect(section).toContain('### Consume');
     expect(section).toContain('### End-to-end latency');
     expect(section).toContain('| Layer | Share of busy time | µs per message |');

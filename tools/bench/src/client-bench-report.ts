@@ -6,6 +6,7 @@ import type { ClientBenchResults, RowResult } from './client-bench-run';
 import { ratioOf } from './client-bench-run';
 import { DECORATOR_TARGET, baselineOf } from './client-bench-rows';
 import { cpuSpeedSuffix } from './cpu-probe';
+import { heapFlagsLine } from './heap-flags';
 import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
@@ -68,7 +69,7 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
     `**Machine:** ${describeMachine(machine)}; ` +
       `data on ${machine.disk.device} (${machine.disk.fsType}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
     '',
-    heapFlagsLine(results.heapFlags),
+    heapFlagsLine(results.heapFlags, 'bench:client'),
     '',
     '### Client versus raw protocol, decorator path versus plain client',
     '',
@@ -185,14 +186,3 @@ function sourceLine(source: SourceState): string {
   return `${commit} plus ${source.changedFiles} uncommitted file${source.changedFiles === 1 ? '' : 's'} under packages/ (fingerprint ${source.changesFingerprint ?? '?'})`;
 }
 
-/**
- * Which V8 heap settings the bench process ran with. Why npm run bench:client gives one: without it,
- * V8 counts the socket buffers a drain receives (~300 MB/s) against an old-generation limit set just
- * above a ~20 MB live heap and runs a mark-compact every 30-40 ms of a drain (docs/operations.md).
- */
-export function heapFlagsLine(flags: readonly string[]): string {
-  if (flags.length === 0) {
-    return '**Bench process heap:** V8 defaults (run through `npm run bench:client` for the settings the figures in docs/benchmarks.md use). Drains then run in V8\'s mark-compact storm described in docs/operations.md, and their ratios depend on which row falls into it.';
-  }
-  return `**Bench process heap:** \`node ${flags.join(' ')}\`, as docs/operations.md advises for consumers receiving tens of MB/s: with V8's defaults a drain of this bench ran a mark-compact every 30-40 ms. The tcp broker child runs with V8's defaults (the embedded broker shares the bench process).`;
-}

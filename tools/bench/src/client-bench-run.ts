@@ -2,6 +2,7 @@
 // then every row of CLIENT_BENCH_ROWS that runs on it (throughput rows in `rounds` interleaved rounds,
 // in the listed order and reversed in turn, median reported; latency rows once), and optionally a CPU
 // profile of this process during the client send row over TCP.
+import { heapFlagsOf } from './heap-flags';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -145,11 +146,6 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
     rows: results,
     profile,
   };
-}
-
-/** The V8 heap-sizing flags among node's arguments (e.g. --initial-old-space-size=128). */
-export function heapFlagsOf(execArgv: readonly string[]): string[] {
-  return execArgv.filter((arg) => /^--(initial|max|min)-(old|semi|young)-(space|generation)-size/.test(arg));
 }
 
 /**

@@ -3,9 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLIENT_FULL_CONFIG, CLIENT_QUICK_CONFIG, ClientUsageError, parseClientArgs } from './client-bench-config';
 import type { ClientBenchConfig } from './client-bench-config';
-import { evaluateClientTargets, heapFlagsLine, renderClientSection } from './client-bench-report';
+import { evaluateClientTargets, renderClientSection } from './client-bench-report';
+import { heapFlagsLine, heapFlagsOf } from './heap-flags';
 import { CLIENT_BENCH_ROWS, DECORATOR_TARGET, baselineOf, runsOn } from './client-bench-rows';
-import { heapFlagsOf, ratioOf, roundOrder, runClientBench } from './client-bench-run';
+import { ratioOf, roundOrder, runClientBench } from './client-bench-run';
 import type { ClientBenchResults, RowResult } from './client-bench-run';
 
 // A smoke test: both transports (the broker app as a child process over TCP, and the embedded
@@ -118,6 +119,7 @@ describe('client bench (tiny run, tcp and embedded)', () => {
   it('renders a section with the comparison, both tables and the profile', () => {
     const section = renderClientSection(results, evaluateClientTargets(results));
     expect(section).toContain('QUICK SMOKE RUN');
+    expect(section).toContain('**Bench process heap:** V8 defaults (`npm run bench:client`');
     expect(section).toContain('### Client versus raw protocol, decorator path versus plain client');
     expect(section).toMatch(/\| tcp \| send: Producer\.send \| send: SEND_MESSAGE_V2, RemotingClient \| [\d.]+% \| 80% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
     expect(section).toMatch(/\| embedded \| drain backlog: @Subscribe \+ startPulsejet \| drain backlog: PushConsumer, on the module-owned broker \| [\d.]+% \| 90% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
@@ -194,7 +196,7 @@ describe('bench process heap flags', () => {
   it('picks the V8 heap-sizing flags out of node\'s arguments and says which heap the figures had', () => {
     expect(heapFlagsOf(['--initial-old-space-size=128', '--import', 'tsx', '--max-semi-space-size=32', '--expose-gc'])).toEqual(['--initial-old-space-size=128', '--max-semi-space-size=32']);
     expect(heapFlagsOf(['--import', 'tsx'])).toEqual([]);
-    expect(heapFlagsLine(['--initial-old-space-size=128'])).toContain('`node --initial-old-space-size=128`');
-    expect(heapFlagsLine([])).toContain('V8 defaults');
+    expect(heapFlagsLine(['--initial-old-space-size=128'], 'bench:client')).toContain('`node --initial-old-space-size=128`');
+    expect(heapFlagsLine([], 'bench:broker')).toContain('V8 defaults (`npm run bench:broker`');
   });
 });

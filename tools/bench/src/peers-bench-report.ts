@@ -2,6 +2,7 @@
 // size, Pulsejet ÷ best peer of equal durability, the goals, loss and duplicates shown in red, the
 // machine and its load.
 import { cpuSpeedSuffix } from './cpu-probe';
+import { heapFlagsLine } from './heap-flags';
 import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
@@ -86,6 +87,8 @@ export function renderPeersSection(results: PeersBenchResults, plotLink: string 
     '',
     `**Machine:** ${describeMachine(machine)}; ` +
       `data on ${machine.disk.device} (${machine.disk.fsType}${machine.disk.rotational === false ? ', SSD' : ''}). ${busyLine(results)}${cpuSpeedSuffix(machine.cpuSpeed)}`,
+    '',
+    heapFlagsLine(results.heapFlags, 'bench:peers'),
     '',
     '| System | Durability of an ack | Why |',
     '| --- | --- | --- |',

@@ -1,6 +1,7 @@
 // Runs the peers benchmark: each available system in turn (its server started fresh, in a temp
 // dir), every scenario at every body size `rounds` times, medians kept with every run's figure and
 // the loss / duplicate counts summed over all runs. A system that fails is reported, never dropped.
+import { heapFlagsOf } from './heap-flags';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { REPO_ROOT } from './bench-config';
@@ -53,6 +54,8 @@ export interface PeersBenchResults {
   machine: MachineInfo;
   source: SourceState;
   loadAverageAtStart: number;
+  /** The V8 heap flags of this (the driver) process. */
+  heapFlags: string[];
   loadAverageAtEnd: number;
   targets: TargetRun[];
   rows: ScenarioResult[];
@@ -100,6 +103,7 @@ export async function runPeersBench(config: PeersBenchConfig, progress: Progress
     machine: machineInfo(config.workDir, cpuSpeedSince(cpuSpeedAtStart)),
     source: sourceState(REPO_ROOT),
     loadAverageAtStart,
+    heapFlags: heapFlagsOf(process.execArgv),
     loadAverageAtEnd: os.loadavg()[0] ?? Number.NaN,
     targets,
     rows,

@@ -100,6 +100,7 @@ describe('peers bench: systems that cannot run are reported, not dropped', () =>
       expect(results.rows).toEqual([]);
       const section = renderPeersSection(results, undefined);
       expect(section).toContain('**not run here:** fake-server is not installed');
+      expect(section).toContain('**Bench process heap:** V8 defaults (`npm run bench:peers`');
       expect(section).toContain('🔴 **failed:** port in use');
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
