@@ -185,4 +185,3 @@ function sourceLine(source: SourceState): string {
   if (source.changedFiles === 0) return `${commit}, no uncommitted changes under packages/`;
   return `${commit} plus ${source.changedFiles} uncommitted file${source.changedFiles === 1 ? '' : 's'} under packages/ (fingerprint ${source.changesFingerprint ?? '?'})`;
 }
-
