@@ -4,7 +4,7 @@ import { SegmentedLog } from '../commitlog/segmented-log';
 import { KeyIndex, type KeyIndexEntry } from '../kv/key-index';
 import { openLevel, type KvDatabase } from '../kv/open-level';
 import { MemorySegmentDirectory } from '../segment/memory-segment-directory';
-import { INDEX_BEHIND_FACTOR, IndexDispatcher } from './index-dispatcher';
+import { INDEX_BEHIND_FACTOR, IndexDispatcher, PROGRESS_ONLY_PERSIST_BYTES } from './index-dispatcher';
 
 const TOPIC = 'IndexTopic';
 
@@ -18,6 +18,18 @@ function appendKeyed(log: CommitLog, uniqKey: string): KeyIndexEntry {
   const [result] = log.append([{ topic: TOPIC, queueId: 0, records: [{ prepared, tagsCode: 0, storeTimestamp: 5 }], totalSize: prepared.size }]);
   const record = result!.records[0]!;
   return { topic: TOPIC, keys: [], uniqKey, physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp };
+}
+
+/** Appends a message without keys (body of `bodyBytes`) and returns the log's end after it. */
+function appendKeyless(log: CommitLog, bodyBytes = 16): number {
+  const prepared = prepareStoredRecord({
+    topic: TOPIC, queueId: 0, flag: 0, sysFlag: 0, bornTimestamp: 1,
+    bornHost: { address: '127.0.0.1', port: 1 }, storeHost: { address: '127.0.0.1', port: 2 },
+    reconsumeTimes: 0, preparedTransactionOffset: 0, body: Buffer.alloc(bodyBytes, 0x61),
+    properties: `TAGS\u0001a\u0002__CRC32#\u00010000000000\u0002`,
+  });
+  log.append([{ topic: TOPIC, queueId: 0, records: [{ prepared, tagsCode: 0, storeTimestamp: 5 }], totalSize: prepared.size }]);
+  return log.maxOffset();
 }
 
 describe('IndexDispatcher', () => {
@@ -105,5 +117,52 @@ describe('IndexDispatcher', () => {
   it('refuses a batch bound that is not a positive integer', async () => {
     const index = await KeyIndex.open(db);
     expect(() => new IndexDispatcher(log, index, { maxEntriesPerBatch: 0 })).toThrow(RangeError);
+  });
+
+  it('keeps the progress of hand-overs without keys in memory, and writes it with the next keys or at persistProgress()', async () => {
+    const index = await KeyIndex.open(db);
+    const dispatcher = new IndexDispatcher(log, index);
+    await dispatcher.progress();
+
+    let from = log.maxOffset();
+    for (let i = 0; i < 10; i += 1) appendKeyless(log);
+    dispatcher.handOver([], from, log.maxOffset());
+    expect(await dispatcher.runOnce()).toBe(false);
+    expect(await dispatcher.progress()).toBe(log.maxOffset());
+    expect(await index.indexedOffset()).toBe(0);
+
+    from = log.maxOffset();
+    const keyed = appendKeyed(log, 'K1');
+    dispatcher.handOver([keyed], from, log.maxOffset());
+    await dispatcher.runOnce();
+    expect(await index.indexedOffset()).toBe(log.maxOffset());
+    expect(await index.queryByUniqKey(TOPIC, 'K1')).toEqual([keyed.physicalOffset]);
+
+    from = log.maxOffset();
+    appendKeyless(log);
+    dispatcher.handOver([], from, log.maxOffset());
+    await dispatcher.runOnce();
+    expect(await index.indexedOffset()).toBe(from);
+    await dispatcher.persistProgress();
+    expect(await index.indexedOffset()).toBe(log.maxOffset());
+  });
+
+  it('writes a progress-only mark once it runs PROGRESS_ONLY_PERSIST_BYTES ahead of the written one', async () => {
+    const index = await KeyIndex.open(db);
+    const dispatcher = new IndexDispatcher(log, index);
+    await dispatcher.progress();
+    let written = 0;
+    while (log.maxOffset() < PROGRESS_ONLY_PERSIST_BYTES + 1024 * 1024) {
+      const from = log.maxOffset();
+      const end = appendKeyless(log, 60 * 1024);
+      dispatcher.handOver([], from, end);
+      await dispatcher.runOnce();
+      const mark = await index.indexedOffset();
+      // Never more than the threshold behind, and only ever moved in one step to the end of a run.
+      expect(end - mark).toBeLessThan(PROGRESS_ONLY_PERSIST_BYTES);
+      if (mark !== written) expect(mark).toBe(end);
+      written = mark;
+    }
+    expect(written).toBeGreaterThanOrEqual(PROGRESS_ONLY_PERSIST_BYTES);
   });
 });

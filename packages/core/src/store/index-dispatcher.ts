@@ -21,6 +21,13 @@ export const DEFAULT_INDEX_BATCH_MAX_ENTRIES = 1024;
  * blocks the loop longer (about 1 us per entry), but only while the index is behind anyway.
  */
 export const INDEX_BEHIND_FACTOR = 4;
+/**
+ * A hand-over without keys only moves the progress mark; that is persisted at most once per this many
+ * bytes of log (and at close). Writing it on every run cost a LevelDB batch per turn of the index
+ * loop: 0.49 µs per message of keyless 1 KiB puts from 64 writers (a tenth of the store's CPU). After
+ * a crash, the mark lags by less than this, and re-dispatch scans that much log again (~50 ms).
+ */
+export const PROGRESS_ONLY_PERSIST_BYTES = 16 * 1024 * 1024;
 /** Written entries kept at the head of `pending` before it is compacted (amortised O(1) per entry). */
 const COMPACT_AFTER_ENTRIES = 16_384;
 
@@ -37,6 +44,8 @@ export interface IndexDispatcherOptions {
  */
 export class IndexDispatcher {
   private indexed: number | undefined;
+  /** The progress mark the index holds; `indexed` runs ahead of it over stretches without keys. */
+  private persisted: number | undefined;
   /**
    * Entries of appends since `pendingFrom`, which covers the log from there to `pendingUpTo`; those
    * before `pendingStart` were written already (a bounded batch leaves the rest in place, so taking
@@ -61,8 +70,16 @@ export class IndexDispatcher {
 
   /** Offset up to which the index is built. */
   async progress(): Promise<number> {
-    if (this.indexed === undefined) this.indexed = await this.index.indexedOffset();
+    if (this.indexed === undefined) this.indexed = this.persisted = await this.index.indexedOffset();
     return this.indexed;
+  }
+
+  /** Writes the progress mark if it runs ahead of the one the index holds (at close). */
+  async persistProgress(): Promise<void> {
+    const indexed = this.indexed;
+    if (indexed === undefined || indexed === this.persisted) return;
+    await this.index.writeBatch([], indexed);
+    this.persisted = indexed;
   }
 
   /** The writer appended [from, upTo); `entries` are its messages that have keys. */
@@ -107,7 +124,10 @@ export class IndexDispatcher {
         this.pendingStart = 0;
         this.pendingFrom = undefined;
       }
-      await this.index.writeBatch(entries, upTo);
+      if (entries.length > 0 || upTo - (this.persisted ?? 0) >= PROGRESS_ONLY_PERSIST_BYTES) {
+        await this.index.writeBatch(entries, upTo);
+        this.persisted = upTo;
+      }
       this.indexed = upTo;
       return upTo < this.commitLog.maxOffset();
     }
@@ -129,7 +149,7 @@ export class IndexDispatcher {
     if (stop.kind === 'corrupt') throw new Error(`index dispatch met a corrupt record at ${stop.offset}: ${stop.reason}`);
     from = stop.offset;
     await this.index.writeBatch(entries, from);
-    this.indexed = from;
+    this.indexed = this.persisted = from;
     if (this.overflowed && this.pendingFrom === undefined) this.overflowed = false;
     if (this.overflowed) {
       // Start handing over afresh from the next append; the log covers everything before it.
@@ -142,5 +162,6 @@ export class IndexDispatcher {
   /** Forgets the cached progress (after recovery truncated the index). */
   reset(): void {
     this.indexed = undefined;
+    this.persisted = undefined;
   }
 }

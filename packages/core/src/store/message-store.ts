@@ -418,6 +418,7 @@ export class MessageStore {
       while (await this.indexDispatcher.runOnce()) {
         /* more to index */
       }
+      await this.indexDispatcher.persistProgress();
     } catch (error) {
       this.options.log('error', `key index could not catch up at close: ${String(error)}`);
     }
