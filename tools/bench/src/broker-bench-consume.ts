@@ -4,7 +4,7 @@ import type { RemotingClient } from '@pulsejet/remoting';
 import { createTopic } from './broker-bench-child';
 import { pullLoop } from './broker-bench-pull';
 import { batchSends, checkSendReply } from './broker-bench-send';
-import { MB, collectGarbage, waitForSettledMachine } from './measure';
+import { MB, settleBeforeDrain } from './measure';
 import { processCpuUs } from './remoting-bench-load';
 
 export interface ConsumeOptions {
@@ -63,10 +63,7 @@ export async function runConsume(
   );
   const preloaded = expected.reduce((sum, n) => sum + n, 0);
   const preloadMessagesPerSecond = preloaded / ((performance.now() - preloadStarted) / 1000);
-  // The clock starts from a collected heap (see collectGarbage), once the broker has finished with
-  // the preload (key index, flush): see waitForSettledMachine.
-  collectGarbage();
-  await waitForSettledMachine();
+  await settleBeforeDrain();
 
   const received = new Array<number>(options.queues).fill(0);
   let pulls = 0;

@@ -1,7 +1,6 @@
 // Runs the broker benchmark: the broker app as a child process, this process as the producer and
 // consumer, on loopback. Send rows run in rounds on a fresh broker per flush type and round; the
 // consume and end-to-end rows on one more ASYNC_FLUSH broker; the profile on its own broker.
-import { heapFlagsOf } from './heap-flags';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +19,7 @@ import { monotonicUs, summariseBrokerProfile } from './broker-bench-profile';
 import type { BrokerProfileSummary } from './broker-bench-profile';
 import { SendLoad, batchSends, singleSends } from './broker-bench-send';
 import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
+import { heapFlagsOf } from './heap-flags';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { MB, cpuSnapshot, latencyOf, median, sleep, waitForQuietCpu, waitForSettledMachine } from './measure';

@@ -5,7 +5,7 @@ import { ResponseCode } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { batchSends, checkSendReply } from './broker-bench-send';
 import { E2eRecorder } from './e2e-recorder';
-import { MB, collectGarbage, sleep, waitForSettledMachine } from './measure';
+import { MB, settleBeforeDrain, sleep } from './measure';
 import type { BenchCluster, BrokerAccess } from './client-bench-cluster';
 import type { E2eOptions, E2eResult } from './broker-bench-e2e';
 import type { ConsumeResult } from './broker-bench-consume';
@@ -96,10 +96,7 @@ export async function runDrain(cluster: BrokerAccess, sender: RemotingClient, op
     }),
   );
   const preloadMessagesPerSecond = preloaded / ((performance.now() - preloadStarted) / 1000);
-  // The clock starts from a collected heap (see collectGarbage), once the broker has finished with
-  // the preload (key index, flush): see waitForSettledMachine.
-  collectGarbage();
-  await waitForSettledMachine();
+  await settleBeforeDrain();
 
   let received = 0;
   let bytes = 0;

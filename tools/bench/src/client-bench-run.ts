@@ -2,7 +2,6 @@
 // then every row of CLIENT_BENCH_ROWS that runs on it (throughput rows in `rounds` interleaved rounds,
 // in the listed order and reversed in turn, median reported; latency rows once), and optionally a CPU
 // profile of this process during the client send row over TCP.
-import { heapFlagsOf } from './heap-flags';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +19,7 @@ import { RoundScope } from './client-bench-round';
 import { CLIENT_BENCH_ROWS, baselineOf, measureSendLoad, runsOn } from './client-bench-rows';
 import type { ClientBenchRow, RowContext, Throughput } from './client-bench-rows';
 import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
+import { heapFlagsOf } from './heap-flags';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, median, sleep, waitForQuietCpu } from './measure';

@@ -196,6 +196,7 @@ describe('bench process heap flags', () => {
   it('picks the V8 heap-sizing flags out of node\'s arguments and says which heap the figures had', () => {
     expect(heapFlagsOf(['--initial-old-space-size=128', '--import', 'tsx', '--max-semi-space-size=32', '--expose-gc'])).toEqual(['--initial-old-space-size=128', '--max-semi-space-size=32']);
     expect(heapFlagsOf(['--import', 'tsx'])).toEqual([]);
+    expect(heapFlagsOf(['--max_old_space_size=512', '--max-http-header-size=16384'])).toEqual(['--max_old_space_size=512']);
     expect(heapFlagsLine(['--initial-old-space-size=128'], 'bench:client')).toContain('`node --initial-old-space-size=128`');
     expect(heapFlagsLine([], 'bench:broker')).toContain('V8 defaults (`npm run bench:broker`');
   });

@@ -3,9 +3,12 @@
 // benches whose drivers receive a lot (bench:client, bench:broker, bench:peers) give
 // --initial-old-space-size=128, as docs/operations.md advises consumers; brokers keep V8's defaults.
 
+/** V8's heap-size flags, as node takes them (dashes or underscores, with `=value`). */
+const HEAP_SIZE_FLAG = /^--(initial[-_]old[-_]space|max[-_]old[-_]space|min[-_]semi[-_]space|max[-_]semi[-_]space|initial[-_]heap|max[-_]heap)[-_]size=/;
+
 /** The V8 heap-sizing flags among node's arguments (e.g. --initial-old-space-size=128). */
 export function heapFlagsOf(execArgv: readonly string[]): string[] {
-  return execArgv.filter((arg) => /^--(initial|max|min)-(old|semi|young)-(space|generation)-size/.test(arg));
+  return execArgv.filter((arg) => HEAP_SIZE_FLAG.test(arg));
 }
 
 /** The report's sentence on the bench process's heap; `script` is the npm script that sets it. */

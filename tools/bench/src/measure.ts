@@ -194,13 +194,22 @@ export async function waitForSettledMachine(sampleMs = 200, timeoutMs = 5_000): 
 let fullGc: (() => void) | undefined;
 
 /**
+ * Before a measured drain's clock: collect this process's heap (collectGarbage), then wait until
+ * the broker has finished with the preload (key index, flush; waitForSettledMachine).
+ */
+export async function settleBeforeDrain(): Promise<void> {
+  collectGarbage();
+  await waitForSettledMachine();
+}
+
+/**
  * A full garbage collection of this process, before a measured drain: otherwise a drain inherits
  * whatever the row before it left in the heap (a preload's garbage, the previous drain's promoted
  * buffers) and pays for collecting it, a different amount in each round depending on which row ran
  * before. V8's `gc()` is reached without `--expose-gc` on the command line (set at run time, then
  * taken from a fresh context, where V8 installs it).
  */
-export function collectGarbage(): void {
+function collectGarbage(): void {
   if (fullGc === undefined) {
     setFlagsFromString('--expose-gc');
     fullGc = runInNewContext('gc') as () => void;

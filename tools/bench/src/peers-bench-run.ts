@@ -1,12 +1,12 @@
 // Runs the peers benchmark: each available system in turn (its server started fresh, in a temp
 // dir), every scenario at every body size `rounds` times, medians kept with every run's figure and
 // the loss / duplicate counts summed over all runs. A system that fails is reported, never dropped.
-import { heapFlagsOf } from './heap-flags';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { REPO_ROOT } from './bench-config';
 import { otherShareBesides } from './cpu-share';
 import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
+import { heapFlagsOf } from './heap-flags';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { cpuSnapshot, median, waitForQuietCpu } from './measure';
