@@ -62,7 +62,7 @@ export { RequestCode } from './remoting/request-code';
 export type { RequestCodeName } from './remoting/request-code';
 export { ResponseCode } from './remoting/response-code';
 export type { ResponseCodeName } from './remoting/response-code';
-export { DEFAULT_MAX_FRAME_SIZE, encodeCommand, encodeCommandInto, decodeCommandFrame } from './remoting/frame-codec';
+export { DEFAULT_MAX_FRAME_SIZE, encodeCommand, encodeCommandInto, encodeCommandHeadInto, decodeCommandFrame } from './remoting/frame-codec';
 export { FrameSlab } from './remoting/frame-slab';
 export type { FrameWriter } from './remoting/frame-slab';
 export { FrameDecoder } from './remoting/frame-decoder';

@@ -63,6 +63,30 @@ describe('TCP framing', () => {
     replies.slice(1).forEach((reply, i) => expect(reply.body!.equals(smallBodies[i]!)).toBe(true));
   }, 30_000);
 
+  it('answers small and large requests from one chunk in order, large bodies written after their heads', async () => {
+    // Responses with bodies of 16 KiB and more leave the slab out (tcp-channel SEPARATE_BODY_BYTES):
+    // each such head, its body and the small frames around it must still form one valid stream.
+    const { address } = await echoServer();
+    const peer = await RawPeer.connect(address);
+    closers.push(() => peer.destroy());
+    const sizes = [10, 100_000, 16_383, 16_384, 0, 20_000, 3];
+    const bodies = sizes.map((size, i) => Buffer.alloc(size, i + 1));
+    const chunk = Buffer.concat(
+      bodies.map((body, i) => {
+        const request = createRequest(ECHO, { i: String(i) }, body);
+        request.opaque = 100 + i;
+        return encodeCommand(request);
+      }),
+    );
+    await peer.write(chunk);
+    await waitFor(() => peer.received.length === sizes.length, 'every answer');
+    expect(peer.received.map((response) => response.opaque)).toEqual(sizes.map((_, i) => 100 + i));
+    peer.received.forEach((response, i) => {
+      expect(response.extFields).toEqual({ i: String(i) });
+      expect(Buffer.compare(response.body ?? Buffer.alloc(0), bodies[i]!)).toBe(0);
+    });
+  });
+
   it('refuses to send a request over the frame limit and keeps the connection', async () => {
     const { address } = await echoServer();
     const client = new TcpRemotingClient({ maxFrameSize: 1024, log: collectingLog().log });

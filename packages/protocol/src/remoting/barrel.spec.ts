@@ -3,7 +3,7 @@ import * as protocol from '../index';
 
 describe('@pulsejet/protocol barrel: remoting frame codec', () => {
   it.each([
-    'DEFAULT_MAX_FRAME_SIZE', 'encodeCommand', 'encodeCommandInto', 'FrameSlab', 'decodeCommandFrame', 'FrameDecoder', 'resolveFrameCodecOptions',
+    'DEFAULT_MAX_FRAME_SIZE', 'encodeCommand', 'encodeCommandInto', 'encodeCommandHeadInto', 'FrameSlab', 'decodeCommandFrame', 'FrameDecoder', 'resolveFrameCodecOptions',
     'LanguageCode', 'languageName', 'languageCodeOf',
   ])('exports %s', (name) => {
     expect(protocol).toHaveProperty(name);

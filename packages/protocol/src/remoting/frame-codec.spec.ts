@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ProtocolError, ProtocolErrorCode } from '../errors';
-import { DEFAULT_MAX_FRAME_SIZE, decodeCommandFrame, encodeCommand, encodeCommandInto } from './frame-codec';
+import { DEFAULT_MAX_FRAME_SIZE, decodeCommandFrame, encodeCommand, encodeCommandHeadInto, encodeCommandInto } from './frame-codec';
 import { createRequest, createResponse, type RemotingCommand } from './remoting-command';
 import { anyCommandArb, binaryCommandArb, jsonCommandArb, rawFrame } from '../../test/remoting';
 
@@ -333,6 +333,38 @@ describe('encodeCommandInto', () => {
     const command = { ...createRequest(1), remark: 'r'.repeat(200_000) };
     const needed = -encodeCommandInto(command, Buffer.alloc(0), 0);
     expect(needed).toBe(encodeCommand(command).length);
+  });
+});
+
+describe('encodeCommandHeadInto', () => {
+  it('writes the frame up to its body: head + body is the whole frame', () => {
+    fc.assert(
+      fc.property(anyCommandArb, fc.nat({ max: 64 }), (command, offset) => {
+        const expected = encodeCommand(command);
+        const bodyLength = command.body?.length ?? 0;
+        const target = Buffer.alloc(offset + expected.length + 8192, 0xee);
+        const end = encodeCommandHeadInto(command, target, offset);
+        expect(end).toBe(offset + expected.length - bodyLength);
+        const head = target.subarray(offset, end);
+        expect(Buffer.concat([head, command.body ?? Buffer.alloc(0)])).toEqual(expected);
+        expect(target.subarray(end).every((byte) => byte === 0xee)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('asks for room for the head only', () => {
+    const command = createResponse(createRequest(11), 0, undefined, { nextBeginOffset: '32' }, Buffer.alloc(100_000, 1));
+    const headSize = encodeCommand(command).length - 100_000;
+    const needed = -encodeCommandHeadInto(command, Buffer.alloc(10), 10);
+    expect(needed).toBeGreaterThanOrEqual(headSize);
+    expect(needed).toBeLessThan(100_000);
+    expect(encodeCommandHeadInto(command, Buffer.alloc(10 + needed), 10)).toBe(10 + headSize);
+  });
+
+  it('still refuses a body over maxFrameSize', () => {
+    const command = createRequest(1, {}, Buffer.alloc(2000));
+    expect(codeOf(() => encodeCommandHeadInto(command, Buffer.alloc(4096), 0, { maxFrameSize: 1000 }))).toBe(ProtocolErrorCode.FRAME_TOO_LARGE);
   });
 });
 

@@ -39,9 +39,25 @@ const DEFAULT_OPTIONS = resolveFrameCodecOptions();
  * past `offset` may have been written before such a throw.
  */
 export function encodeCommandInto(command: RemotingCommand, target: Buffer, offset: number, options?: FrameCodecOptions): number {
+  return encodeFrameInto(command, target, offset, options, true);
+}
+
+/**
+ * Writes the frame of `command` up to its body (length prefix, header word and header, the length
+ * counting the body): the body's bytes are to follow on the wire as they are, e.g. as the next
+ * buffer of a writev, so a large body (a pull reply's records) is neither copied nor allocated
+ * again. Returns and throws as encodeCommandInto, the room asked for being the head's.
+ */
+export function encodeCommandHeadInto(command: RemotingCommand, target: Buffer, offset: number, options?: FrameCodecOptions): number {
+  return encodeFrameInto(command, target, offset, options, false);
+}
+
+function encodeFrameInto(command: RemotingCommand, target: Buffer, offset: number, options: FrameCodecOptions | undefined, withBody: boolean): number {
   const { maxFrameSize } = options === undefined ? DEFAULT_OPTIONS : resolveFrameCodecOptions(options);
   const body = command.body;
   const bodyLength = body === undefined ? 0 : body.length;
+  // Room this call writes into: the body's too, unless it travels separately.
+  const bodyRoom = withBody ? bodyLength : 0;
   const headerStart = offset + HEADER_START;
   const room = target.length - offset;
   let serializeType: number;
@@ -54,7 +70,7 @@ export function encodeCommandInto(command: RemotingCommand, target: Buffer, offs
     serializeType = ROCKETMQ_TYPE;
     headerLength = binaryHeaderLength(command);
     checkFrameSize(headerLength, bodyLength, maxFrameSize);
-    if (room < HEADER_START + headerLength + bodyLength) return -(HEADER_START + headerLength + bodyLength);
+    if (room < HEADER_START + headerLength + bodyRoom) return -(HEADER_START + headerLength + bodyRoom);
     writeBinaryHeader(command, target, headerStart);
   } else {
     checkInteger('code', command.code, 32);
@@ -67,14 +83,14 @@ export function encodeCommandInto(command: RemotingCommand, target: Buffer, offs
       // Written in place and measured after: the bound has to fit, the header's own size is checked
       // once written (a body over the limit is refused first, before a caller makes room for it).
       checkFrameSize(0, bodyLength, maxFrameSize);
-      if (room < HEADER_START + bound + bodyLength) return -(HEADER_START + bound + bodyLength);
+      if (room < HEADER_START + bound + bodyRoom) return -(HEADER_START + bound + bodyRoom);
       headerLength = writeJsonHeaderAt(command, target, headerStart) - headerStart;
       checkFrameSize(headerLength, bodyLength, maxFrameSize);
     } else {
       const json = encodeJsonHeader(command);
       headerLength = Buffer.byteLength(json, 'utf8');
       checkFrameSize(headerLength, bodyLength, maxFrameSize);
-      if (room < HEADER_START + headerLength + bodyLength) return -(HEADER_START + headerLength + bodyLength);
+      if (room < HEADER_START + headerLength + bodyRoom) return -(HEADER_START + headerLength + bodyRoom);
       target.write(json, headerStart, headerLength, 'utf8');
     }
   }
@@ -83,6 +99,7 @@ export function encodeCommandInto(command: RemotingCommand, target: Buffer, offs
   // `* 2 ** 24` rather than `<< 24`: the word is written unsigned, so a type byte >= 128 can't go negative.
   target.writeUInt32BE(serializeType * 2 ** 24 + headerLength, offset + LENGTH_PREFIX_SIZE);
   // `set` rather than Buffer#copy so any Uint8Array body works.
+  if (!withBody) return headerStart + headerLength;
   if (body !== undefined && bodyLength > 0) target.set(body, headerStart + headerLength);
   return offset + LENGTH_PREFIX_SIZE + totalLength;
 }

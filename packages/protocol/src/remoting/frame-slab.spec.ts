@@ -1,4 +1,4 @@
-import { encodeCommand, encodeCommandInto, decodeCommandFrame } from './frame-codec';
+import { encodeCommand, encodeCommandHeadInto, encodeCommandInto, decodeCommandFrame } from './frame-codec';
 import { FrameSlab } from './frame-slab';
 import { createRequest } from './remoting-command';
 
@@ -45,6 +45,19 @@ describe('FrameSlab', () => {
     slab.encode(request(10, 3));
     expect(slab.lastBuffer).toBe(shared);
     expect(slab.lastStart).toBe(end);
+  });
+
+  it('takes another writer for one frame: the head of a large frame goes next to the small frames before it', () => {
+    const slab = new FrameSlab(encodeCommandInto, 4096);
+    slab.encode(request(10, 1));
+    const { lastBuffer, lastEnd } = slab;
+    const large = request(50_000, 2);
+    slab.encode(large, undefined, encodeCommandHeadInto);
+    expect(slab.lastBuffer).toBe(lastBuffer);
+    expect(slab.lastStart).toBe(lastEnd);
+    expect(Buffer.concat([frameOf(slab), large.body])).toEqual(encodeCommand(large));
+    slab.encode(request(10, 3));
+    expect(frameOf(slab)).toEqual(encodeCommand(request(10, 3)));
   });
 
   it('leaves the slab as it was when encoding throws', () => {

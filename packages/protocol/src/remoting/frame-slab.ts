@@ -31,9 +31,12 @@ export class FrameSlab {
     this.lastBuffer = this.buffer;
   }
 
-  /** Encodes `command` after the previous frame; read where it went from lastBuffer/lastStart/lastEnd. */
-  encode(command: RemotingCommand, options?: FrameCodecOptions): void {
-    const end = this.write(command, this.buffer, this.offset, options);
+  /**
+   * Encodes `command` after the previous frame; read where it went from lastBuffer/lastStart/lastEnd.
+   * `write` replaces the slab's writer for this frame (e.g. one that writes a frame's head only).
+   */
+  encode(command: RemotingCommand, options?: FrameCodecOptions, write: FrameWriter = this.write): void {
+    const end = write(command, this.buffer, this.offset, options);
     if (end >= 0) {
       this.place(this.buffer, this.offset, end);
       this.offset = end;
@@ -42,11 +45,11 @@ export class FrameSlab {
     const needed = -end;
     if (needed > this.size >>> 2) {
       const own = Buffer.allocUnsafeSlow(needed);
-      this.place(own, 0, this.write(command, own, 0, options));
+      this.place(own, 0, write(command, own, 0, options));
       return;
     }
     this.buffer = Buffer.allocUnsafeSlow(this.size);
-    this.offset = this.write(command, this.buffer, 0, options);
+    this.offset = write(command, this.buffer, 0, options);
     this.place(this.buffer, 0, this.offset);
   }
 

@@ -6,7 +6,8 @@
 // batch is full (FLUSH_AFTER_FRAMES); that is where the throughput of many requests in flight comes
 // from. Frames are encoded one after another into a slab shared by the process's channels
 // (@pulsejet/protocol FrameSlab), so a batch is usually one buffer and one write() (not a writev of
-// a buffer per frame), and no frame costs an allocation of its own.
+// a buffer per frame), and no frame costs an allocation of its own; a large response body is not
+// copied at all but written after its frame's head (SEPARATE_BODY_BYTES).
 // Back-pressure: when the socket reports it (write() === false) we wait for 'drain' at most
 // writeDrainTimeoutMs, then close the channel (aedes waitForDrain). A server also stops taking
 // requests while it waits: it pauses the socket and holds the requests already decoded from the
@@ -22,7 +23,7 @@ import { RemotingError } from '../errors';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter
 // call, which the profile of the send path showed per message.
-const { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSlab, encodeCommandInto } = protocol;
+const { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSlab, RemotingCommandFlag, encodeCommandHeadInto, encodeCommandInto } = protocol;
 
 /**
  * Where every TCP channel of the process encodes its frames. A channel's frames stay contiguous
@@ -48,6 +49,16 @@ export interface TcpChannelOptions extends ChannelOptions {
 // whole-tick batches, and less CPU per round trip; 16 or fewer cost more syscalls than they save.
 const FLUSH_AFTER_FRAMES = 32;
 const FLUSH_AFTER_BYTES = 64 * 1024;
+
+/**
+ * A response body at least this large is written as it is, after its frame's head, instead of being
+ * copied into the slab: the slab would give such a frame a buffer of its own (over a quarter of its
+ * 64 KiB), so the copy cost an allocation as well. Pull replies are the case: a broker reads 32
+ * records of 1 KiB into a buffer of the reply's own, and copying them again doubled the memory a
+ * drain churns through. Only responses: their bodies are the responder's (read for this reply), while
+ * a request's body may be a caller's buffer that the caller reuses once request() returned.
+ */
+const SEPARATE_BODY_BYTES = 16 * 1024;
 
 interface DrainWaiter {
   resolve: () => void;
@@ -101,8 +112,11 @@ export class TcpChannel extends AbstractChannel {
   }
 
   protected transmit(command: RemotingCommand): Promise<void> | undefined {
+    const body = command.body;
+    const separateBody = body !== undefined && body.length >= SEPARATE_BODY_BYTES && (command.flag & RemotingCommandFlag.RESPONSE) !== 0;
     // Throws ProtocolError FRAME_TOO_LARGE rather than sending a frame the peer would die on.
-    slab.encode(command, this.encodeOptions);
+    if (separateBody) slab.encode(command, this.encodeOptions, encodeCommandHeadInto);
+    else slab.encode(command, this.encodeOptions);
     const { lastBuffer, lastStart, lastEnd } = slab;
     if (lastBuffer === this.openRunBuffer && lastStart === this.openRunEnd) {
       this.openRunEnd = lastEnd;
@@ -114,6 +128,12 @@ export class TcpChannel extends AbstractChannel {
     }
     this.outboxFrames += 1;
     this.outboxBytes += lastEnd - lastStart;
+    if (separateBody) {
+      // The body follows its head in the same writev; the next frame starts a new run after it.
+      this.closeOpenRun();
+      this.outbox.push(body);
+      this.outboxBytes += body.length;
+    }
     // A full batch goes out now (see FLUSH_AFTER_FRAMES); past the high-water mark that also shows
     // congestion before the next request runs.
     if (this.outboxFrames >= FLUSH_AFTER_FRAMES || this.outboxBytes >= FLUSH_AFTER_BYTES) this.flushOutbox();
