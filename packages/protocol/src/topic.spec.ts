@@ -30,7 +30,6 @@ describe('validateTopicName (Java TopicValidator)', () => {
 
   it('refuses an empty name as the first check of a process too (nothing remembered yet)', () => {
     jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const fresh = require('./topic') as typeof import('./topic');
       expect(fresh.validateTopicName('')).toEqual(expect.any(String));
     });

@@ -12,7 +12,7 @@ import type { RemotingLog } from './log';
 import type { ProcessorOptions, RequestContext, RequestProcessor } from './transport';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call;
-// answer() made two per request (4% of a remoting server's CPU in bench:remoting's 64-in-flight load).
+// answer() made two per request (about 2% of a remoting server's CPU in bench:remoting's 64-in-flight load).
 const { RemotingCommandFlag, ResponseCode, createResponse, isOneway, isResponse } = protocol;
 
 /** Requests of one processor running at once (Java runs each processor on a small thread pool). */

@@ -98,8 +98,8 @@ function encodeFrameInto(command: RemotingCommand, target: Buffer, offset: numbe
   target.writeInt32BE(totalLength, offset);
   // `* 2 ** 24` rather than `<< 24`: the word is written unsigned, so a type byte >= 128 can't go negative.
   target.writeUInt32BE(serializeType * 2 ** 24 + headerLength, offset + LENGTH_PREFIX_SIZE);
-  // `set` rather than Buffer#copy so any Uint8Array body works.
   if (!withBody) return headerStart + headerLength;
+  // `set` rather than Buffer#copy so any Uint8Array body works.
   if (body !== undefined && bodyLength > 0) target.set(body, headerStart + headerLength);
   return offset + LENGTH_PREFIX_SIZE + totalLength;
 }

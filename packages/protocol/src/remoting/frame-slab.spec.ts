@@ -55,7 +55,7 @@ describe('FrameSlab', () => {
     slab.encode(large, undefined, encodeCommandHeadInto);
     expect(slab.lastBuffer).toBe(lastBuffer);
     expect(slab.lastStart).toBe(lastEnd);
-    expect(Buffer.concat([frameOf(slab), large.body])).toEqual(encodeCommand(large));
+    expect(Buffer.concat([frameOf(slab), large.body!])).toEqual(encodeCommand(large));
     slab.encode(request(10, 3));
     expect(frameOf(slab)).toEqual(encodeCommand(request(10, 3)));
   });
