@@ -9,6 +9,7 @@ import { pullLoop } from './broker-bench-pull';
 import { UniqueKeys, checkSendReply, sendV2Header } from './broker-bench-send';
 import { E2eRecorder } from './e2e-recorder';
 import { sleep } from './measure';
+import type { PauseStats, PauseWatch } from './pause-watch';
 
 export interface E2eOptions {
   topic: string;
@@ -19,6 +20,8 @@ export interface E2eOptions {
   warmupMs: number;
   durationMs: number;
   bodyBytes: number;
+  /** An idle bystander process whose view of the window goes into the result (./pause-watch). */
+  pauseWatch?: PauseWatch;
 }
 
 export interface E2eResult {
@@ -37,6 +40,8 @@ export interface E2eResult {
   sendP99Us: number;
   /** Sends the broker refused with SYSTEM_BUSY (it fell behind the rate); not received, not in the latencies. */
   rejected: number;
+  /** What an idle process beside the bench saw from the window's start until the last arrival; undefined without a watcher. */
+  pauses?: PauseStats;
 }
 
 /** Pulls are held this long when nothing arrives; the loops end within that time after the last message. */

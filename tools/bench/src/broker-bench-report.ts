@@ -7,6 +7,7 @@ import { heapFlagsLine } from './heap-flags';
 import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
+import { PAUSE_COLUMN_NOTE, formatPauses } from './pause-watch';
 import { disturbedMark, formatSeconds, sourceLine } from './report-lines';
 
 /** The issue's targets, set from Redis Streams on this machine (appendfsync everysec). */
@@ -162,12 +163,12 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     `A paced producer sends ${formatBytes(e2e.bodyBytes)} messages at ${formatInt(e2e.rate)} msg/s (a 1 ms timer; each tick sends what the rate owes) ` +
       `while one long-polling pull loop per queue waits on the broker; ${formatSeconds(config.e2eDurationMs)} measured after 1 s of the same load. ` +
       'Latency is receive time minus send time, both `performance.now()` in this process (the send time travels in the first 8 bytes of the body, ' +
-      'finer than the millisecond born timestamp).',
+      `finer than the millisecond born timestamp). ${PAUSE_COLUMN_NOTE}`,
     '',
-    '| Rate | Achieved | Messages | p50 | p99 | max | Send acknowledgement p50 / p99 | Refused (SYSTEM_BUSY) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Rate | Achieved | Messages | p50 | p99 | max | Send acknowledgement p50 / p99 | Refused (SYSTEM_BUSY) | Idle bystander: longest stall / steal |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     `| ${formatInt(e2e.rate)} msg/s | ${formatInt(e2e.achievedRate)} msg/s | ${formatInt(e2e.samples)} | ${formatMicros(e2e.p50Us)} | ${formatMicros(e2e.p99Us)}${disturbedMark(e2e.otherCpuShare)} | ` +
-      `${formatMicros(e2e.maxUs)} | ${formatMicros(e2e.sendP50Us)} / ${formatMicros(e2e.sendP99Us)} | ${formatInt(e2e.rejected)} |`,
+      `${formatMicros(e2e.maxUs)} | ${formatMicros(e2e.sendP50Us)} / ${formatMicros(e2e.sendP99Us)} | ${formatInt(e2e.rejected)} | ${formatPauses(e2e.pauses)} |`,
     '',
   );
 

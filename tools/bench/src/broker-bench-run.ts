@@ -24,6 +24,7 @@ import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
 import { MB, cpuSnapshot, latencyOf, median, sleep, waitForQuietCpu, waitForSettledMachine } from './measure';
 import type { Latency } from './measure';
+import { withPauseWatch } from './pause-watch';
 import { WindowRecorder, processCpuUs } from './remoting-bench-load';
 import { measureRawDisk } from './raw-disk';
 import { sourceState } from './source';
@@ -130,14 +131,17 @@ export async function runBrokerBench(config: BrokerBenchConfig, progress: Progre
     // The drain's leftovers (offset commits, flushes) are not the paced load's latency.
     await waitForSettledMachine();
     e2e = await withOtherShare(broker, () =>
-      runE2e(producer, consumer, broker.address, {
-        topic: 'BenchE2E',
-        queues: config.queues,
-        rate: config.e2eRate,
-        warmupMs: Math.min(1000, config.warmupMs),
-        durationMs: config.e2eDurationMs,
-        bodyBytes: config.e2eBodyBytes,
-      }),
+      withPauseWatch((pauseWatch) =>
+        runE2e(producer, consumer, broker.address, {
+          topic: 'BenchE2E',
+          queues: config.queues,
+          rate: config.e2eRate,
+          warmupMs: Math.min(1000, config.warmupMs),
+          durationMs: config.e2eDurationMs,
+          bodyBytes: config.e2eBodyBytes,
+          pauseWatch,
+        }),
+      ),
     );
     progress(`e2e at ${config.e2eRate} msg/s: p50 ${Math.round(e2e.p50Us)} µs, p99 ${Math.round(e2e.p99Us)} µs`);
   });

@@ -70,6 +70,8 @@ describe('broker bench (tiny run against the broker app)', () => {
     expect(e2e.p50Us).toBeGreaterThan(0);
     expect(e2e.p99Us).toBeGreaterThanOrEqual(e2e.p50Us);
     expect(e2e.maxUs).toBeGreaterThanOrEqual(e2e.p99Us);
+    // What the idle bystander saw during the window (pause-watch.ts).
+    expect(e2e.pauses).toEqual({ longestLagMs: expect.any(Number), stealMs: expect.any(Number) });
   });
 
   it("profiles the broker and charges its busy time to layers", () => {
@@ -98,6 +100,7 @@ describe('broker bench (tiny run against the broker app)', () => {
     expect(section).toContain('**Bench process heap:** V8 defaults (`npm run bench:broker`');
     expect(section).toContain('### Consume');
     expect(section).toContain('### End-to-end latency');
+    expect(section).toContain('Idle bystander: longest stall / steal');
     expect(section).toContain('| Layer | Share of busy time | µs per message |');
     for (const send of results.sends) {
       const flush = send.send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync';

@@ -10,6 +10,7 @@ import { heapFlagsLine } from './heap-flags';
 import { describeMachine } from './machine';
 import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
+import { PAUSE_COLUMN_NOTE, formatPauses } from './pause-watch';
 import type { SourceState } from './source';
 
 export interface ClientTargetCheck {
@@ -107,10 +108,11 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
     '### End-to-end latency',
     '',
     `Paced sends at ${formatInt(config.e2eRate)} msg/s for ${seconds(config.e2eDurationMs)} (after ${seconds(config.e2eWarmupMs)} unrecorded); ` +
-      'each body carries its send time, read on arrival in the same process (raw: in the pull loop; client: in the PushConsumer handler).',
+      'each body carries its send time, read on arrival in the same process (raw: in the pull loop; client: in the PushConsumer handler). ' +
+      PAUSE_COLUMN_NOTE,
     '',
-    '| Transport | Row | Achieved rate | Samples | p50 | p99 | max | Send ack p50 | Send ack p99 | Refused (SYSTEM_BUSY) |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Transport | Row | Achieved rate | Samples | p50 | p99 | max | Send ack p50 | Send ack p99 | Refused (SYSTEM_BUSY) | Idle bystander: longest stall / steal |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.rows.filter((r) => r.latency).map(latencyLine),
     '',
     ...profileLines(results),
@@ -131,7 +133,7 @@ function latencyLine(r: RowResult): string {
   const e = r.latency!;
   return (
     `| ${r.transport} | ${r.row.label} | ${formatInt(e.achievedRate)} msg/s | ${formatInt(e.samples)} | ${formatMicros(e.p50Us)} | ` +
-    `${formatMicros(e.p99Us)}${disturbed(r.otherCpuShare)} | ${formatMicros(e.maxUs)} | ${formatMicros(e.sendP50Us)} | ${formatMicros(e.sendP99Us)} | ${formatInt(e.rejected)} |`
+    `${formatMicros(e.p99Us)}${disturbed(r.otherCpuShare)} | ${formatMicros(e.maxUs)} | ${formatMicros(e.sendP50Us)} | ${formatMicros(e.sendP99Us)} | ${formatInt(e.rejected)} | ${formatPauses(e.pauses)} |`
   );
 }
 

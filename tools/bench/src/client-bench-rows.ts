@@ -8,7 +8,7 @@ import type { RemotingClient } from '@pulsejet/remoting';
 import { runConsume } from './broker-bench-consume';
 import type { ConsumeResult } from './broker-bench-consume';
 import { runE2e } from './broker-bench-e2e';
-import type { E2eResult } from './broker-bench-e2e';
+import type { E2eOptions, E2eResult } from './broker-bench-e2e';
 import { SendLoad, singleSends } from './broker-bench-send';
 import { ProducerLoad, runClientE2e, runPushConsume } from './client-bench-client';
 import type { PushConsumeOptions } from './client-bench-client';
@@ -18,6 +18,8 @@ import type { RoundScope } from './client-bench-round';
 import { runDecoratorDrain, runModuleBrokerDrain } from './client-bench-decorator';
 import { MB, latencyOf } from './measure';
 import type { Latency } from './measure';
+import { withPauseWatch } from './pause-watch';
+import type { PauseWatch } from './pause-watch';
 import type { Load, RoundTripListener } from './remoting-bench-load';
 import { WindowRecorder } from './remoting-bench-load';
 
@@ -102,6 +104,20 @@ export async function measureSendLoad(ctx: RowContext, makeLoad: (record: RoundT
     clientCpuUs: window.clientCpuUs,
     brokerCpuUs: window.serverCpuUs,
     latencyUs: latencyOf(window.latenciesUs),
+  };
+}
+
+/** The paced load of a latency row, watched by an idle bystander (./pause-watch). */
+function e2eOptions(ctx: RowContext, topicPrefix: string, pauseWatch: PauseWatch): E2eOptions {
+  const { config } = ctx;
+  return {
+    topic: ctx.name(topicPrefix),
+    queues: config.queues,
+    rate: config.e2eRate,
+    warmupMs: config.e2eWarmupMs,
+    durationMs: config.e2eDurationMs,
+    bodyBytes: config.bodyBytes,
+    pauseWatch,
   };
 }
 
@@ -202,15 +218,7 @@ export const CLIENT_BENCH_ROWS: readonly ClientBenchRow[] = [
     path: 'raw',
     label: 'e2e: SEND_MESSAGE_V2 → long-polling pulls',
     async run(ctx) {
-      const { config } = ctx;
-      return runE2e(ctx.rawSender, ctx.rawConsumer, ctx.cluster.brokerAddress, {
-        topic: ctx.name('BenchRawE2E'),
-        queues: config.queues,
-        rate: config.e2eRate,
-        warmupMs: config.e2eWarmupMs,
-        durationMs: config.e2eDurationMs,
-        bodyBytes: config.bodyBytes,
-      });
+      return withPauseWatch((pauseWatch) => runE2e(ctx.rawSender, ctx.rawConsumer, ctx.cluster.brokerAddress, e2eOptions(ctx, 'BenchRawE2E', pauseWatch)));
     },
   },
   {
@@ -220,15 +228,7 @@ export const CLIENT_BENCH_ROWS: readonly ClientBenchRow[] = [
     baseline: 'raw-e2e',
     label: 'e2e: Producer → PushConsumer',
     async run(ctx) {
-      const { config } = ctx;
-      return runClientE2e(ctx.cluster, ctx.producer, ctx.name('GID_bench_e2e'), {
-        topic: ctx.name('BenchClientE2E'),
-        queues: config.queues,
-        rate: config.e2eRate,
-        warmupMs: config.e2eWarmupMs,
-        durationMs: config.e2eDurationMs,
-        bodyBytes: config.bodyBytes,
-      });
+      return withPauseWatch((pauseWatch) => runClientE2e(ctx.cluster, ctx.producer, ctx.name('GID_bench_e2e'), e2eOptions(ctx, 'BenchClientE2E', pauseWatch)));
     },
   },
 ];

@@ -126,6 +126,9 @@ describe('client bench (tiny run, tcp and embedded)', () => {
     expect(section).toMatch(/\| tcp \| send: injected Producer \(PulsejetModule\) \| send: Producer\.send \| [\d.]+% \| 90% \| (PASS|MISS) \|/);
     expect(section).toContain('### End-to-end latency');
     expect(section).toContain('| embedded | e2e: Producer → PushConsumer |');
+    // Every latency row carries what the idle bystander saw (pause-watch.ts), and the table says what that is.
+    for (const r of results.rows.filter((row) => row.latency)) expect(r.latency!.pauses).toEqual({ longestLagMs: expect.any(Number), stealMs: expect.any(Number) });
+    expect(section).toContain('Idle bystander: longest stall / steal');
     expect(section).toContain('### Where the client spends its time');
   });
 });

@@ -4,6 +4,7 @@
 // differs between the rows, so that stays with them.
 import type { E2eOptions, E2eResult } from './broker-bench-e2e';
 import { SampleBuffer, quantile, sleep } from './measure';
+import { epochOf } from './pause-watch';
 
 /** Each body starts with its send time (performance.now(), a float64), finer than the wire's ms born timestamp. */
 export const BODY_STAMP_BYTES = 8;
@@ -105,6 +106,7 @@ export class E2eRecorder {
       await sleep(10);
     }
     if (this.failures.length > 0) throw this.failures[0];
+    const pauses = await this.options.pauseWatch?.window(epochOf(this.measureFrom), Date.now());
 
     const values = this.latencies.values();
     const sendValues = this.sendLatencies.values();
@@ -119,6 +121,7 @@ export class E2eRecorder {
       sendP50Us: quantile(sendValues, 0.5),
       sendP99Us: quantile(sendValues, 0.99),
       rejected: this.rejected,
+      ...(pauses !== undefined ? { pauses } : {}),
     };
   }
 
