@@ -130,8 +130,9 @@ export async function runBrokerBench(config: BrokerBenchConfig, progress: Progre
     progress(`consume: ${Math.round(consume.messagesPerSecond).toLocaleString('en-US')} msg/s (${consume.messages} messages)`);
     // The drain's leftovers (offset commits, flushes) are not the paced load's latency.
     await waitForSettledMachine();
-    e2e = await withOtherShare(broker, () =>
-      withPauseWatch((pauseWatch) =>
+    // The bystander starts outside the other-processes measure: its start-up is not the row's noise.
+    e2e = await withPauseWatch((pauseWatch) =>
+      withOtherShare(broker, () =>
         runE2e(producer, consumer, broker.address, {
           topic: 'BenchE2E',
           queues: config.queues,

@@ -40,6 +40,7 @@ describe('FrameSlab', () => {
     const shared = slab.lastBuffer;
     const end = slab.lastEnd;
     slab.encode(request(5000, 2));
+    expect(slab.largeFrameBytes).toBe(1024);
     expect(slab.lastBuffer).not.toBe(shared);
     expect(frameOf(slab)).toEqual(encodeCommand(request(5000, 2)));
     slab.encode(request(10, 3));

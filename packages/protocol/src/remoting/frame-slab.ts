@@ -31,6 +31,11 @@ export class FrameSlab {
     this.lastBuffer = this.buffer;
   }
 
+  /** Frames needing more room than this get a buffer of their own: a quarter of a slab. */
+  get largeFrameBytes(): number {
+    return this.size >>> 2;
+  }
+
   /**
    * Encodes `command` after the previous frame; read where it went from lastBuffer/lastStart/lastEnd.
    * `write` replaces the slab's writer for this frame (e.g. one that writes a frame's head only).
@@ -43,7 +48,7 @@ export class FrameSlab {
       return;
     }
     const needed = -end;
-    if (needed > this.size >>> 2) {
+    if (needed > this.largeFrameBytes) {
       const own = Buffer.allocUnsafeSlow(needed);
       this.place(own, 0, write(command, own, 0, options));
       return;

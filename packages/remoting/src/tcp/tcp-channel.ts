@@ -51,14 +51,15 @@ const FLUSH_AFTER_FRAMES = 32;
 const FLUSH_AFTER_BYTES = 64 * 1024;
 
 /**
- * A response body at least this large is written as it is, after its frame's head, instead of being
- * copied into the slab: the slab would give such a frame a buffer of its own (over a quarter of its
- * 64 KiB), so the copy cost an allocation as well. Pull replies are the case: a broker reads 32
- * records of 1 KiB into a buffer of the reply's own, and copying them again doubled the memory a
- * drain churns through. Only responses: their bodies are the responder's (read for this reply), while
- * a request's body may be a caller's buffer that the caller reuses once request() returned.
+ * A response body of the slab's large-frame size or more (FrameSlab.largeFrameBytes) is written as it
+ * is, after its frame's head, instead of being copied into the slab: the slab would give such a frame
+ * a buffer of its own, so the copy cost an allocation as well. Pull replies are the case: a broker
+ * reads 32 records of 1 KiB into a buffer of the reply's own, and copying them again doubled the
+ * memory a drain churns through. Only responses: their bodies are the responder's (read for this
+ * reply), while a request's body may be a caller's buffer that the caller reuses once request()
+ * returned.
  */
-const SEPARATE_BODY_BYTES = 16 * 1024;
+const SEPARATE_BODY_BYTES = slab.largeFrameBytes;
 
 interface DrainWaiter {
   resolve: () => void;
