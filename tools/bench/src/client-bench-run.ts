@@ -1,7 +1,8 @@
 // Runs the client benchmark: per transport one cluster (client-bench-cluster.ts), a broker warm-up,
 // then every row of CLIENT_BENCH_ROWS that runs on it (throughput rows in `rounds` interleaved rounds,
-// in the listed order and reversed in turn, median reported; latency rows once), and optionally a CPU
-// profile of this process during the client send row over TCP.
+// in the listed order and reversed in turn, the decorator drain pair in `extendedRounds`; median
+// msg/s reported, ratios from ratioOf; latency rows once), and optionally a CPU profile of this
+// process during the client send row over TCP.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,7 +18,7 @@ import type { BenchCluster, ClientBenchTransport } from './client-bench-cluster'
 import type { ClientBenchConfig } from './client-bench-config';
 import { RoundScope } from './client-bench-round';
 import { CLIENT_BENCH_ROWS, baselineOf, measureSendLoad, runsOn } from './client-bench-rows';
-import type { ClientBenchRow, RowContext, Throughput } from './client-bench-rows';
+import type { ClientBenchRow, RowContext, Throughput, ThroughputRow } from './client-bench-rows';
 import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { heapFlagsOf } from './heap-flags';
 import { machineInfo } from './machine';
@@ -97,13 +98,13 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
         round,
       };
       await warmUp(ctx);
-      const throughputRows = transportRows.filter((row) => row.kind === 'throughput');
       const rounds = new Map<string, { figures: Throughput; other: number | undefined }[]>();
-      for (let roundNumber = 1; roundNumber <= config.rounds; roundNumber += 1) {
-        for (const row of roundOrder(throughputRows, roundNumber)) {
+      const plan = roundPlan(transportRows, transport, config);
+      for (const [index, rows] of plan.entries()) {
+        for (const row of rows) {
           const measured = await withOtherShare(cluster, () => row.run(ctx));
           rounds.set(row.id, [...(rounds.get(row.id) ?? []), { figures: measured.result, other: measured.otherCpuShare }]);
-          progress(`${transport} round ${roundNumber}/${config.rounds}  ${row.label.padEnd(48)} ${Math.round(measured.result.messagesPerSecond).toLocaleString('en-US').padStart(9)} msg/s`);
+          progress(`${transport} round ${index + 1}/${plan.length}  ${row.label.padEnd(48)} ${Math.round(measured.result.messagesPerSecond).toLocaleString('en-US').padStart(9)} msg/s`);
         }
         await round.close();
       }
@@ -149,9 +150,14 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
 }
 
 /**
- * A row's msg/s ÷ its baseline's msg/s for one transport: the median over rounds of the ratio within
- * each round (the two rows ran back to back, so a load change between rounds cancels out);
- * undefined when either row is missing.
+ * A row's msg/s ÷ its baseline's msg/s for one transport, from the rounds both ran: the ratio within
+ * each round (the two rows ran back to back, so a load change between rounds cancels out), then the
+ * geometric mean of those ratios, without the lowest and the highest once there are five or more.
+ * Not their median: a drain here runs fast or slow for up to a second at a time while its work stays
+ * the same (same pulls, same collections, the CPU per message moving 2.4-5 µs), so a round's ratio
+ * is broadly spread rather than now and then wild, and the mean of its logarithm is the more
+ * precise estimate; dropping the two extremes keeps one round a host pause hit from deciding it.
+ * Undefined when either row is missing.
  */
 export function ratioOf(results: readonly RowResult[], transport: ClientBenchTransport, rowId: string): number | undefined {
   const row = results.find((r) => r.transport === transport && r.row.id === rowId);
@@ -160,7 +166,33 @@ export function ratioOf(results: readonly RowResult[], transport: ClientBenchTra
   if (!row?.throughput || !base?.throughput) return undefined;
   const rounds = Math.min(row.rounds.length, base.rounds.length);
   if (rounds === 0) return row.throughput.messagesPerSecond / base.throughput.messagesPerSecond;
-  return median(Array.from({ length: rounds }, (_, i) => row.rounds[i]! / base.rounds[i]!));
+  const logRatios = Array.from({ length: rounds }, (_, i) => Math.log(row.rounds[i]! / base.rounds[i]!)).sort((a, b) => a - b);
+  const kept = rounds >= TRIM_FROM_ROUNDS ? logRatios.slice(1, -1) : logRatios;
+  return Math.exp(kept.reduce((sum, value) => sum + value, 0) / kept.length);
+}
+
+/** From this many rounds on, ratioOf leaves out the lowest and the highest round. */
+const TRIM_FROM_ROUNDS = 5;
+
+/**
+ * The throughput rows of each round, in order. Every row runs in the first `rounds` rounds (all of
+ * them, in roundOrder); rows marked `extendedRounds`, and their baselines, go on alone up to the
+ * config's `extendedRounds`, still in roundOrder, so each pair stays back to back.
+ */
+export function roundPlan(rows: readonly ClientBenchRow[], transport: ClientBenchTransport, config: ClientBenchConfig): ThroughputRow[][] {
+  const throughputRows = rows.filter((row): row is ThroughputRow => row.kind === 'throughput' && runsOn(row, transport));
+  const extended = new Set<string>();
+  for (const row of throughputRows) {
+    if (!row.extendedRounds) continue;
+    extended.add(row.id);
+    const baseline = baselineOf(row, transport);
+    if (baseline !== undefined) extended.add(baseline);
+  }
+  const total = Math.max(config.rounds, config.extendedRounds);
+  return Array.from({ length: total }, (_, i) => {
+    const inRound = i < config.rounds ? throughputRows : throughputRows.filter((row) => extended.has(row.id));
+    return [...roundOrder(inRound, i + 1)];
+  });
 }
 
 /**

@@ -6,7 +6,8 @@ import type { ClientBenchConfig } from './client-bench-config';
 import { evaluateClientTargets, renderClientSection } from './client-bench-report';
 import { heapFlagsLine, heapFlagsOf } from './heap-flags';
 import { CLIENT_BENCH_ROWS, DECORATOR_TARGET, baselineOf, runsOn } from './client-bench-rows';
-import { ratioOf, roundOrder, runClientBench } from './client-bench-run';
+import type { ClientBenchRow } from './client-bench-rows';
+import { ratioOf, roundOrder, roundPlan, runClientBench } from './client-bench-run';
 import type { ClientBenchResults, RowResult } from './client-bench-run';
 
 // A smoke test: both transports (the broker app as a child process over TCP, and the embedded
@@ -121,9 +122,9 @@ describe('client bench (tiny run, tcp and embedded)', () => {
     expect(section).toContain('QUICK SMOKE RUN');
     expect(section).toContain('**Bench process heap:** V8 defaults (`npm run bench:client`');
     expect(section).toContain('### Client versus raw protocol, decorator path versus plain client');
-    expect(section).toMatch(/\| tcp \| send: Producer\.send \| send: SEND_MESSAGE_V2, RemotingClient \| [\d.]+% \| 80% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
-    expect(section).toMatch(/\| embedded \| drain backlog: @Subscribe \+ startPulsejet \| drain backlog: PushConsumer, on the module-owned broker \| [\d.]+% \| 90% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
-    expect(section).toMatch(/\| tcp \| send: injected Producer \(PulsejetModule\) \| send: Producer\.send \| [\d.]+% \| 90% \| (PASS|MISS) \|/);
+    expect(section).toMatch(/\| tcp \| send: Producer\.send \| send: SEND_MESSAGE_V2, RemotingClient \| 1 \| [\d.]+% \| 80% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
+    expect(section).toMatch(/\| embedded \| drain backlog: @Subscribe \+ startPulsejet \| drain backlog: PushConsumer, on the module-owned broker \| 1 \| [\d.]+% \| 90% \| (PASS|MISS) \| [\d.]+ µs \| [\d.]+ µs \|/);
+    expect(section).toMatch(/\| tcp \| send: injected Producer \(PulsejetModule\) \| send: Producer\.send \| 1 \| [\d.]+% \| 90% \| (PASS|MISS) \|/);
     expect(section).toContain('### End-to-end latency');
     expect(section).toContain('| embedded | e2e: Producer → PushConsumer |');
     // Every latency row carries what the idle bystander saw (pause-watch.ts), and the table says what that is.
@@ -142,7 +143,7 @@ describe('parseClientArgs', () => {
 
   it('takes --quick (no write), --transport, --rounds and profile flags', () => {
     const cli = parseClientArgs(['--quick', '--transport', 'embedded', '--rounds', '3', '--no-profile']);
-    expect(cli.config).toMatchObject({ quick: true, transports: ['embedded'], rounds: 3, profile: 'never' });
+    expect(cli.config).toMatchObject({ quick: true, transports: ['embedded'], rounds: 3, extendedRounds: 9, profile: 'never' });
     expect(cli.out).toBeUndefined();
   });
 
@@ -163,12 +164,27 @@ describe('ratioOf', () => {
     otherCpuShare: undefined,
   });
 
-  it('pairs a row and its baseline round by round and takes the median ratio', () => {
+  it('pairs a row and its baseline round by round', () => {
     // Round 2 ran on a busier machine for both rows: paired, it still says 90%.
-    const results = [row('raw-send', [20_000, 10_000, 30_000]), row('client-send', [18_000, 9_000, 30_000])];
+    const results = [row('raw-send', [20_000, 10_000, 30_000]), row('client-send', [18_000, 9_000, 27_000])];
     expect(ratioOf(results, 'tcp', 'client-send')).toBeCloseTo(0.9);
     expect(ratioOf(results, 'tcp', 'raw-send')).toBeUndefined();
     expect(ratioOf(results, 'embedded', 'client-send')).toBeUndefined();
+  });
+
+  it('takes the geometric mean of the per-round ratios, without the lowest and the highest from five rounds up', () => {
+    // Ratios 0.8, 1.25, 0.5 (dropped), 1.0, 2.0 (dropped): the rest multiply to 1.
+    const five = [row('raw-send', [10, 10, 10, 10, 10]), row('client-send', [8, 12.5, 5, 10, 20])];
+    expect(ratioOf(five, 'tcp', 'client-send')).toBeCloseTo(1);
+    // Below five rounds nothing is dropped: 0.5 and 2 average (geometrically) to 1, 0.5 and 0.5 to 0.5.
+    expect(ratioOf([row('raw-send', [10, 10]), row('client-send', [5, 20])], 'tcp', 'client-send')).toBeCloseTo(1);
+    expect(ratioOf([row('raw-send', [10, 10]), row('client-send', [5, 5])], 'tcp', 'client-send')).toBeCloseTo(0.5);
+  });
+
+  it('pairs only the rounds both rows ran', () => {
+    // A baseline with fewer rounds (its extra rounds are not its pair's): three pairs, ratio 0.5 each.
+    const results = [row('raw-drain', [10, 10, 10]), row('client-drain', [5, 5, 5, 50, 50])];
+    expect(ratioOf(results, 'tcp', 'client-drain')).toBeCloseTo(0.5);
   });
 
   it('takes the baseline of the transport', () => {
@@ -192,6 +208,34 @@ describe('roundOrder', () => {
         }
       }
     }
+  });
+});
+
+describe('roundPlan', () => {
+  const ids = (plan: readonly (readonly ClientBenchRow[])[]): string[][] => plan.map((round) => round.map((row) => row.id));
+
+  it('runs every throughput row in the first `rounds` rounds, and only the decorator drain pair in the extra ones', () => {
+    const config = { ...CLIENT_QUICK_CONFIG, rounds: 2, extendedRounds: 4 };
+    const tcp = ids(roundPlan(CLIENT_BENCH_ROWS, 'tcp', config));
+    expect(tcp).toHaveLength(4);
+    expect(tcp[0]).toEqual(CLIENT_BENCH_ROWS.filter((row) => row.kind === 'throughput' && runsOn(row, 'tcp')).map((row) => row.id));
+    expect(tcp[1]).toEqual([...tcp[0]!].reverse());
+    expect(tcp.slice(2)).toEqual([
+      ['client-drain', 'decorator-drain'],
+      ['decorator-drain', 'client-drain'],
+    ]);
+    const embedded = ids(roundPlan(CLIENT_BENCH_ROWS, 'embedded', config));
+    expect(embedded[0]).toContain('raw-drain');
+    expect(embedded.slice(2)).toEqual([
+      ['module-drain', 'decorator-drain'],
+      ['decorator-drain', 'module-drain'],
+    ]);
+  });
+
+  it('never gives a row fewer rounds than `rounds`', () => {
+    const plan = roundPlan(CLIENT_BENCH_ROWS, 'tcp', { ...CLIENT_QUICK_CONFIG, rounds: 3, extendedRounds: 1 });
+    expect(plan).toHaveLength(3);
+    expect(plan.every((round) => round.length === plan[0]!.length)).toBe(true);
   });
 });
 
