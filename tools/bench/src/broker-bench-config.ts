@@ -1,6 +1,7 @@
 // What one run of the broker benchmark measures, and its command line.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_MAPPED_FILE_SIZE_COMMIT_LOG } from '@pulsejet/core';
 import { REPO_ROOT } from './bench-config';
 import { FlagReader } from './flag-reader';
 
@@ -19,6 +20,11 @@ export interface SendCase {
    * producer sets and the broker indexes; the difference is what the key index costs.
    */
   withoutUniqKey?: true;
+  /**
+   * Measured over one segment of the broker's log instead of `durationMs` (broker-bench-sustained.ts):
+   * the window then holds one segment pre-fill and one roll wherever it starts.
+   */
+  sustained?: true;
 }
 
 export interface BrokerBenchConfig {
@@ -61,8 +67,12 @@ export interface BrokerBenchConfig {
 
 const KIB = 1024;
 
-/** The row the issue's headline target is about, and the one profiled. */
+/** The headline load (1 KiB, 256 in flight), in a time window: the row profiled. */
 export const HEADLINE_CASE: SendCase = { flush: 'ASYNC_FLUSH', bodyBytes: KIB, inFlight: 256, batch: 1 };
+
+/** The headline load sustained over one segment of log: the rows the issue's async and SYNC_FLUSH targets read. */
+export const SUSTAINED_ASYNC_CASE: SendCase = { ...HEADLINE_CASE, sustained: true };
+export const SUSTAINED_SYNC_CASE: SendCase = { ...HEADLINE_CASE, flush: 'SYNC_FLUSH', sustained: true };
 
 /** Batched sends: 64 messages per request (8 KiB of 128 B bodies), 16 requests in flight. */
 export const BATCH_SIZE = 64;
@@ -78,6 +88,8 @@ function sendCases(): SendCase[] {
     // Right after the headline row, so the two windows see the same machine as nearly as possible.
     if (flush === 'ASYNC_FLUSH') cases.push({ ...HEADLINE_CASE, withoutUniqKey: true });
     for (const bodyBytes of [128, KIB]) cases.push({ flush, bodyBytes, inFlight: BATCH_IN_FLIGHT, batch: BATCH_SIZE });
+    // Last: its window does not depend on where the log stands, and it writes a whole segment.
+    cases.push(flush === 'ASYNC_FLUSH' ? SUSTAINED_ASYNC_CASE : SUSTAINED_SYNC_CASE);
   }
   return cases;
 }
@@ -172,11 +184,17 @@ export function parseBrokerArgs(argv: readonly string[]): BrokerCliOptions {
 }
 
 /** A row's name in progress lines and the report. */
+/** The broker children's commit-log segment: what a sustained row's window covers. */
+export function brokerSegmentBytes(config: BrokerBenchConfig): number {
+  return config.segmentBytes ?? DEFAULT_MAPPED_FILE_SIZE_COMMIT_LOG;
+}
+
 export function sendCaseLabel(send: SendCase): string {
   const body = send.bodyBytes >= KIB ? `${send.bodyBytes / KIB} KiB` : `${send.bodyBytes} B`;
   const batch = send.batch > 1 ? ` × batch of ${send.batch}` : '';
   const uniq = send.withoutUniqKey ? ' without UNIQ_KEY' : '';
-  return `${send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} ${body} ${send.inFlight} in flight${batch}${uniq}`;
+  const sustained = send.sustained ? ', sustained over one segment' : '';
+  return `${send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} ${body} ${send.inFlight} in flight${batch}${uniq}${sustained}`;
 }
 
 export function sameCase(a: SendCase, b: SendCase): boolean {
@@ -185,6 +203,7 @@ export function sameCase(a: SendCase, b: SendCase): boolean {
     a.bodyBytes === b.bodyBytes &&
     a.inFlight === b.inFlight &&
     a.batch === b.batch &&
-    (a.withoutUniqKey ?? false) === (b.withoutUniqKey ?? false)
+    (a.withoutUniqKey ?? false) === (b.withoutUniqKey ?? false) &&
+    (a.sustained ?? false) === (b.sustained ?? false)
   );
 }

@@ -9,7 +9,7 @@ import { REPO_ROOT } from './bench-config';
 import { otherShareBesides } from './cpu-share';
 import { createTopic, startBrokerChild, stopBrokerChild } from './broker-bench-child';
 import type { BrokerChild } from './broker-bench-child';
-import { sendCaseLabel } from './broker-bench-config';
+import { brokerSegmentBytes, sendCaseLabel } from './broker-bench-config';
 import type { BrokerBenchConfig, FlushDiskType, SendCase } from './broker-bench-config';
 import { runConsume } from './broker-bench-consume';
 import type { ConsumeResult } from './broker-bench-consume';
@@ -18,6 +18,8 @@ import type { E2eResult } from './broker-bench-e2e';
 import { monotonicUs, summariseBrokerProfile } from './broker-bench-profile';
 import type { BrokerProfileSummary } from './broker-bench-profile';
 import { SendLoad, batchSends, singleSends } from './broker-bench-send';
+import type { SendRequestFactory } from './broker-bench-send';
+import { measureSustained } from './broker-bench-sustained';
 import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { heapFlagsOf } from './heap-flags';
 import { machineInfo } from './machine';
@@ -26,6 +28,7 @@ import { MB, cpuSnapshot, latencyOf, median, sleep, waitForQuietCpu, waitForSett
 import type { Latency } from './measure';
 import { withPauseWatch } from './pause-watch';
 import { WindowRecorder, processCpuUs } from './remoting-bench-load';
+import type { WindowResult } from './remoting-bench-load';
 import { measureRawDisk } from './raw-disk';
 import { sourceState } from './source';
 import type { SourceState } from './source';
@@ -38,6 +41,8 @@ export interface SendRound {
   brokerCpuUs: number;
   /** Share of the machine's CPU that neither the producer nor the broker used in the window. */
   otherCpuShare: number | undefined;
+  /** Sustained rows: the log bytes and the seconds the window covered. */
+  sustained?: { logBytes: number; seconds: number };
 }
 
 export interface SendResult {
@@ -54,6 +59,8 @@ export interface SendResult {
   brokerCpuUs: number;
   /** Largest otherCpuShare of its rounds. */
   otherCpuShare: number | undefined;
+  /** Sustained rows: each round's window (log bytes, seconds). */
+  sustainedWindows: { logBytes: number; seconds: number }[];
 }
 
 export interface BrokerBenchResults {
@@ -216,14 +223,24 @@ async function warmUp(broker: BrokerChild, producer: TcpRemotingClient, config: 
   await load.stop();
 }
 
+/** A sustained row gives up if one segment of log has not been written in this long. */
+const SUSTAINED_TIMEOUT_MS = 180_000;
+
 async function measureSend(broker: BrokerChild, producer: TcpRemotingClient, config: BrokerBenchConfig, send: SendCase): Promise<SendRound> {
   const body = Buffer.alloc(send.bodyBytes, 0x61);
   const requests = send.batch > 1 ? batchSends(SEND_TOPIC, config.queues, body, send.batch) : singleSends(SEND_TOPIC, config.queues, body, !send.withoutUniqKey);
-  const recorder = new WindowRecorder();
-  const load = new SendLoad(producer, broker.address, requests, recorder.record);
   const before = cpuSnapshot();
   const brokerBefore = processCpuUs(broker.child.pid);
-  const window = await recorder.measure(load, send.inFlight, config.warmupMs, config.durationMs, broker.child.pid);
+  const sustained = send.sustained
+    ? await measureSustained(producer, broker.address, requests, {
+        inFlight: send.inFlight,
+        warmupMs: config.warmupMs,
+        logBytes: brokerSegmentBytes(config),
+        timeoutMs: SUSTAINED_TIMEOUT_MS,
+        brokerPid: broker.child.pid,
+      })
+    : undefined;
+  const window = sustained ?? (await measureTimed(producer, broker, requests, send.inFlight, config));
   const after = cpuSnapshot();
   const brokerAfter = processCpuUs(broker.child.pid);
   return {
@@ -232,7 +249,14 @@ async function measureSend(broker: BrokerChild, producer: TcpRemotingClient, con
     producerCpuUs: window.clientCpuUs / send.batch,
     brokerCpuUs: window.serverCpuUs / send.batch,
     otherCpuShare: otherShareBesides(before, after, brokerAfter - brokerBefore),
+    ...(sustained ? { sustained: { logBytes: sustained.logBytes, seconds: sustained.seconds } } : {}),
   };
+}
+
+/** A send row's `durationMs` window after `warmupMs`. */
+function measureTimed(producer: TcpRemotingClient, broker: BrokerChild, requests: SendRequestFactory, inFlight: number, config: BrokerBenchConfig): Promise<WindowResult> {
+  const recorder = new WindowRecorder();
+  return recorder.measure(new SendLoad(producer, broker.address, requests, recorder.record), inFlight, config.warmupMs, config.durationMs, broker.child.pid);
 }
 
 /** Runs `measure` and adds the share of the machine's CPU that neither process used meanwhile. */
@@ -275,5 +299,6 @@ function sendResult(send: SendCase, rounds: SendRound[]): SendResult {
     producerCpuUs: median(rounds.map((round) => round.producerCpuUs)),
     brokerCpuUs: median(rounds.map((round) => round.brokerCpuUs)),
     otherCpuShare: shares.length > 0 ? Math.max(...shares) : undefined,
+    sustainedWindows: rounds.flatMap((round) => (round.sustained ? [round.sustained] : [])),
   };
 }

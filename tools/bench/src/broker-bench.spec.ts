@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './bench-config';
-import { BATCH_TARGET_CASE, BROKER_FULL_CONFIG, BROKER_QUICK_CONFIG, BrokerUsageError, HEADLINE_CASE, parseBrokerArgs, sendCaseLabel } from './broker-bench-config';
+import { BATCH_TARGET_CASE, BROKER_FULL_CONFIG, BROKER_QUICK_CONFIG, BrokerUsageError, HEADLINE_CASE, SUSTAINED_ASYNC_CASE, SUSTAINED_SYNC_CASE, parseBrokerArgs, sendCaseLabel } from './broker-bench-config';
 import type { BrokerBenchConfig } from './broker-bench-config';
 import { LAYERS, layerShares, trimProfile } from './broker-bench-profile';
 import type { CpuProfile } from './broker-bench-profile';
@@ -42,11 +42,20 @@ describe('broker bench (tiny run against the broker app)', () => {
 
   it('measures every send row with acknowledged messages', () => {
     expect(results.sends.map((send) => send.label)).toEqual(BROKER_FULL_CONFIG.sends.map(sendCaseLabel));
-    expect(results.sends).toHaveLength(13);
+    expect(results.sends).toHaveLength(15);
     // Rows named in the failure message: an empty window says which case stalled.
     expect(results.sends.filter((send) => !(send.messagesPerSecond > 0 && send.payloadMBps > 0)).map((send) => send.label)).toEqual([]);
     expect(results.sends.filter((send) => !(send.latencyUs.samples > 0 && send.latencyUs.p50 > 0)).map((send) => send.label)).toEqual([]);
     for (const send of results.sends) expect(send.rounds).toHaveLength(1);
+    // The sustained rows' windows covered one segment of log (the replies' offsets say how much).
+    const sustained = results.sends.filter((send) => send.send.sustained);
+    expect(sustained.map((send) => send.label)).toEqual([sendCaseLabel(SUSTAINED_ASYNC_CASE), sendCaseLabel(SUSTAINED_SYNC_CASE)]);
+    for (const send of sustained) {
+      expect(send.sustainedWindows).toHaveLength(1);
+      expect(send.sustainedWindows[0]!.logBytes).toBeGreaterThanOrEqual(config.segmentBytes!);
+      expect(send.sustainedWindows[0]!.logBytes).toBeLessThan(config.segmentBytes! * 1.1);
+    }
+    for (const send of results.sends.filter((s) => !s.send.sustained)) expect(send.sustainedWindows).toEqual([]);
     // One fsync probe before the SYNC_FLUSH broker of the one round.
     expect(results.fsyncProbes).toHaveLength(1);
     expect(results.fsyncProbes[0]!.samples).toBeGreaterThan(0);
@@ -90,6 +99,10 @@ describe('broker bench (tiny run against the broker app)', () => {
   it('renders a section with the targets, every row and the profile', () => {
     const checks = evaluateBrokerTargets(results);
     expect(checks).toHaveLength(4);
+    // The async and SYNC_FLUSH targets read the sustained rows, the SYNC_FLUSH one paired round by round.
+    expect(checks[0]!.cases).toEqual([SUSTAINED_ASYNC_CASE]);
+    expect(checks[1]!.cases).toEqual([SUSTAINED_SYNC_CASE, SUSTAINED_ASYNC_CASE]);
+    expect(checks[1]!.measured).toMatch(/^[\d.]+% \(per round: [\d.]+%; geometric mean\)$/);
     for (const check of checks) expect(check.pass).toEqual(expect.any(Boolean));
     const section = renderBrokerSection(results, checks);
     expect(section).toMatch(/^## Broker \(`npm run bench:broker`\)/);
@@ -104,9 +117,10 @@ describe('broker bench (tiny run against the broker app)', () => {
     expect(section).toContain('| Layer | Share of busy time | µs per message |');
     for (const send of results.sends) {
       const flush = send.send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync';
-      const body = `${send.send.bodyBytes === 1024 ? '1 KiB' : '128 B'}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}`;
+      const body = `${send.send.bodyBytes === 1024 ? '1 KiB' : '128 B'}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}${send.send.sustained ? ', sustained' : ''}`;
       expect(section).toContain(`| ${flush} | ${body} | ${send.send.inFlight} | ${send.send.batch} |`);
     }
+    expect(section).toMatch(/Sustained windows, round by round: async 1 KiB 256 in flight, sustained over one segment: [\d.]+ MiB in [\d.]+ s; sync /);
     expect(section).toMatch(/carrying and indexing it is -?[\d.]+% of the broker's CPU per message/);
   });
 });

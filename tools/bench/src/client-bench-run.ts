@@ -23,7 +23,7 @@ import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { heapFlagsOf } from './heap-flags';
 import { machineInfo } from './machine';
 import type { MachineInfo } from './machine';
-import { cpuSnapshot, median, sleep, waitForQuietCpu } from './measure';
+import { cpuSnapshot, median, pairedRatio, sleep, waitForQuietCpu } from './measure';
 import type { CpuSnapshot } from './measure';
 import { summariseProfile } from './profile-summary';
 import type { ProfileLine } from './profile-summary';
@@ -150,29 +150,18 @@ export async function runClientBench(config: ClientBenchConfig, progress: Progre
 }
 
 /**
- * A row's msg/s ÷ its baseline's msg/s for one transport, from the rounds both ran: the ratio within
- * each round (the two rows ran back to back, so a load change between rounds cancels out), then the
- * geometric mean of those ratios, without the lowest and the highest once there are five or more.
- * Not their median: a drain here runs fast or slow for up to a second at a time while its work stays
- * the same (same pulls, same collections, the CPU per message moving 2.4-5 µs), so a round's ratio
- * is broadly spread rather than now and then wild, and the mean of its logarithm is the more
- * precise estimate; dropping the two extremes keeps one round a host pause hit from deciding it.
- * Undefined when either row is missing.
+ * A row's msg/s ÷ its baseline's msg/s for one transport, from the rounds both ran (measure's
+ * pairedRatio: the trimmed geometric mean of the per-round ratios); undefined when either row is
+ * missing.
  */
 export function ratioOf(results: readonly RowResult[], transport: ClientBenchTransport, rowId: string): number | undefined {
   const row = results.find((r) => r.transport === transport && r.row.id === rowId);
   const baseline = row === undefined ? undefined : baselineOf(row.row, transport);
   const base = baseline === undefined ? undefined : results.find((r) => r.transport === transport && r.row.id === baseline);
   if (!row?.throughput || !base?.throughput) return undefined;
-  const rounds = Math.min(row.rounds.length, base.rounds.length);
-  if (rounds === 0) return row.throughput.messagesPerSecond / base.throughput.messagesPerSecond;
-  const logRatios = Array.from({ length: rounds }, (_, i) => Math.log(row.rounds[i]! / base.rounds[i]!)).sort((a, b) => a - b);
-  const kept = rounds >= TRIM_FROM_ROUNDS ? logRatios.slice(1, -1) : logRatios;
-  return Math.exp(kept.reduce((sum, value) => sum + value, 0) / kept.length);
+  if (row.rounds.length === 0 || base.rounds.length === 0) return row.throughput.messagesPerSecond / base.throughput.messagesPerSecond;
+  return pairedRatio(row.rounds, base.rounds);
 }
-
-/** From this many rounds on, ratioOf leaves out the lowest and the highest round. */
-const TRIM_FROM_ROUNDS = 5;
 
 /**
  * The throughput rows of each round, in order. Every row runs in the first `rounds` rounds (all of

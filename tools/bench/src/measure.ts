@@ -18,6 +18,27 @@ export function median(samples: ArrayLike<number>): number {
   return quantile(samples, 0.5);
 }
 
+/**
+ * How a row compares with its baseline when both ran in the same rounds: the ratio within each round
+ * (back to back, so what changed between rounds cancels out), then the geometric mean of those
+ * ratios, without the lowest and the highest from `TRIM_FROM_ROUNDS` rounds on. Not their median: on
+ * this machine a process runs fast or slow for up to seconds at a time with its work unchanged (a
+ * fixed single-threaded workload's CPU time per unit swung 1.6x on an idle machine), so per-round
+ * ratios spread widely but seldom wildly, and a mean of their logarithms is the more precise
+ * estimate; leaving out the two extremes keeps one round a host pause hit from deciding it.
+ * Only the first min(rows, baselines) rounds pair up.
+ */
+export function pairedRatio(rows: readonly number[], baselines: readonly number[]): number {
+  const rounds = Math.min(rows.length, baselines.length);
+  if (rounds === 0) return Number.NaN;
+  const logRatios = Array.from({ length: rounds }, (_, i) => Math.log(rows[i]! / baselines[i]!)).sort((a, b) => a - b);
+  const kept = rounds >= TRIM_FROM_ROUNDS ? logRatios.slice(1, -1) : logRatios;
+  return Math.exp(kept.reduce((sum, value) => sum + value, 0) / kept.length);
+}
+
+/** From this many rounds on, pairedRatio leaves out the lowest and the highest round. */
+export const TRIM_FROM_ROUNDS = 5;
+
 /** A latency distribution, microseconds. */
 export interface Latency {
   p50: number;

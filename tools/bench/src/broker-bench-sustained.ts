@@ -1,0 +1,110 @@
+// A send row measured over a stretch of the broker's log instead of a stretch of time. The store
+// does periodic work that a 4-second window either catches or misses: at each half segment it
+// pre-fills the next segment file (1 GiB of zeros on the thread pool, with its own datasyncs), and at
+// each segment's end it rolls to the next file. A SYNC_FLUSH broker's fsyncs queue behind those
+// zeros, so its short windows read anywhere from a quarter to all of the async rate depending on
+// where the pre-fill fell (per-round ratios 0.27-1.75 in one run), while over 20 s the two flush
+// modes kept 92-93% of each other's rate in alternated pairs. A window of exactly one segment of log
+// holds one of each, wherever it starts: what a producer sees when it keeps sending.
+import { decodeOffsetMessageId } from '@pulsejet/protocol';
+import type { RemotingCommand } from '@pulsejet/protocol';
+import type { RemotingClient } from '@pulsejet/remoting';
+import { checkSendReply } from './broker-bench-send';
+import type { SendRequestFactory } from './broker-bench-send';
+import { SampleBuffer, sleep } from './measure';
+import { processCpuUs } from './remoting-bench-load';
+import type { WindowResult } from './remoting-bench-load';
+
+const SEND_TIMEOUT_MS = 30_000;
+
+export interface SustainedOptions {
+  inFlight: number;
+  /** Unmeasured sending first, ms. */
+  warmupMs: number;
+  /** The window: from the log's end after the warm-up until it has grown by this many bytes. */
+  logBytes: number;
+  /** Give up (an error, not a figure) if the window has not filled by then, ms. */
+  timeoutMs: number;
+  /** The broker's process, for its CPU. */
+  brokerPid: number | undefined;
+}
+
+export interface SustainedWindow extends WindowResult {
+  /** Log bytes the window covered (from the acknowledged messages' offsets). */
+  logBytes: number;
+  seconds: number;
+}
+
+/**
+ * Single-message sends (`requests`, one message each) with `inFlight` callers until the log has
+ * grown by `logBytes` past where it stood after the warm-up. The log's end is read from each reply's
+ * offset message id (its physical offset), so the window is the broker's own count of bytes.
+ */
+export async function measureSustained(client: RemotingClient, address: string, requests: SendRequestFactory, options: SustainedOptions): Promise<SustainedWindow> {
+  if (requests.messagesPerRequest !== 1) throw new Error('a sustained window reads one offset per reply: single-message sends only');
+  let highest = -1;
+  let measuring = false;
+  let stopped = false;
+  let endOffset = Number.POSITIVE_INFINITY;
+  let startOffset = 0;
+  const samples = new SampleBuffer();
+  let markFilled: () => void = () => undefined;
+  const filled = new Promise<void>((resolve) => (markFilled = resolve));
+
+  const onReply = (reply: RemotingCommand, latencyMs: number): void => {
+    checkSendReply(reply);
+    const msgId = reply.extFields?.['msgId'];
+    if (msgId === undefined) throw new Error('a send reply carried no msgId: the window cannot read the log offset');
+    const offset = decodeOffsetMessageId(msgId).physicalOffset;
+    if (offset > highest) highest = offset;
+    if (!measuring) return;
+    samples.push(latencyMs * 1000);
+    if (highest >= endOffset) {
+      measuring = false;
+      markFilled();
+    }
+  };
+  const worker = async (): Promise<void> => {
+    while (!stopped) {
+      const started = performance.now();
+      const reply = await client.request(address, requests.next(), SEND_TIMEOUT_MS);
+      onReply(reply, performance.now() - started);
+    }
+  };
+
+  const workers = Array.from({ length: options.inFlight }, () => worker());
+  // A worker's failure (a refused send) ends the measurement with its error instead of a timeout.
+  const failed = Promise.all(workers).then(() => undefined);
+  failed.catch(() => undefined); // raced below; a failure after the window must not go unhandled
+  try {
+    await Promise.race([sleep(options.warmupMs), failed]);
+    if (highest < 0) throw new Error(`no send was acknowledged in the ${options.warmupMs} ms warm-up`);
+    startOffset = highest;
+    endOffset = startOffset + options.logBytes;
+    const clientCpu = process.cpuUsage();
+    const brokerCpu = processCpuUs(options.brokerPid);
+    const started = performance.now();
+    measuring = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.timeoutMs)));
+    const outcome = await Promise.race([filled, failed, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw new Error(`the log grew ${highest - startOffset} of ${options.logBytes} bytes in ${options.timeoutMs} ms`);
+    const seconds = (performance.now() - started) / 1000;
+    const clientUsage = process.cpuUsage(clientCpu);
+    const brokerUs = processCpuUs(options.brokerPid) - brokerCpu;
+    const messages = samples.length;
+    return {
+      roundTripsPerSecond: messages / seconds,
+      latenciesUs: Float64Array.from(samples.values()),
+      clientCpuUs: (clientUsage.user + clientUsage.system) / messages,
+      serverCpuUs: brokerUs / messages,
+      logBytes: highest - startOffset,
+      seconds,
+    };
+  } finally {
+    stopped = true;
+    measuring = false;
+    await Promise.allSettled(workers);
+  }
+}
