@@ -5,6 +5,7 @@ import { formatBytes, formatInt, formatMicros, formatPercent } from './format';
 import type { BenchTransport } from './remoting-bench-config';
 import type { RemotingBenchResults, RemotingScenarioResult } from './remoting-bench-run';
 import type { SourceState } from './source';
+import { TRIM_FROM_ROUNDS, pairedRatio } from './measure';
 
 /** Pulsejet TCP with 64 in flight must reach this share of the bare echo's round trips/s (same run). */
 export const REMOTING_TARGET_SHARE = 0.5;
@@ -28,16 +29,24 @@ function find(results: RemotingBenchResults, transport: BenchTransport, inFlight
   return results.scenarios.find((scenario) => scenario.transport === transport && scenario.inFlight === inFlight);
 }
 
+/** A transport's round trips/s as a share of the echo's: paired round by round (measure's pairedRatio). */
+function shareOfEcho(scenario: RemotingScenarioResult, bare: RemotingScenarioResult): number {
+  return pairedRatio(scenario.rounds, bare.rounds);
+}
+
 export function evaluateRemotingTarget(results: RemotingBenchResults): RemotingTargetCheck {
   const bare = find(results, 'bare-echo', TARGET_IN_FLIGHT);
   const ours = find(results, 'pulsejet-tcp', TARGET_IN_FLIGHT);
   const target = `Pulsejet TCP round trips/s, ${formatBytes(results.config.bodyBytes)} bodies, ${TARGET_IN_FLIGHT} in flight on one connection, vs the bare echo in the same run`;
   const required = `≥ ${formatPercent(REMOTING_TARGET_SHARE)}`;
   if (bare === undefined || ours === undefined) return { target, measured: 'not run', required, pass: undefined };
-  const share = ours.roundTripsPerSecond / bare.roundTripsPerSecond;
+  const share = shareOfEcho(ours, bare);
+  const perRound = ours.rounds.map((rate, i) => formatPercent(rate / bare.rounds[i]!)).join(', ');
   return {
     target,
-    measured: `${formatInt(ours.roundTripsPerSecond)} of ${formatInt(bare.roundTripsPerSecond)} = ${formatPercent(share)}`,
+    measured:
+      `${formatPercent(share)} (per round: ${perRound}; geometric mean${ours.rounds.length >= TRIM_FROM_ROUNDS ? ' without the lowest and highest' : ''}; ` +
+      `medians ${formatInt(ours.roundTripsPerSecond)} and ${formatInt(bare.roundTripsPerSecond)} round trips/s)`,
     required,
     pass: share >= REMOTING_TARGET_SHARE,
   };
@@ -55,8 +64,11 @@ export function renderRemotingSection(results: RemotingBenchResults, check: Remo
     '',
     `Round trips over loopback TCP on one connection, ${formatBytes(config.bodyBytes)} bodies both ways. The servers (the bare echo and a ` +
       '`TcpRemotingServer` whose processor answers with the request body) run in a child process, the clients in the bench process, so each ' +
-      `side has its own core. Each row is the median of ${config.rounds} interleaved round${config.rounds === 1 ? '' : 's'} of ` +
+      `side has its own core. Each row is the median of ${config.rounds} interleaved round${config.rounds === 1 ? '' : 's'} (the transports in ` +
+      'reverse order in even rounds) of ' +
       `${formatSeconds(config.durationMs)} after ${formatSeconds(config.warmupMs)} of warm-up; latencies are pooled over the rounds. ` +
+      '"vs bare echo" pairs each round\'s window with the echo\'s of the same round and takes the geometric mean of those ratios ' +
+      `(without the lowest and highest from ${TRIM_FROM_ROUNDS} rounds up): this host's speed moves within seconds. ` +
       '"In flight" is how many callers each await one request at a time.',
     '',
     `**Code measured:** ${sourceLine(results.source)}.`,
@@ -78,7 +90,7 @@ export function renderRemotingSection(results: RemotingBenchResults, check: Remo
   );
   for (const scenario of results.scenarios) {
     const bare = find(results, 'bare-echo', scenario.inFlight);
-    const share = scenario.transport === 'bare-echo' || bare === undefined ? '—' : formatPercent(scenario.roundTripsPerSecond / bare.roundTripsPerSecond);
+    const share = scenario.transport === 'bare-echo' || bare === undefined ? '—' : formatPercent(shareOfEcho(scenario, bare));
     push(
       `| ${TRANSPORT_LABELS[scenario.transport]} | ${scenario.inFlight} | ${formatInt(scenario.roundTripsPerSecond)} | ${share} | ` +
         `${formatMicros(scenario.latencyUs.p50)} | ${formatMicros(scenario.latencyUs.p99)} | ${formatCpu(scenario.clientCpuUs)} / ${formatCpu(scenario.serverCpuUs)} | ` +

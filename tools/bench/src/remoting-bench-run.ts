@@ -80,7 +80,8 @@ export async function runRemotingBench(config: RemotingBenchConfig, progress: (l
     const figures = new Map<string, { rounds: number[]; latencies: Float64Array[]; clientCpu: number[]; serverCpu: number[] }>();
     for (let round = 1; round <= config.rounds; round += 1) {
       for (const inFlight of config.inFlight) {
-        for (const transport of config.transports) {
+        // Reversed in even rounds, so the echo does not always run just before the transports it is compared with.
+        for (const transport of round % 2 === 1 ? config.transports : [...config.transports].reverse()) {
           const serverPid = transport === 'pulsejet-inprocess' ? undefined : child.pid;
           const window = await recorder.measure(loads[transport], inFlight, config.warmupMs, config.durationMs, serverPid);
           const key = `${transport}/${inFlight}`;

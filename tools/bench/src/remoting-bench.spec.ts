@@ -38,6 +38,8 @@ describe('remoting bench (tiny run)', () => {
     // The run probed the CPU's speed at its start and end (cpu-probe.ts), and the machine line says so.
     expect(section).toMatch(/CPU speed probe \(.*\): [0-9,]+ at the start, [0-9,]+ at the end\./);
     expect(section).toContain('| Pulsejet `TcpRemotingClient` → `TcpRemotingServer` | 64 |');
+    // The target's share is paired round by round (one round here: its own ratio).
+    expect(check.measured).toMatch(/^[\d.]+% \(per round: [\d.]+%; geometric mean; medians [\d,]+ and [\d,]+ round trips\/s\)$/);
   });
 });
 
