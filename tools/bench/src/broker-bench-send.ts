@@ -7,7 +7,8 @@ import type { RemotingClient } from '@pulsejet/remoting';
 import type { Load, RoundTripListener } from './remoting-bench-load';
 
 export const PRODUCER_GROUP = 'PID_bench';
-const SEND_TIMEOUT_MS = 30_000;
+/** How long a bench send waits for its reply: a stalled broker fails the run instead of hanging it. */
+export const SEND_TIMEOUT_MS = 30_000;
 
 /**
  * A client message id (UNIQ_KEY) like Java's MessageClientIDSetter: 32 hex digits, unique per

@@ -9,13 +9,11 @@
 import { decodeOffsetMessageId } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
-import { checkSendReply } from './broker-bench-send';
+import { SEND_TIMEOUT_MS, checkSendReply } from './broker-bench-send';
 import type { SendRequestFactory } from './broker-bench-send';
 import { SampleBuffer, sleep } from './measure';
 import { processCpuUs } from './remoting-bench-load';
 import type { WindowResult } from './remoting-bench-load';
-
-const SEND_TIMEOUT_MS = 30_000;
 
 export interface SustainedOptions {
   inFlight: number;
