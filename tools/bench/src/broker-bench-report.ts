@@ -1,6 +1,6 @@
 // Renders the broker section of docs/benchmarks.md from one run, and checks the targets.
 import type { BrokerBenchResults, SendResult } from './broker-bench-run';
-import { BATCH_SIZE, BATCH_TARGET_CASE, HEADLINE_CASE, SUSTAINED_ASYNC_CASE, brokerSegmentBytes, SUSTAINED_SYNC_CASE, sameCase, sendCaseLabel } from './broker-bench-config';
+import { BATCH_SIZE, BATCH_TARGET_CASE, HEADLINE_CASE, SUSTAINED_ASYNC_CASE, SUSTAINED_SYNC_CASE, brokerSegmentBytes, sameCase, sendCaseLabel } from './broker-bench-config';
 import type { SendCase } from './broker-bench-config';
 import { cpuSpeedSuffix } from './cpu-probe';
 import { heapFlagsLine } from './heap-flags';
