@@ -21,6 +21,11 @@ export interface FileSegmentDirectoryOptions {
    * recovery recognises stale records by their PHYSICALOFFSET field; a consume queue must not recycle.
    */
   recycle: boolean;
+  /**
+   * Prepare a segment that has no spare to recycle by writing it full of zeros (default), or only by
+   * creating its file, which then grows as it is written (the commit log's `warmMappedFile=false`).
+   */
+  zeroFill?: boolean;
 }
 
 interface Prefill {
@@ -83,7 +88,7 @@ export class FileSegmentDirectory implements SegmentDirectory {
     if (this.prefills.has(start) || fs.existsSync(this.pathOf(start))) return;
     const entry: Prefill = { start, size, cancelled: false, ready: false, settled: Promise.resolve() };
     const spare = this.spares.pop();
-    const work = spare ? this.reuseSpare(spare, entry) : this.writeZeros(entry);
+    const work = spare ? this.reuseSpare(spare, entry) : this.options.zeroFill === false ? this.createEmpty(entry) : this.writeZeros(entry);
     this.prefills.set(start, entry);
     entry.settled = this.track(
       work.then(
@@ -128,6 +133,13 @@ export class FileSegmentDirectory implements SegmentDirectory {
     } finally {
       await handle.close();
     }
+    return !entry.cancelled;
+  }
+
+  /** The file only, empty: its writes then allocate as they go (see zeroFill). */
+  private async createEmpty(entry: Prefill): Promise<boolean> {
+    const handle = await fs.promises.open(this.prefillPath(entry.start), 'w');
+    await handle.close();
     return !entry.cancelled;
   }
 

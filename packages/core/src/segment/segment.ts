@@ -33,8 +33,9 @@ export interface SegmentDirectory {
    */
   create(start: number, size: number): Segment;
   /**
-   * Pre-fills the segment that will start at `start` in the background (zeros written ahead of need:
-   * first-touch pages are slow). Safe to call repeatedly; a later create() picks it up if finished.
+   * Prepares the segment that will start at `start` in the background: a deleted segment recycled,
+   * or a new file (written full of zeros where the directory is told to, e.g. the commit log with
+   * warmMappedFile). Safe to call repeatedly; a later create() picks it up if finished.
    */
   prepare(start: number, size: number): void;
   /** Like prepare, but resolves once the segment is ready for create() (used for a new log's first segment). */

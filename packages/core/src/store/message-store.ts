@@ -119,9 +119,14 @@ export class MessageStore {
 
     if (!memory) fs.mkdirSync(root, { recursive: true });
     const commitLog = new CommitLog(
-      new SegmentedLog(memory ? new MemorySegmentDirectory() : new FileSegmentDirectory(path.join(root, 'commitlog'), { recycle: true }), resolved.mappedFileSizeCommitLog),
+      new SegmentedLog(
+        memory ? new MemorySegmentDirectory() : new FileSegmentDirectory(path.join(root, 'commitlog'), { recycle: true, zeroFill: resolved.warmMappedFile }),
+        resolved.mappedFileSizeCommitLog,
+      ),
       resolved.maxWriteBatchBytes,
-      resolved.warmMappedFile && !memory,
+      // Segments are prepared ahead either way (a deleted one recycled, else a new file, zero-filled
+      // only with warmMappedFile); memory segments need nothing.
+      !memory,
     );
     const queues = new ConsumeQueueTable(memory ? new MemoryQueueDirectories() : new FileQueueDirectories(path.join(root, 'consumequeue')), resolved.consumeQueueEntriesPerFile);
     const databases: KvDatabase[] = [];
