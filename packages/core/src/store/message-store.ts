@@ -125,7 +125,7 @@ export class MessageStore {
       ),
       resolved.maxWriteBatchBytes,
       // Segments are prepared ahead either way (a deleted one recycled, else a new file, zero-filled
-      // only with warmMappedFile); memory segments need nothing.
+      // with warmMappedFile, the default); memory segments need nothing.
       !memory,
     );
     const queues = new ConsumeQueueTable(memory ? new MemoryQueueDirectories() : new FileQueueDirectories(path.join(root, 'consumequeue')), resolved.consumeQueueEntriesPerFile);
