@@ -15,7 +15,7 @@ function request(body: string) {
 
 describe('CommitLog', () => {
   it('does not report a flush done while an earlier fsync of the same data is still running', async () => {
-    const log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 64 * 1024), 4096, false);
+    const log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 64 * 1024), 4096);
     log.resetPosition(0);
     const [result] = log.append([request('a')]);
     const segment = log.log.last()!;
@@ -34,7 +34,7 @@ describe('CommitLog', () => {
   });
 
   it('restores positions and queue offsets when a write fails', () => {
-    const log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 64 * 1024), 4096, false);
+    const log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 64 * 1024), 4096);
     log.resetPosition(0);
     log.append([request('a')]);
     const before = log.maxOffset();

@@ -27,11 +27,7 @@ export class CommitLog {
   /** Start of the segment whose pre-fill was last requested (requested once per segment). */
   private preparedSegment = -1;
 
-  constructor(
-    log: SegmentedLog,
-    maxBatchBytes: number,
-    private readonly prepareNext: boolean,
-  ) {
+  constructor(log: SegmentedLog, maxBatchBytes: number) {
     this.log = log;
     this.staging = Buffer.allocUnsafe(maxBatchBytes);
   }
@@ -63,11 +59,12 @@ export class CommitLog {
   }
 
   /**
-   * Asks for the next segment's pre-fill once the current one is half written: early enough to be
-   * ready, late enough that a new store does not write two segments of zeros at once.
+   * Asks the directory to prepare the next segment once the current one is half written: early
+   * enough to be ready, late enough that a new store does not write two segments of zeros at once.
+   * What preparing means is the directory's (files: recycle or create, zero-filled or not; memory:
+   * nothing).
    */
   private prepareFollowing(position: number): void {
-    if (!this.prepareNext) return;
     const within = position % this.segmentSize;
     const next = position - within + this.segmentSize;
     if (within * 2 < this.segmentSize || this.preparedSegment === next) return;
@@ -76,11 +73,11 @@ export class CommitLog {
   }
 
   /**
-   * Pre-fills the segment that `end` falls in if it does not exist yet (a new log, or one that ended
-   * exactly at a segment boundary), so even the first writes go to pre-written pages.
+   * Prepares the segment that `end` falls in if it does not exist yet (a new log, or one that ended
+   * exactly at a segment boundary), so even the first writes go to a prepared file.
    */
   async warmSegmentAt(end: number): Promise<void> {
-    if (!this.prepareNext || this.log.find(end)) return;
+    if (this.log.find(end)) return;
     await this.log.directory.prefill(end - (end % this.segmentSize), this.segmentSize);
   }
 

@@ -15,7 +15,7 @@ async function setup(usage: number, segments: number) {
   const directory = new MemorySegmentDirectory();
   const log = new SegmentedLog(directory, SEGMENT);
   for (let i = 0; i < segments; i += 1) (log.obtain(i * SEGMENT) as MemorySegment).write(Buffer.alloc(8, 1), 0, 8, 0);
-  const commitLog = new CommitLog(log, 4096, false);
+  const commitLog = new CommitLog(log, 4096);
   const db = await openLevel({ kind: 'memory' });
   const retention = new Retention(POLICY, commitLog, new ConsumeQueueTable(new MemoryQueueDirectories(), 16), await KeyIndex.open(db), () => usage, () => undefined);
   return { log, retention, close: () => db.close() };

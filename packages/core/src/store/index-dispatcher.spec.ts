@@ -38,7 +38,7 @@ describe('IndexDispatcher', () => {
 
   beforeEach(async () => {
     db = await openLevel({ kind: 'memory' });
-    log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 16 * 1024 * 1024), 64 * 1024, false);
+    log = new CommitLog(new SegmentedLog(new MemorySegmentDirectory(), 16 * 1024 * 1024), 64 * 1024);
     log.resetPosition(0);
   });
 

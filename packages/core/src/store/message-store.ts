@@ -124,9 +124,6 @@ export class MessageStore {
         resolved.mappedFileSizeCommitLog,
       ),
       resolved.maxWriteBatchBytes,
-      // Segments are prepared ahead either way (a deleted one recycled, else a new file, zero-filled
-      // with warmMappedFile, the default); memory segments need nothing.
-      !memory,
     );
     const queues = new ConsumeQueueTable(memory ? new MemoryQueueDirectories() : new FileQueueDirectories(path.join(root, 'consumequeue')), resolved.consumeQueueEntriesPerFile);
     const databases: KvDatabase[] = [];
