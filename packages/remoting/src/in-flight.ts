@@ -9,8 +9,12 @@
 // (about 0.4 µs each); deadlines stay exact, unlike Java's 1 s scan. When the table empties the
 // timer is only unref'd (cheaper than clearing and re-arming it for one request at a time), so an
 // idle table never keeps the process alive, and a waiting one does, as a pending request should.
+//
+// Waiters are kept in an IntKeyTable, not a Map: see there why a Map whose entries churn makes every
+// response outlive the scavenges that should free it.
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { RemotingError } from './errors';
+import { IntKeyTable } from './int-key-table';
 
 /** Requests one channel may have awaiting responses; ali-ons and Java clients stay far below it. */
 export const DEFAULT_MAX_IN_FLIGHT = 65_536;
@@ -39,7 +43,7 @@ export interface InFlightTableOptions {
 }
 
 export class InFlightTable {
-  private readonly waiters = new Map<number, Waiter>();
+  private readonly waiters = new IntKeyTable<Waiter>();
   private lastOpaque = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Deadline the timer is armed for; Infinity when it isn't. */
@@ -101,7 +105,8 @@ export class InFlightTable {
   failAll(error: unknown): void {
     this.disarm();
     if (this.waiters.size === 0) return;
-    const waiters = [...this.waiters.values()];
+    const waiters: Waiter[] = [];
+    this.waiters.forEach((waiter) => waiters.push(waiter));
     this.waiters.clear();
     for (const waiter of waiters) waiter.reject(error);
   }
@@ -127,10 +132,10 @@ export class InFlightTable {
     const now = performance.now();
     const expired: [number, Waiter][] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const [opaque, waiter] of this.waiters) {
+    this.waiters.forEach((waiter, opaque) => {
       if (waiter.deadline <= now) expired.push([opaque, waiter]);
       else if (waiter.deadline < next) next = waiter.deadline;
-    }
+    });
     for (const [opaque] of expired) this.waiters.delete(opaque);
     if (next !== Number.POSITIVE_INFINITY) this.arm(next);
     for (const [opaque, waiter] of expired) {
