@@ -17,6 +17,7 @@ import { Observable } from 'rxjs';
 import type { ReceivedMessage } from '../message/received-message';
 import type { ConsumeResult, ConsumerStats, OrderBy } from '../consumer/consume-types';
 import { PushConsumer } from '../consumer/push-consumer';
+import { IntKeyTable } from '@pulsejet/remoting';
 import { withFields } from '../consumer/retry-topics';
 import type { PushConsumerOptions } from '../consumer/push-consumer-options';
 
@@ -62,18 +63,23 @@ export function messages$(topic: string, expression: string, options: MessagesOp
       subscriber.error(error);
       return undefined;
     }
-    const unsettled = new Set<(result: ConsumeResult) => void>();
+    // Keyed by a counter, not a Set of the settle functions: a Set whose entries churn keeps them (and
+    // the messages they close over) alive through scavenges once its table is old (see IntKeyTable).
+    const unsettled = new IntKeyTable<(result: ConsumeResult) => void>();
+    let lastId = 0;
     try {
       consumer.subscribe(topic, expression, (message) => {
         return new Promise<ConsumeResult>((resolve) => {
+          lastId = (lastId + 1) | 0;
+          const id = lastId;
           let settled = false;
           const settle = (result: ConsumeResult): void => {
             if (settled) return;
             settled = true;
-            unsettled.delete(settle);
+            unsettled.delete(id);
             resolve(result);
           };
-          unsettled.add(settle);
+          unsettled.set(id, settle);
           const ackable = withFields(message, {}, { ack: () => settle('success'), nack: () => settle('later') }) as AckableMessage;
           // After unsubscription nothing is emitted; the message waits in `unsettled` for close.
           if (subscriber.closed) return;
@@ -95,7 +101,9 @@ export function messages$(topic: string, expression: string, options: MessagesOp
         .then(() => {
           // The consumer is gone: release the handlers still waiting (their queues are dropped, so
           // nothing is committed or sent back for them; they are redelivered later).
-          for (const settle of [...unsettled]) settle('later');
+          const waiting: ((result: ConsumeResult) => void)[] = [];
+          unsettled.forEach((settle) => waiting.push(settle));
+          for (const settle of waiting) settle('later');
         });
     };
   });
