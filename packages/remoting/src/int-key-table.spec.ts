@@ -47,16 +47,36 @@ describe('IntKeyTable', () => {
     expect(table.get(2 + capacity)).toBe((2 + capacity) * 10);
   });
 
-  it('grows past its initial capacity and shrinks back once emptied', () => {
+  it('grows past its initial capacity and shrinks back to 1,024 slots once emptied', () => {
     const table = new IntKeyTable<number>(8);
-    const initial = table.capacity;
     for (let key = 0; key < 10_000; key += 1) table.set(key, key);
     expect(table.size).toBe(10_000);
     expect(table.capacity).toBeGreaterThanOrEqual(20_000);
     for (let key = 0; key < 10_000; key += 1) expect(table.get(key)).toBe(key);
     for (let key = 0; key < 10_000; key += 1) table.delete(key);
     expect(table.size).toBe(0);
-    expect(table.capacity).toBe(initial);
+    expect(table.capacity).toBe(1024);
+  });
+
+  it('does not reallocate while a small table empties and refills (a burst of responses, then new requests)', () => {
+    const table = new IntKeyTable<number>();
+    let key = 0;
+    for (; key < 64; key += 1) table.set(key, key);
+    const capacity = table.capacity;
+    for (let burst = 0; burst < 100; burst += 1) {
+      for (let k = key - 64; k < key; k += 1) table.delete(k);
+      expect(table.capacity).toBe(capacity);
+      for (let k = key; k < key + 64; k += 1) table.set(k, k);
+      key += 64;
+      expect(table.capacity).toBe(capacity);
+    }
+  });
+
+  it('keeps a large initial capacity (it never shrinks below it)', () => {
+    const table = new IntKeyTable<number>(4096);
+    table.set(1, 1);
+    table.delete(1);
+    expect(table.capacity).toBe(4096);
   });
 
   it('clear empties it', () => {

@@ -22,6 +22,12 @@
 const EMPTY = 0;
 const FULL = 1;
 const MIN_CAPACITY = 8;
+/**
+ * Tables of up to this many slots never shrink. A channel's requests in flight swing from a few dozen
+ * to none and back with every burst of responses; shrinking on the way down would reallocate twice
+ * per burst. 1,024 slots hold 13 KiB.
+ */
+const SHRINK_FLOOR = 1024;
 
 export class IntKeyTable<V> {
   private keys: Int32Array;
@@ -30,10 +36,13 @@ export class IntKeyTable<V> {
   private mask: number;
   private count = 0;
   private readonly minCapacity: number;
+  /** Powers of two both, so halving a larger table never goes below either. */
+  private readonly shrinkFloor: number;
 
   /** @param initialCapacity slots to start with (rounded up to a power of two, at least 8). */
   constructor(initialCapacity = 64) {
     this.minCapacity = powerOfTwoAtLeast(Math.max(MIN_CAPACITY, initialCapacity));
+    this.shrinkFloor = Math.max(SHRINK_FLOOR, this.minCapacity);
     this.keys = new Int32Array(this.minCapacity);
     this.state = new Uint8Array(this.minCapacity);
     this.values = new Array<V | undefined>(this.minCapacity).fill(undefined);
@@ -44,7 +53,7 @@ export class IntKeyTable<V> {
     return this.count;
   }
 
-  /** Slots allocated (for tests: the table grows at half full and shrinks below an eighth). */
+  /** Slots allocated (the table grows at half full, and shrinks below an eighth down to 1,024 slots). */
   get capacity(): number {
     return this.mask + 1;
   }
@@ -84,7 +93,7 @@ export class IntKeyTable<V> {
     this.state[hole] = EMPTY;
     this.values[hole] = undefined;
     this.count -= 1;
-    if (this.capacity > this.minCapacity && this.count * 8 < this.capacity) this.resize(this.capacity / 2);
+    if (this.capacity > this.shrinkFloor && this.count * 8 < this.capacity) this.resize(this.capacity / 2);
     return true;
   }
 
@@ -152,6 +161,8 @@ export class IntKeyTable<V> {
         this.count += 1;
       }
     }
+    // The old array may be in the old generation by now: emptied, it keeps nothing alive.
+    values.fill(undefined);
   }
 }
 
