@@ -97,11 +97,10 @@ export class IntKeyTable<V> {
     return true;
   }
 
+  /** Empties the table in place (its capacity stays). */
   clear(): void {
-    this.keys = new Int32Array(this.minCapacity);
-    this.state = new Uint8Array(this.minCapacity);
-    this.values = new Array<V | undefined>(this.minCapacity).fill(undefined);
-    this.mask = this.minCapacity - 1;
+    this.state.fill(EMPTY);
+    this.values.fill(undefined);
     this.count = 0;
   }
 
