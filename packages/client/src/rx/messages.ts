@@ -13,11 +13,11 @@
 //   });
 //   ...
 //   sub.unsubscribe();      // stops pulling, commits what was acked, leaves the group
+import { IntKeyTable } from '@pulsejet/remoting';
 import { Observable } from 'rxjs';
 import type { ReceivedMessage } from '../message/received-message';
 import type { ConsumeResult, ConsumerStats, OrderBy } from '../consumer/consume-types';
 import { PushConsumer } from '../consumer/push-consumer';
-import { IntKeyTable } from '@pulsejet/remoting';
 import { withFields } from '../consumer/retry-topics';
 import type { PushConsumerOptions } from '../consumer/push-consumer-options';
 
