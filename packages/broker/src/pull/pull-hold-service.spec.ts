@@ -45,6 +45,28 @@ describe('PullHoldService', () => {
     expect(service.size).toBe(0);
   });
 
+  it('wakes exactly the matching pulls of a queue that holds several, and keeps serving the queue after it emptied', () => {
+    const service = make();
+    const a = held({ offset: 5 });
+    const b = held({ offset: 9 });
+    const c = held({ offset: 5, matches: () => false });
+    for (const pull of [a, b, c]) service.hold(pull);
+    service.notifyMessageArriving('T', 0, 6, 7);
+    expect([a.answers, b.answers, c.answers]).toEqual([['answer'], [], []]);
+    expect(service.size).toBe(2);
+    service.notifyMessageArriving('T', 0, 10, undefined); // any tag: c's filter is not asked
+    expect([b.answers, c.answers]).toEqual([['answer'], ['answer']]);
+    expect(service.size).toBe(0);
+    service.check(); // sweeps the queue's empty entry
+    for (let round = 0; round < 3; round += 1) {
+      const again = held({ offset: 20 + round });
+      service.hold(again);
+      service.notifyMessageArriving('T', 0, 21 + round, 7);
+      expect(again.answers).toEqual(['answer']);
+      expect(service.size).toBe(0);
+    }
+  });
+
   it('the check answers timed-out pulls and pulls whose queue grew', () => {
     const service = make();
     const late = held({ deadline: 100 });
