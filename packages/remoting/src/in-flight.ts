@@ -105,8 +105,7 @@ export class InFlightTable {
   failAll(error: unknown): void {
     this.disarm();
     if (this.waiters.size === 0) return;
-    const waiters: Waiter[] = [];
-    this.waiters.forEach((waiter) => waiters.push(waiter));
+    const waiters = this.waiters.values();
     this.waiters.clear();
     for (const waiter of waiters) waiter.reject(error);
   }

@@ -114,6 +114,7 @@ describe('IntKeyTable', () => {
           expect(table.size).toBe(model.size);
         }
         expect(contents(table)).toEqual([...model].sort((a, b) => a[0] - b[0]));
+        expect(table.values().sort((a, b) => a - b)).toEqual([...model.values()].sort((a, b) => a - b));
       }),
     );
   });

@@ -32,7 +32,7 @@ const SHRINK_FLOOR = 1024;
 export class IntKeyTable<V> {
   private keys: Int32Array;
   private state: Uint8Array;
-  private values: (V | undefined)[];
+  private slots: (V | undefined)[];
   private mask: number;
   private count = 0;
   private readonly minCapacity: number;
@@ -45,7 +45,7 @@ export class IntKeyTable<V> {
     this.shrinkFloor = Math.max(SHRINK_FLOOR, this.minCapacity);
     this.keys = new Int32Array(this.minCapacity);
     this.state = new Uint8Array(this.minCapacity);
-    this.values = new Array<V | undefined>(this.minCapacity).fill(undefined);
+    this.slots = new Array<V | undefined>(this.minCapacity).fill(undefined);
     this.mask = this.minCapacity - 1;
   }
 
@@ -60,7 +60,7 @@ export class IntKeyTable<V> {
 
   get(key: number): V | undefined {
     const slot = this.find(key);
-    return slot < 0 ? undefined : this.values[slot];
+    return slot < 0 ? undefined : this.slots[slot];
   }
 
   has(key: number): boolean {
@@ -70,7 +70,7 @@ export class IntKeyTable<V> {
   set(key: number, value: V): void {
     const existing = this.find(key);
     if (existing >= 0) {
-      this.values[existing] = value;
+      this.slots[existing] = value;
       return;
     }
     this.insertNew(key, value);
@@ -86,12 +86,12 @@ export class IntKeyTable<V> {
     let next = (hole + 1) & this.mask;
     while (this.state[next] === FULL && (this.keys[next]! & this.mask) !== next) {
       this.keys[hole] = this.keys[next]!;
-      this.values[hole] = this.values[next];
+      this.slots[hole] = this.slots[next];
       hole = next;
       next = (next + 1) & this.mask;
     }
     this.state[hole] = EMPTY;
-    this.values[hole] = undefined;
+    this.slots[hole] = undefined;
     this.count -= 1;
     if (this.capacity > this.shrinkFloor && this.count * 8 < this.capacity) this.resize(this.capacity / 2);
     return true;
@@ -100,14 +100,23 @@ export class IntKeyTable<V> {
   /** Empties the table in place (its capacity stays). */
   clear(): void {
     this.state.fill(EMPTY);
-    this.values.fill(undefined);
+    this.slots.fill(undefined);
     this.count = 0;
+  }
+
+  /** The values, in slot order: a copy, so the caller may change the table while it goes through them. */
+  values(): V[] {
+    const out: V[] = [];
+    for (let slot = 0; slot <= this.mask; slot += 1) {
+      if (this.state[slot] === FULL) out.push(this.slots[slot] as V);
+    }
+    return out;
   }
 
   /** Calls `visit` for every entry, in slot order. The table must not change during the walk. */
   forEach(visit: (value: V, key: number) => void): void {
     for (let slot = 0; slot <= this.mask; slot += 1) {
-      if (this.state[slot] === FULL) visit(this.values[slot] as V, this.keys[slot]!);
+      if (this.state[slot] === FULL) visit(this.slots[slot] as V, this.keys[slot]!);
     }
   }
 
@@ -132,9 +141,9 @@ export class IntKeyTable<V> {
       const residentDistance = (slot - (this.keys[slot]! & this.mask)) & this.mask;
       if (residentDistance < distance) {
         const residentKey = this.keys[slot]!;
-        const residentValue = this.values[slot] as V;
+        const residentValue = this.slots[slot] as V;
         this.keys[slot] = carriedKey;
-        this.values[slot] = carriedValue;
+        this.slots[slot] = carriedValue;
         carriedKey = residentKey;
         carriedValue = residentValue;
         distance = residentDistance;
@@ -144,14 +153,14 @@ export class IntKeyTable<V> {
     }
     this.keys[slot] = carriedKey;
     this.state[slot] = FULL;
-    this.values[slot] = carriedValue;
+    this.slots[slot] = carriedValue;
   }
 
   private resize(capacity: number): void {
-    const { keys, state, values } = this;
+    const { keys, state, slots: values } = this;
     this.keys = new Int32Array(capacity);
     this.state = new Uint8Array(capacity);
-    this.values = new Array<V | undefined>(capacity).fill(undefined);
+    this.slots = new Array<V | undefined>(capacity).fill(undefined);
     this.mask = capacity - 1;
     this.count = 0;
     for (let slot = 0; slot < state.length; slot += 1) {
