@@ -33,10 +33,10 @@ export interface PullHoldServiceDeps {
 // periodic check sweeps the empty ones. A Map entry added and deleted for every held pull (a
 // long-polling consumer parks one per message at low rates) made the Map allocate a new table every
 // few dozen holds, and a replaced table keeps its entries: once the Map was old, every held pull and
-// what it references outlived the scavenges (see IntKeyTable in @pulsejet/remoting). Measured with
-// bench:broker's end-to-end load (1 KiB at 5,000 msg/s, 8 queues; 9 s rounds after a first one):
-// 115-141 B per message promoted by the broker before, 4-8 B after, scavenges 71-77 ms per round
-// before, 41-54 ms after.
+// what it references outlived the scavenges (packages/remoting/src/int-key-table.ts explains).
+// Measured with bench:broker's end-to-end load (1 KiB at 5,000 msg/s, 8 queues; 9 s rounds after a
+// first one): 115-141 B per message promoted by the broker before, 4-8 B after, scavenges 71-77 ms
+// per round before, 41-54 ms after.
 export class PullHoldService {
   private readonly byQueue = new Map<string, HeldPull[]>();
   private heldCount = 0;
@@ -92,7 +92,7 @@ export class PullHoldService {
     // Walked from the end: releasing removes the pull from `held`, and answering never holds again.
     for (let i = held.length - 1; i >= 0; i -= 1) {
       const pull = held[i]!;
-      if (nextQueueOffset > pull.offset && (tagsCode === undefined || pull.matches(tagsCode))) this.release(pull);
+      if (nextQueueOffset > pull.offset && (tagsCode === undefined || pull.matches(tagsCode))) this.release(held, pull);
     }
   }
 
@@ -105,12 +105,8 @@ export class PullHoldService {
         continue;
       }
       for (const pull of [...held]) {
-        if (now >= pull.deadline) {
-          this.release(pull);
-          continue;
-        }
-        // Java passes a null tag code here: anything new wakes the pull, whose re-run then filters.
-        if (this.deps.maxOffsetOf(pull.topic, pull.queueId) > pull.offset) this.release(pull);
+        // Java passes a null tag code for a grown queue: anything new wakes the pull, whose re-run then filters.
+        if (now >= pull.deadline || this.deps.maxOffsetOf(pull.topic, pull.queueId) > pull.offset) this.release(held, pull);
       }
     }
   }
@@ -134,17 +130,16 @@ export class PullHoldService {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.closed = true;
-    for (const held of [...this.byQueue.values()]) for (const pull of [...held]) this.release(pull);
+    for (const held of [...this.byQueue.values()]) for (const pull of [...held]) this.release(held, pull);
   }
 
-  private release(pull: HeldPull): void {
-    const key = queueKey(pull.topic, pull.queueId);
-    const held = this.byQueue.get(key);
-    if (!held || !this.remove(held, pull)) return;
+  /** Answers `pull` once, taking it out of `held`, the array of its queue. */
+  private release(held: HeldPull[], pull: HeldPull): void {
+    if (!this.remove(held, pull)) return;
     try {
       pull.answer();
     } catch (error) {
-      this.deps.log('error', `answering a held pull of ${key} failed: ${String(error)}`);
+      this.deps.log('error', `answering a held pull of ${queueKey(pull.topic, pull.queueId)} failed: ${String(error)}`);
     }
   }
 
