@@ -12,7 +12,6 @@ export { RemotingError, RemotingErrorCode } from './errors';
 export { defaultRemotingLog } from './log';
 export type { RemotingLog, RemotingLogLevel } from './log';
 export { DEFAULT_MAX_IN_FLIGHT } from './in-flight';
-export { IntKeyTable } from './int-key-table';
 export { DEFAULT_PROCESSOR_MAX_CONCURRENCY, DEFAULT_PROCESSOR_MAX_QUEUED, resolveProcessorOptions } from './request-dispatcher';
 export { parseAddress, formatAddress } from './address';
 export type { HostPort } from './address';

@@ -13,7 +13,6 @@
 //   });
 //   ...
 //   sub.unsubscribe();      // stops pulling, commits what was acked, leaves the group
-import { IntKeyTable } from '@pulsejet/remoting';
 import { Observable } from 'rxjs';
 import type { ReceivedMessage } from '../message/received-message';
 import type { ConsumeResult, ConsumerStats, OrderBy } from '../consumer/consume-types';
@@ -63,23 +62,18 @@ export function messages$(topic: string, expression: string, options: MessagesOp
       subscriber.error(error);
       return undefined;
     }
-    // Keyed by a counter, not a Set of the settle functions: a Set whose entries churn keeps them (and
-    // the messages they close over) alive through scavenges once its table is old (see IntKeyTable).
-    const unsettled = new IntKeyTable<(result: ConsumeResult) => void>();
-    let lastId = 0;
+    const unsettled = new Set<(result: ConsumeResult) => void>();
     try {
       consumer.subscribe(topic, expression, (message) => {
         return new Promise<ConsumeResult>((resolve) => {
-          lastId = (lastId + 1) | 0;
-          const id = lastId;
           let settled = false;
           const settle = (result: ConsumeResult): void => {
             if (settled) return;
             settled = true;
-            unsettled.delete(id);
+            unsettled.delete(settle);
             resolve(result);
           };
-          unsettled.set(id, settle);
+          unsettled.add(settle);
           const ackable = withFields(message, {}, { ack: () => settle('success'), nack: () => settle('later') }) as AckableMessage;
           // After unsubscription nothing is emitted; the message waits in `unsettled` for close.
           if (subscriber.closed) return;
@@ -101,9 +95,7 @@ export function messages$(topic: string, expression: string, options: MessagesOp
         .then(() => {
           // The consumer is gone: release the handlers still waiting (their queues are dropped, so
           // nothing is committed or sent back for them; they are redelivered later).
-          const waiting: ((result: ConsumeResult) => void)[] = [];
-          unsettled.forEach((settle) => waiting.push(settle));
-          for (const settle of waiting) settle('later');
+          for (const settle of [...unsettled]) settle('later');
         });
     };
   });
