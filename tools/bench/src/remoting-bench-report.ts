@@ -29,18 +29,13 @@ function find(results: RemotingBenchResults, transport: BenchTransport, inFlight
   return results.scenarios.find((scenario) => scenario.transport === transport && scenario.inFlight === inFlight);
 }
 
-/** A transport's round trips/s as a share of the echo's: paired round by round (measure's pairedRatio). */
-function shareOfEcho(scenario: RemotingScenarioResult, bare: RemotingScenarioResult): number {
-  return pairedRatio(scenario.rounds, bare.rounds);
-}
-
 export function evaluateRemotingTarget(results: RemotingBenchResults): RemotingTargetCheck {
   const bare = find(results, 'bare-echo', TARGET_IN_FLIGHT);
   const ours = find(results, 'pulsejet-tcp', TARGET_IN_FLIGHT);
   const target = `Pulsejet TCP round trips/s, ${formatBytes(results.config.bodyBytes)} bodies, ${TARGET_IN_FLIGHT} in flight on one connection, vs the bare echo in the same run`;
   const required = `≥ ${formatPercent(REMOTING_TARGET_SHARE)}`;
   if (bare === undefined || ours === undefined) return { target, measured: 'not run', required, pass: undefined };
-  const share = shareOfEcho(ours, bare);
+  const share = pairedRatio(ours.rounds, bare.rounds);
   const perRound = ours.rounds.map((rate, i) => formatPercent(rate / bare.rounds[i]!)).join(', ');
   return {
     target,
@@ -90,7 +85,7 @@ export function renderRemotingSection(results: RemotingBenchResults, check: Remo
   );
   for (const scenario of results.scenarios) {
     const bare = find(results, 'bare-echo', scenario.inFlight);
-    const share = scenario.transport === 'bare-echo' || bare === undefined ? '—' : formatPercent(shareOfEcho(scenario, bare));
+    const share = scenario.transport === 'bare-echo' || bare === undefined ? '—' : formatPercent(pairedRatio(scenario.rounds, bare.rounds));
     push(
       `| ${TRANSPORT_LABELS[scenario.transport]} | ${scenario.inFlight} | ${formatInt(scenario.roundTripsPerSecond)} | ${share} | ` +
         `${formatMicros(scenario.latencyUs.p50)} | ${formatMicros(scenario.latencyUs.p99)} | ${formatCpu(scenario.clientCpuUs)} / ${formatCpu(scenario.serverCpuUs)} | ` +
