@@ -1,5 +1,6 @@
 // What the key index is given per message, and the checks of a batch of them: dispatch hands them
 // over in commit-log order, and a batch is refused whole if one entry is malformed.
+import type { HashedKeys } from './hashed-keys';
 import { assertNonEmptyString, assertNonNegativeInteger } from './validate';
 
 /** One stored message as the index sees it (RocketMQ's IndexService input from dispatch). */
@@ -17,12 +18,6 @@ export interface KeyIndexEntry {
 export function isIndexedKey(keys: readonly string[], i: number): boolean {
   const key = keys[i]!;
   return key !== '' && (i === 0 || keys.indexOf(key) === i);
-}
-
-export function keyCount(entry: KeyIndexEntry): number {
-  let count = entry.uniqKey ? 1 : 0;
-  for (let i = 0; i < entry.keys.length; i++) if (isIndexedKey(entry.keys, i)) count += 1;
-  return count;
 }
 
 export function validateEntries(entries: readonly KeyIndexEntry[], indexedUpTo: number): void {
@@ -48,5 +43,20 @@ export function validateEntries(entries: readonly KeyIndexEntry[], indexedUpTo: 
       throw new RangeError(`${where}: entries must come in commit-log order, but offset ${entry.physicalOffset} follows ${previous}`);
     }
     previous = entry.physicalOffset;
+  }
+}
+
+/** The same checks for keys hashed ahead (KeyIndex.writeHashed): offsets and timestamps, in order. */
+export function validateHashedKeys(keys: HashedKeys, indexedUpTo: number): void {
+  const where = 'KeyIndex.writeHashed';
+  const { offsets, timestamps, length } = keys;
+  let previous = 0;
+  for (let i = 0; i < length; i++) {
+    const offset = offsets[i]!;
+    assertNonNegativeInteger(where, 'key offset', offset);
+    assertNonNegativeInteger(where, 'key timestamp', timestamps[i]);
+    if (offset >= indexedUpTo) throw new RangeError(`${where}: key at offset ${offset} is not below indexedUpTo ${indexedUpTo}`);
+    if (offset < previous) throw new RangeError(`${where}: keys must come in commit-log order, but offset ${offset} follows ${previous}`);
+    previous = offset;
   }
 }

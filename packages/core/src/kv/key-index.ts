@@ -1,4 +1,5 @@
 import type { AbstractSublevel } from 'abstract-level';
+import { HashedKeys } from './hashed-keys';
 import { KeyKind, hashIndexKey, type KeyHasher } from './key-hash';
 import {
   ENTRY_BYTES,
@@ -23,7 +24,7 @@ import {
   type GenerationSummary,
   type KeyIndexMeta,
 } from './key-index-layout';
-import { isIndexedKey, keyCount, validateEntries, type KeyIndexEntry } from './key-index-entry';
+import { validateEntries, validateHashedKeys, type KeyIndexEntry } from './key-index-entry';
 import { ActiveGeneration, slotPageRows } from './key-index-generation';
 import type { KvDatabase } from './open-level';
 import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger, assertTimestamp } from './validate';
@@ -84,7 +85,6 @@ export class KeyIndex {
   private active: ActiveGeneration;
   /** Writes (append, retention, truncation) run one at a time; lookups wait for the one in progress. */
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly hashes = new Uint32Array(2);
   /** Why open() found the index unusable and started it afresh (the store logs it), if it did. */
   rebuiltBecause: string | undefined;
 
@@ -131,7 +131,24 @@ export class KeyIndex {
   async writeBatch(entries: readonly KeyIndexEntry[], indexedUpTo: number): Promise<void> {
     assertNonNegativeInteger('KeyIndex.writeBatch', 'indexedUpTo', indexedUpTo);
     validateEntries(entries, indexedUpTo);
-    await this.exclusive(() => this.append(entries, indexedUpTo));
+    const keys = new HashedKeys(Math.max(1, entries.length));
+    keys.addEntries(entries, this.hasher);
+    await this.exclusive(() => this.append(keys, indexedUpTo));
+  }
+
+  /**
+   * writeBatch for keys hashed ahead (hashEntries): the store's hand-over keeps its waiting entries
+   * hashed. `keys` must not change until the returned promise settles.
+   */
+  async writeHashed(keys: HashedKeys, indexedUpTo: number): Promise<void> {
+    assertNonNegativeInteger('KeyIndex.writeHashed', 'indexedUpTo', indexedUpTo);
+    validateHashedKeys(keys, indexedUpTo);
+    await this.exclusive(() => this.append(keys, indexedUpTo));
+  }
+
+  /** Hashes the indexed keys of `entries` into `into`, with this index's hasher (for writeHashed). */
+  hashEntries(entries: readonly KeyIndexEntry[], into: HashedKeys): void {
+    into.addEntries(entries, this.hasher);
   }
 
   /** Commit-log offset up to which entries have been written (0 when empty). */
@@ -224,43 +241,27 @@ export class KeyIndex {
     });
   }
 
-  private async append(entries: readonly KeyIndexEntry[], indexedUpTo: number): Promise<void> {
+  private async append(keys: HashedKeys, indexedUpTo: number): Promise<void> {
     const from = this.meta.indexedUpTo;
-    let pending = 0;
-    for (const entry of entries) if (entry.physicalOffset >= from) pending += keyCount(entry);
+    const { hashA, hashB, offsets, timestamps, length } = keys;
+    // Keys below the mark were written before (re-dispatch after a restart); they are in log order.
+    let next = 0;
+    while (next < length && offsets[next]! < from) next += 1;
     const ops: BatchOp[] = [];
-    const hashes = this.hashes;
-    const hasher = this.hasher;
-    let row: Buffer | undefined;
-    let rowFirst = 0;
-    let rowUsed = 0;
-    const closeRow = (): void => {
-      if (row !== undefined && rowUsed > 0) ops.push({ type: 'put', key: entryRowKey(this.active.generation, rowFirst), value: row.subarray(0, rowUsed * ENTRY_BYTES) });
-      row = undefined;
-    };
-    const add = (kind: KeyKind, topic: string, key: string, offset: number, timestamp: number): void => {
-      if (this.active.count >= this.entriesPerGeneration) {
-        closeRow();
-        this.seal(ops);
+    while (next < length) {
+      if (this.active.count >= this.entriesPerGeneration) this.seal(ops);
+      // One row per run of entries within a generation.
+      const rowEntries = Math.min(length - next, this.entriesPerGeneration - this.active.count);
+      const row = Buffer.allocUnsafe(rowEntries * ENTRY_BYTES);
+      const rowFirst = this.active.count;
+      for (let i = 0; i < rowEntries; i++, next++) {
+        const offset = offsets[next]!;
+        const timestamp = timestamps[next]!;
+        const prev = this.active.link(hashA[next]!, offset, timestamp);
+        writeEntry(row, i * ENTRY_BYTES, hashA[next]!, hashB[next]!, offset, timestamp, prev);
       }
-      if (row === undefined) {
-        row = Buffer.allocUnsafe(Math.min(pending, this.entriesPerGeneration - this.active.count) * ENTRY_BYTES);
-        rowFirst = this.active.count;
-        rowUsed = 0;
-      }
-      hasher(kind, topic, key, hashes);
-      const prev = this.active.link(hashes[0]!, offset, timestamp);
-      writeEntry(row, rowUsed * ENTRY_BYTES, hashes[0]!, hashes[1]!, offset, timestamp, prev);
-      rowUsed += 1;
-      pending -= 1;
-    };
-    for (const entry of entries) {
-      if (entry.physicalOffset < from) continue;
-      const keys = entry.keys;
-      for (let i = 0; i < keys.length; i++) if (isIndexedKey(keys, i)) add(KeyKind.KEY, entry.topic, keys[i]!, entry.physicalOffset, entry.storeTimestamp);
-      if (entry.uniqKey) add(KeyKind.UNIQ_KEY, entry.topic, entry.uniqKey, entry.physicalOffset, entry.storeTimestamp);
+      ops.push({ type: 'put', key: entryRowKey(this.active.generation, rowFirst), value: row });
     }
-    closeRow();
     const meta = { ...this.meta, indexedUpTo: Math.max(from, indexedUpTo), activeGeneration: this.active.generation, activeSlots: this.active.slots.length };
     ops.push(this.metaOp(meta));
     try {

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { prepareStoredRecord } from '@pulsejet/protocol';
 import { CommitLog } from '../commitlog/commit-log';
 import { SegmentedLog } from '../commitlog/segmented-log';
@@ -7,6 +9,11 @@ import { MemorySegmentDirectory } from '../segment/memory-segment-directory';
 import { INDEX_BEHIND_FACTOR, IndexDispatcher, PROGRESS_ONLY_PERSIST_BYTES } from './index-dispatcher';
 
 const TOPIC = 'IndexTopic';
+
+function forceGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 function appendKeyed(log: CommitLog, uniqKey: string): KeyIndexEntry {
   const prepared = prepareStoredRecord({
@@ -50,10 +57,10 @@ describe('IndexDispatcher', () => {
   it('writes a large hand-over in bounded batches, each leaving a progress mark that covers exactly what it wrote', async () => {
     const index = await KeyIndex.open(db);
     const batches: Array<{ entries: number; upTo: number }> = [];
-    const writeBatch = index.writeBatch.bind(index);
-    index.writeBatch = async (entries, upTo) => {
-      batches.push({ entries: entries.length, upTo });
-      await writeBatch(entries, upTo);
+    const writeHashed = index.writeHashed.bind(index);
+    index.writeHashed = async (keys, upTo) => {
+      batches.push({ entries: keys.length, upTo });
+      await writeHashed(keys, upTo);
     };
     const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 7 });
     await dispatcher.progress();
@@ -112,6 +119,52 @@ describe('IndexDispatcher', () => {
     for (const i of [0, 999, 1000, 16_383, 16_384, 17_000, 19_999]) {
       expect(await index.queryByUniqKey(TOPIC, `B${i}`)).toEqual([entries[i]!.physicalOffset]);
     }
+  });
+
+  it('never splits the keys of one message between two batches', async () => {
+    const index = await KeyIndex.open(db);
+    const batches: Array<{ keys: number; upTo: number }> = [];
+    const writeHashed = index.writeHashed.bind(index);
+    index.writeHashed = async (keys, upTo) => {
+      batches.push({ keys: keys.length, upTo });
+      await writeHashed(keys, upTo);
+    };
+    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 4 });
+    await dispatcher.progress();
+    const from = log.maxOffset();
+    // Three keys each (two KEYS and the UNIQ_KEY): a batch of 4 would end inside the second message.
+    const entries = Array.from({ length: 3 }, (_, i) => ({ ...appendKeyed(log, `M${i}`), keys: [`a${i}`, `b${i}`] }));
+    dispatcher.handOver(entries, from, log.maxOffset());
+    while (await dispatcher.runOnce()) {
+      /* batches */
+    }
+    expect(batches).toEqual([
+      { keys: 6, upTo: entries[2]!.physicalOffset },
+      { keys: 3, upTo: log.maxOffset() },
+    ]);
+    for (const [i, entry] of entries.entries()) {
+      expect(await index.queryByUniqKey(TOPIC, `M${i}`)).toEqual([entry.physicalOffset]);
+      expect(await index.queryByKey(TOPIC, `b${i}`, 10, 0, Number.MAX_SAFE_INTEGER)).toEqual([entry.physicalOffset]);
+    }
+  });
+
+  it('keeps no handed-over entry object alive while its keys wait for the index loop', async () => {
+    const index = await KeyIndex.open(db);
+    const dispatcher = new IndexDispatcher(log, index);
+    await dispatcher.progress();
+    const from = log.maxOffset();
+    let ref: WeakRef<object> | undefined;
+    (() => {
+      const entry = appendKeyed(log, 'weak');
+      ref = new WeakRef(entry);
+      dispatcher.handOver([entry], from, log.maxOffset());
+    })();
+    // WeakRef targets are held until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    forceGc();
+    expect(ref!.deref()).toBeUndefined();
+    await dispatcher.runOnce();
+    expect(await index.queryByUniqKey(TOPIC, 'weak')).toHaveLength(1);
   });
 
   it('refuses a batch bound that is not a positive integer', async () => {

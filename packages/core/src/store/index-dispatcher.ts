@@ -1,11 +1,12 @@
 import { MessageConst, decodeProperties, keysOf } from '@pulsejet/protocol';
 import type { CommitLog } from '../commitlog/commit-log';
 import { scanLog } from '../commitlog/log-scanner';
+import { HashedKeys } from '../kv/hashed-keys';
 import type { KeyIndex, KeyIndexEntry } from '../kv/key-index';
 
 /** Records indexed per LevelDB batch when reading back from the log. */
 const RECORDS_PER_BATCH = 10_000;
-/** Entries handed over by the writer that may wait in memory; past this the log is read instead. */
+/** Keys handed over by the writer that may wait in memory; past this the log is read instead. */
 const MAX_PENDING_ENTRIES = 100_000;
 /**
  * Handed-over entries written per LevelDB batch. Building a batch runs on the event loop (about
@@ -28,7 +29,7 @@ export const INDEX_BEHIND_FACTOR = 4;
  * a crash, the mark lags by less than this, and re-dispatch scans that much log again (~50 ms).
  */
 export const PROGRESS_ONLY_PERSIST_BYTES = 16 * 1024 * 1024;
-/** Written entries kept at the head of `pending` before it is compacted (amortised O(1) per entry). */
+/** Written keys kept at the head of `pending` before it is compacted (amortised O(1) per key). */
 const COMPACT_AFTER_ENTRIES = 16_384;
 
 export interface IndexDispatcherOptions {
@@ -47,11 +48,11 @@ export class IndexDispatcher {
   /** The progress mark the index holds; `indexed` runs ahead of it over stretches without keys. */
   private persisted: number | undefined;
   /**
-   * Entries of appends since `pendingFrom`, which covers the log from there to `pendingUpTo`; those
-   * before `pendingStart` were written already (a bounded batch leaves the rest in place, so taking
-   * a batch never copies the whole backlog).
+   * Keys of appends since `pendingFrom`, hashed at hand-over (./hashed-keys says why), covering the
+   * log from there to `pendingUpTo`; those before `pendingStart` were written already (a bounded
+   * batch leaves the rest in place, so taking a batch never copies the whole backlog).
    */
-  private pending: KeyIndexEntry[] = [];
+  private readonly pending = new HashedKeys();
   private pendingStart = 0;
   private pendingFrom: number | undefined;
   private pendingUpTo = 0;
@@ -87,10 +88,10 @@ export class IndexDispatcher {
     if (this.overflowed) return;
     this.pendingFrom ??= from;
     this.pendingUpTo = upTo;
-    for (const entry of entries) this.pending.push(entry);
+    this.index.hashEntries(entries, this.pending);
     if (this.pending.length - this.pendingStart > MAX_PENDING_ENTRIES) {
       this.overflowed = true;
-      this.pending = [];
+      this.pending.clear();
       this.pendingStart = 0;
     }
   }
@@ -102,30 +103,33 @@ export class IndexDispatcher {
     if (from >= to || signal?.aborted) return false;
     if (!this.overflowed && this.pendingFrom !== undefined && this.pendingFrom <= from) {
       const pending = this.pending;
-      // Entries below `from` were indexed by a log scan already (entries are in log order).
+      const offsets = pending.offsets;
+      // Keys below `from` were indexed by a log scan already (keys are in log order).
       let start = this.pendingStart;
-      while (start < pending.length && pending[start]!.physicalOffset < from) start += 1;
+      while (start < pending.length && offsets[start]! < from) start += 1;
       const waiting = pending.length - start;
       const take = waiting > this.maxEntriesPerBatch * INDEX_BEHIND_FACTOR ? this.maxEntriesPerBatch * INDEX_BEHIND_FACTOR : this.maxEntriesPerBatch;
-      const end = Math.min(pending.length, start + take);
+      let end = Math.min(pending.length, start + take);
+      // A message's keys go in one batch: the batch's mark must not pass a message half indexed.
+      while (end < pending.length && end > start && offsets[end] === offsets[end - 1]) end += 1;
       const entries = pending.slice(start, end);
       let upTo = this.pendingUpTo;
       if (end < pending.length) {
-        // The rest stays pending; this batch covers the log up to the first entry it leaves out.
-        upTo = pending[end]!.physicalOffset;
+        // The rest stays pending; this batch covers the log up to the first key it leaves out.
+        upTo = offsets[end]!;
         this.pendingFrom = upTo;
         this.pendingStart = end;
         if (end > COMPACT_AFTER_ENTRIES && end * 2 > pending.length) {
-          this.pending = pending.slice(end);
+          pending.dropBefore(end);
           this.pendingStart = 0;
         }
       } else {
-        this.pending = [];
+        pending.clear();
         this.pendingStart = 0;
         this.pendingFrom = undefined;
       }
       if (entries.length > 0 || upTo - (this.persisted ?? 0) >= PROGRESS_ONLY_PERSIST_BYTES) {
-        await this.index.writeBatch(entries, upTo);
+        await this.index.writeHashed(entries, upTo);
         this.persisted = upTo;
       }
       this.indexed = upTo;
