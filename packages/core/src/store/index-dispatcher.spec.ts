@@ -167,6 +167,29 @@ describe('IndexDispatcher', () => {
     expect(await index.queryByUniqKey(TOPIC, 'weak')).toHaveLength(1);
   });
 
+  it('asks to run again at once only while a whole batch or more waits, or the log must be read', async () => {
+    const index = await KeyIndex.open(db);
+    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 4 });
+    await dispatcher.progress();
+    const from = log.maxOffset();
+    const entries = Array.from({ length: 6 }, (_, i) => appendKeyed(log, `L${i}`));
+    dispatcher.handOver(entries, from, log.maxOffset());
+    expect(dispatcher.lagging()).toBe(true);
+    // The first batch takes 4; 2 wait, which the loop's next turn takes.
+    expect(await dispatcher.runOnce()).toBe(true);
+    expect(dispatcher.lagging()).toBe(false);
+    expect(await dispatcher.runOnce()).toBe(false);
+    expect(await index.indexedOffset()).toBe(log.maxOffset());
+
+    // Appends the hand-over never saw (a restart) are read from the log: lagging until caught up.
+    const restarted = new IndexDispatcher(log, index, { maxEntriesPerBatch: 4 });
+    appendKeyed(log, 'unseen');
+    await restarted.progress();
+    expect(restarted.lagging()).toBe(true);
+    expect(await restarted.runOnce()).toBe(false);
+    expect(await index.queryByUniqKey(TOPIC, 'unseen')).toHaveLength(1);
+  });
+
   it('refuses a batch bound that is not a positive integer', async () => {
     const index = await KeyIndex.open(db);
     expect(() => new IndexDispatcher(log, index, { maxEntriesPerBatch: 0 })).toThrow(RangeError);

@@ -99,9 +99,10 @@ export class MessageStore {
       intervalMs: INDEX_INTERVAL_MS,
       // Back to back while behind: waking the loop again (a 0 ms timer and a turn of the event loop
       // per batch, 3.8 ms between runs measured at ~200k batched puts/s) let the hand-over overflow
-      // into re-reading the log, which costs more per message than the hand-over it replaces.
+      // into re-reading the log, which costs more per message than the hand-over it replaces. Only
+      // while behind by a batch or more (IndexDispatcher.lagging says why).
       task: async (signal) => {
-        while (!signal.aborted && (await indexDispatcher.runOnce(signal))) {
+        while (!signal.aborted && (await indexDispatcher.runOnce(signal)) && indexDispatcher.lagging()) {
           /* more to index */
         }
       },
