@@ -65,15 +65,23 @@ describe('peers bench: a stopped server takes the processes it started with it',
     try {
       const script = `setsid sh -c 'trap "" TERM; sleep 300' & sleep 300 & echo > '${marker}'; wait`;
       const server = await startServer('tree', '/bin/sh', ['-c', script], () => Promise.resolve(fs.existsSync(marker)), 30_000);
-      const deadline = Date.now() + 30_000;
-      // Ready once the marker is written; the grandchildren may take a moment more to exist.
-      while (server.descendants.length < 3 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        server.descendants = processTree(server.pid);
+      const commands = (): string[] => server.descendants.map((d) => d.command).sort();
+      const expected = ['sh', 'sleep', 'sleep'];
+      try {
+        const deadline = Date.now() + 30_000;
+        // Ready once the marker is written; the grandchildren may take a moment more to exist, and
+        // a forked child goes by its parent's name (sh) until it has exec'd sleep.
+        while (commands().join() !== expected.join() && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          server.descendants = processTree(server.pid);
+        }
+        expect(commands()).toEqual(expected);
+        expect(server.descendants.every(stillRunning)).toBe(true);
+      } finally {
+        // Also when an expectation failed: the tree must not outlive the test (the last test of this
+        // file checks that no process the bench started is left).
+        await stopServer(server, 10_000, 500);
       }
-      expect(server.descendants.map((d) => d.command).sort()).toEqual(['sh', 'sleep', 'sleep']);
-      expect(server.descendants.every(stillRunning)).toBe(true);
-      await stopServer(server, 10_000, 500);
       expect(server.child.exitCode !== null || server.child.signalCode !== null).toBe(true);
       expect(server.descendants.filter(stillRunning)).toEqual([]);
     } finally {
