@@ -5,7 +5,7 @@ import type { SendCase } from './broker-bench-config';
 import { cpuSpeedSuffix } from './cpu-probe';
 import { heapFlagsLine } from './heap-flags';
 import { describeMachine } from './machine';
-import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
+import { formatBytes, formatCpu, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE, TRIM_FROM_ROUNDS, pairedRatio } from './measure';
 import { PAUSE_COLUMN_NOTE, formatPauses } from './pause-watch';
 import { disturbedMark, formatSeconds, sourceLine } from './report-lines';
@@ -232,10 +232,15 @@ function uniqKeyLines(results: BrokerBenchResults): string[] {
   const withKey = find(results, HEADLINE_CASE);
   const without = find(results, { ...HEADLINE_CASE, withoutUniqKey: true });
   if (withKey === undefined || without === undefined) return [];
+  // Paired round by round: the two rows of one round ran minutes apart at most, while the host's
+  // speed moved by half between rounds of one run (each row's median round may be another round).
+  const share = 1 - pairedRatio(without.brokerCpuRounds, withKey.brokerCpuRounds);
+  const perRound = withKey.brokerCpuRounds.map((cpu, i) => `${formatCpu(cpu)} / ${formatCpu(without.brokerCpuRounds[i] ?? Number.NaN)}`).join(', ');
   return [
     'The row without `UNIQ_KEY` sends the same messages without the client message id that every RocketMQ producer sets and the broker ' +
-      `indexes (hash slots in LevelDB rows, off the put path but in the same process; see docs/storage.md). The broker spent ${formatCpu(withKey.brokerCpuUs)} per message with it ` +
-      `and ${formatCpu(without.brokerCpuUs)} without: carrying and indexing it is ${formatPercent(1 - without.brokerCpuUs / withKey.brokerCpuUs)} of the broker's CPU per message.`,
+      `indexes (hash slots in LevelDB rows, off the put path but in the same process; see docs/storage.md). The broker's CPU per message with / without it, ` +
+      `round by round: ${perRound}; carrying and indexing it is ${formatPercent(share)} of the broker's CPU per message (geometric mean of the rounds' ratios` +
+      `${withKey.brokerCpuRounds.length >= TRIM_FROM_ROUNDS ? ' without the lowest and highest' : ''}).`,
     '',
   ];
 }
@@ -252,6 +257,3 @@ function busyLine(results: BrokerBenchResults): string {
   return `${load}${waited}${busy}.`;
 }
 
-function formatCpu(us: number): string {
-  return Number.isFinite(us) ? `${us.toFixed(1)} µs` : '—';
-}

@@ -57,6 +57,8 @@ export interface SendResult {
   latencyUs: Latency;
   producerCpuUs: number;
   brokerCpuUs: number;
+  /** The broker's CPU per message in each round, in round order (rows of one round share a host state). */
+  brokerCpuRounds: number[];
   /** Largest otherCpuShare of its rounds. */
   otherCpuShare: number | undefined;
   /** Sustained rows: each round's window (log bytes, seconds). */
@@ -298,6 +300,7 @@ function sendResult(send: SendCase, rounds: SendRound[]): SendResult {
     latencyUs: latencyOf(latencies),
     producerCpuUs: median(rounds.map((round) => round.producerCpuUs)),
     brokerCpuUs: median(rounds.map((round) => round.brokerCpuUs)),
+    brokerCpuRounds: rounds.map((round) => round.brokerCpuUs),
     otherCpuShare: shares.length > 0 ? Math.max(...shares) : undefined,
     sustainedWindows: rounds.flatMap((round) => (round.sustained ? [round.sustained] : [])),
   };

@@ -8,7 +8,7 @@ import { DECORATOR_TARGET, baselineOf } from './client-bench-rows';
 import { cpuSpeedSuffix } from './cpu-probe';
 import { heapFlagsLine } from './heap-flags';
 import { describeMachine } from './machine';
-import { formatBytes, formatInt, formatMBps, formatMicros, formatPercent } from './format';
+import { formatBytes, formatCpu, formatInt, formatMBps, formatMicros, formatPercent } from './format';
 import { BUSY_MACHINE } from './measure';
 import { PAUSE_COLUMN_NOTE, formatPauses } from './pause-watch';
 import type { SourceState } from './source';
@@ -186,9 +186,6 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
-function formatCpu(us: number): string {
-  return Number.isFinite(us) ? `${us.toFixed(1)} µs` : '—';
-}
 
 function sourceLine(source: SourceState): string {
   const commit = source.commit === undefined ? 'unknown commit (no git)' : `commit ${source.commit}`;

@@ -50,3 +50,8 @@ export function formatMs(ms: number): string {
 function trim(n: number): string {
   return Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(0) : n.toFixed(2).replace(/\.?0+$/, '');
 }
+
+/** CPU time per message (or per round trip), one decimal; a dash when it could not be measured. */
+export function formatCpu(us: number): string {
+  return Number.isFinite(us) ? `${us.toFixed(1)} µs` : '—';
+}

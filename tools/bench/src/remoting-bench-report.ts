@@ -1,7 +1,7 @@
 // Renders the remoting section of docs/benchmarks.md from one run.
 import { cpuSpeedSuffix } from './cpu-probe';
 import { describeMachine } from './machine';
-import { formatBytes, formatInt, formatMicros, formatPercent } from './format';
+import { formatBytes, formatCpu, formatInt, formatMicros, formatPercent } from './format';
 import type { BenchTransport } from './remoting-bench-config';
 import type { RemotingBenchResults, RemotingScenarioResult } from './remoting-bench-run';
 import type { SourceState } from './source';
@@ -142,9 +142,6 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
-function formatCpu(us: number): string {
-  return Number.isFinite(us) ? `${us.toFixed(1)} µs` : '—';
-}
 
 function sourceLine(source: SourceState): string {
   const commit = source.commit === undefined ? 'unknown commit (no git)' : `commit ${source.commit}`;

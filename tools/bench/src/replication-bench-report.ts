@@ -1,7 +1,7 @@
 // Renders the replication section of docs/benchmarks.md from one run, and checks the issue's targets.
 import { cpuSpeedSuffix } from './cpu-probe';
 import { describeMachine } from './machine';
-import { formatBytes, formatInt, formatPercent, formatMicros } from './format';
+import { formatBytes, formatCpu, formatInt, formatMicros, formatPercent } from './format';
 import { ASYNC_CASE, REPLICATION_TARGETS, SYNC_CASE, replicationCaseLabel } from './replication-bench-config';
 import type { ReplicationBenchResults, ReplicationResult } from './replication-bench-run';
 import { median } from './measure';
@@ -63,9 +63,6 @@ export function formatLagMs(ms: number): string {
   return ms >= 100 ? `${formatInt(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
 
-function formatCpu(us: number): string {
-  return Number.isFinite(us) ? `${us.toFixed(1)} µs` : '—';
-}
 
 export function renderReplicationSection(results: ReplicationBenchResults, checks: readonly ReplicationTargetCheck[]): string {
   const { config, machine } = results;
