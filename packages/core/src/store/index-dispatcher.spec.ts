@@ -27,6 +27,17 @@ function appendKeyed(log: CommitLog, uniqKey: string): KeyIndexEntry {
   return { topic: TOPIC, keys: [], uniqKey, physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp };
 }
 
+/** Records the size (keys) and progress mark of every batch the hand-over path writes. */
+function recordBatches(index: KeyIndex): Array<{ entries: number; upTo: number }> {
+  const batches: Array<{ entries: number; upTo: number }> = [];
+  const writeHashed = index.writeHashed.bind(index);
+  index.writeHashed = async (keys, upTo) => {
+    batches.push({ entries: keys.length, upTo });
+    await writeHashed(keys, upTo);
+  };
+  return batches;
+}
+
 /** Appends a message without keys (body of `bodyBytes`) and returns the log's end after it. */
 function appendKeyless(log: CommitLog, bodyBytes = 16): number {
   const prepared = prepareStoredRecord({
@@ -54,20 +65,20 @@ describe('IndexDispatcher', () => {
     await db.close();
   });
 
-  it('writes a large hand-over in bounded batches, each leaving a progress mark that covers exactly what it wrote', async () => {
+  /** A dispatcher of a fresh index that was handed `count` messages with a UNIQ_KEY each (`prefix` + i). */
+  async function handedOver(maxEntriesPerBatch: number, count: number, prefix: string) {
     const index = await KeyIndex.open(db);
-    const batches: Array<{ entries: number; upTo: number }> = [];
-    const writeHashed = index.writeHashed.bind(index);
-    index.writeHashed = async (keys, upTo) => {
-      batches.push({ entries: keys.length, upTo });
-      await writeHashed(keys, upTo);
-    };
-    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 7 });
+    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch });
     await dispatcher.progress();
-
     const from = log.maxOffset();
-    const entries = Array.from({ length: 50 }, (_, i) => appendKeyed(log, `U${i}`));
+    const entries = Array.from({ length: count }, (_, i) => appendKeyed(log, `${prefix}${i}`));
     dispatcher.handOver(entries, from, log.maxOffset());
+    return { index, dispatcher, entries };
+  }
+
+  it('writes a large hand-over in bounded batches, each leaving a progress mark that covers exactly what it wrote', async () => {
+    const { index, dispatcher, entries } = await handedOver(7, 50, 'U');
+    const batches = recordBatches(index);
     // A hand-over arriving while the first batches are written joins the queue behind them.
     const more: KeyIndexEntry[] = [];
     let rounds = 0;
@@ -97,12 +108,7 @@ describe('IndexDispatcher', () => {
   });
 
   it('works through a backlog larger than its compaction threshold, batch by batch', async () => {
-    const index = await KeyIndex.open(db);
-    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 1000 });
-    await dispatcher.progress();
-    const from = log.maxOffset();
-    const entries = Array.from({ length: 20_000 }, (_, i) => appendKeyed(log, `B${i}`));
-    dispatcher.handOver(entries, from, log.maxOffset());
+    const { index, dispatcher, entries } = await handedOver(1000, 20_000, 'B');
     // Behind by more than INDEX_BEHIND_FACTOR batches, a run takes that many at once: 4,000 while
     // over 4,000 wait, then 1,000 (compaction happens at the first run ending past 16,384).
     const sizes = [4000, 4000, 4000, 4000, 1000, 1000, 1000, 1000];
@@ -123,12 +129,7 @@ describe('IndexDispatcher', () => {
 
   it('never splits the keys of one message between two batches', async () => {
     const index = await KeyIndex.open(db);
-    const batches: Array<{ keys: number; upTo: number }> = [];
-    const writeHashed = index.writeHashed.bind(index);
-    index.writeHashed = async (keys, upTo) => {
-      batches.push({ keys: keys.length, upTo });
-      await writeHashed(keys, upTo);
-    };
+    const batches = recordBatches(index);
     const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 4 });
     await dispatcher.progress();
     const from = log.maxOffset();
@@ -139,8 +140,8 @@ describe('IndexDispatcher', () => {
       /* batches */
     }
     expect(batches).toEqual([
-      { keys: 6, upTo: entries[2]!.physicalOffset },
-      { keys: 3, upTo: log.maxOffset() },
+      { entries: 6, upTo: entries[2]!.physicalOffset },
+      { entries: 3, upTo: log.maxOffset() },
     ]);
     for (const [i, entry] of entries.entries()) {
       expect(await index.queryByUniqKey(TOPIC, `M${i}`)).toEqual([entry.physicalOffset]);
@@ -168,12 +169,7 @@ describe('IndexDispatcher', () => {
   });
 
   it('asks to run again at once only while a whole batch or more waits, or the log must be read', async () => {
-    const index = await KeyIndex.open(db);
-    const dispatcher = new IndexDispatcher(log, index, { maxEntriesPerBatch: 4 });
-    await dispatcher.progress();
-    const from = log.maxOffset();
-    const entries = Array.from({ length: 6 }, (_, i) => appendKeyed(log, `L${i}`));
-    dispatcher.handOver(entries, from, log.maxOffset());
+    const { index, dispatcher } = await handedOver(4, 6, 'L');
     expect(dispatcher.lagging()).toBe(true);
     // The first batch takes 4; 2 wait, which the loop's next turn takes.
     expect(await dispatcher.runOnce()).toBe(true);
