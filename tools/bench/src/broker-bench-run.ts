@@ -39,6 +39,8 @@ export interface SendRound {
   /** CPU per message, µs. */
   producerCpuUs: number;
   brokerCpuUs: number;
+  /** The broker's main thread only. */
+  brokerMainCpuUs: number;
   /** Share of the machine's CPU that neither the producer nor the broker used in the window. */
   otherCpuShare: number | undefined;
   /** Sustained rows: the log bytes and the seconds the window covered. */
@@ -57,8 +59,8 @@ export interface SendResult {
   latencyUs: Latency;
   producerCpuUs: number;
   brokerCpuUs: number;
-  /** The broker's CPU per message in each round, in round order (rows of one round share a host state). */
-  brokerCpuRounds: number[];
+  /** The broker's main thread's CPU per message in each round, in round order. */
+  brokerMainCpuRounds: number[];
   /** Largest otherCpuShare of its rounds. */
   otherCpuShare: number | undefined;
   /** Sustained rows: each round's window (log bytes, seconds). */
@@ -250,6 +252,7 @@ async function measureSend(broker: BrokerChild, producer: TcpRemotingClient, con
     requestLatencyUs: window.latenciesUs,
     producerCpuUs: window.clientCpuUs / send.batch,
     brokerCpuUs: window.serverCpuUs / send.batch,
+    brokerMainCpuUs: window.serverMainThreadCpuUs / send.batch,
     otherCpuShare: otherShareBesides(before, after, brokerAfter - brokerBefore),
     ...(sustained ? { sustained: { logBytes: sustained.logBytes, seconds: sustained.seconds } } : {}),
   };
@@ -300,7 +303,7 @@ function sendResult(send: SendCase, rounds: SendRound[]): SendResult {
     latencyUs: latencyOf(latencies),
     producerCpuUs: median(rounds.map((round) => round.producerCpuUs)),
     brokerCpuUs: median(rounds.map((round) => round.brokerCpuUs)),
-    brokerCpuRounds: rounds.map((round) => round.brokerCpuUs),
+    brokerMainCpuRounds: rounds.map((round) => round.brokerMainCpuUs),
     otherCpuShare: shares.length > 0 ? Math.max(...shares) : undefined,
     sustainedWindows: rounds.flatMap((round) => (round.sustained ? [round.sustained] : [])),
   };

@@ -12,7 +12,7 @@ import type { RemotingClient } from '@pulsejet/remoting';
 import { SEND_TIMEOUT_MS, checkSendReply } from './broker-bench-send';
 import type { SendRequestFactory } from './broker-bench-send';
 import { SampleBuffer, sleep } from './measure';
-import { processCpuUs } from './remoting-bench-load';
+import { mainThreadCpuUs, processCpuUs } from './remoting-bench-load';
 import type { WindowResult } from './remoting-bench-load';
 
 export interface SustainedOptions {
@@ -81,6 +81,7 @@ export async function measureSustained(client: RemotingClient, address: string, 
     endOffset = startOffset + options.logBytes;
     const clientCpu = process.cpuUsage();
     const brokerCpu = processCpuUs(options.brokerPid);
+    const brokerMainCpu = mainThreadCpuUs(options.brokerPid);
     const started = performance.now();
     measuring = true;
     let timer: NodeJS.Timeout | undefined;
@@ -91,12 +92,14 @@ export async function measureSustained(client: RemotingClient, address: string, 
     const seconds = (performance.now() - started) / 1000;
     const clientUsage = process.cpuUsage(clientCpu);
     const brokerUs = processCpuUs(options.brokerPid) - brokerCpu;
+    const brokerMainUs = mainThreadCpuUs(options.brokerPid) - brokerMainCpu;
     const messages = samples.length;
     return {
       roundTripsPerSecond: messages / seconds,
       latenciesUs: Float64Array.from(samples.values()),
       clientCpuUs: (clientUsage.user + clientUsage.system) / messages,
       serverCpuUs: brokerUs / messages,
+      serverMainThreadCpuUs: brokerMainUs / messages,
       logBytes: highest - startOffset,
       seconds,
     };

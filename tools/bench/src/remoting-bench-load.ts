@@ -78,13 +78,23 @@ export interface WindowResult {
   clientCpuUs: number;
   /** The same for the server child; NaN when it can't be read (not Linux) or isn't involved. */
   serverCpuUs: number;
+  /** The server child's main thread (its event loop) only: without the thread pool's file work. */
+  serverMainThreadCpuUs: number;
 }
 
 /** user + system CPU of another process, µs, from /proc (USER_HZ is 100 for /proc on Linux); NaN elsewhere. */
 export function processCpuUs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
+  return pid === undefined ? Number.NaN : statCpuUs(`/proc/${pid}/stat`);
+}
+
+/** The same for a process's main thread (its thread id is its pid). */
+export function mainThreadCpuUs(pid: number | undefined): number {
+  return pid === undefined ? Number.NaN : statCpuUs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuUs(file: string): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10_000;
   } catch {
@@ -110,11 +120,13 @@ export class WindowRecorder {
     const started = performance.now();
     const clientCpu = process.cpuUsage();
     const serverCpu = processCpuUs(serverPid);
+    const serverMainCpu = mainThreadCpuUs(serverPid);
     await sleep(durationMs);
     this.measuring = false;
     const elapsedMs = performance.now() - started;
     const clientUsage = process.cpuUsage(clientCpu);
     const serverUs = processCpuUs(serverPid) - serverCpu;
+    const serverMainUs = mainThreadCpuUs(serverPid) - serverMainCpu;
     await load.stop();
     const latenciesUs = Float64Array.from(this.samples.values());
     const roundTrips = latenciesUs.length;
@@ -123,6 +135,7 @@ export class WindowRecorder {
       latenciesUs,
       clientCpuUs: (clientUsage.user + clientUsage.system) / roundTrips,
       serverCpuUs: serverUs / roundTrips,
+      serverMainThreadCpuUs: serverMainUs / roundTrips,
     };
   }
 }
