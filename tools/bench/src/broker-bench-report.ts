@@ -136,10 +136,17 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
       `| ${send.send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} | ${formatBytes(send.send.bodyBytes)}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}${send.send.sustained ? ', sustained' : ''} | ` +
         `${send.send.inFlight} | ${send.send.batch} | ` +
         `${formatInt(send.messagesPerSecond)}${disturbedMark(send.otherCpuShare)} | ${formatMBps(send.payloadMBps)} | ${formatMicros(send.latencyUs.p50)} | ` +
-        `${formatMicros(send.latencyUs.p99)} | ${formatCpu(send.producerCpuUs)} / ${formatCpu(send.brokerCpuUs)} | ${send.rounds.map(formatInt).join(', ')} | ${target} |`,
+        `${formatMicros(send.latencyUs.p99)} | ${formatCpu(send.producerCpuUs)} / ${formatCpu(send.brokerCpuUs)} | ${roundsCell(send)} | ${target} |`,
     );
   }
-  push('', `† here and below: other processes used more than 10% of the machine's CPU during a window of the row (worst of the run: ${formatPercent(worstOther(results))}).`, '');
+  push(
+    '',
+    `† here and below: other processes used more than 10% of the machine's CPU during a window of the row (worst of the run: ${formatPercent(worstOther(results))}).`,
+    '',
+    `${PREFILL_MARK}: the broker pre-filled its next commit-log segment (wrote its zeros on the thread pool, at the cost of several µs of CPU per message) during that round's warm-up or window; ` +
+      'every sustained window holds one such pre-fill by design, so their rounds are not marked.',
+    '',
+  );
   const sustainedLines = results.sends
     .filter((send) => send.sustainedWindows.length > 0)
     .map((send) => `${send.label}: ${send.sustainedWindows.map((w) => `${formatBytes(w.logBytes)} in ${w.seconds.toFixed(1)} s`).join(', ')}`);
@@ -225,6 +232,13 @@ function profileLines(results: BrokerBenchResults): string[] {
   lines.push('', 'Top functions by self time:', '', '| Function (file) | Share of busy time |', '|---|---:|');
   for (const line of profile.topSelf) lines.push(`| \`${line.name.replace(/\|/g, '\\|')}\` | ${formatPercent(line.share)} |`);
   return lines;
+}
+
+const PREFILL_MARK = '‡';
+
+/** The row's rounds (msg/s), those a segment pre-fill overlapped marked (not in sustained rows: all are). */
+function roundsCell(send: SendResult): string {
+  return send.rounds.map((rate, i) => `${formatInt(rate)}${!send.send.sustained && send.prefillRounds[i] ? ` ${PREFILL_MARK}` : ''}`).join(', ');
 }
 
 /** What indexing the client's message id costs: the diagnostic row against the headline row of the same run. */

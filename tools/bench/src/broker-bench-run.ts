@@ -29,6 +29,7 @@ import type { Latency } from './measure';
 import { withPauseWatch } from './pause-watch';
 import { WindowRecorder, processCpuUs } from './remoting-bench-load';
 import type { WindowResult } from './remoting-bench-load';
+import { watchPrefill } from './prefill-watch';
 import { measureRawDisk } from './raw-disk';
 import { sourceState } from './source';
 import type { SourceState } from './source';
@@ -45,6 +46,8 @@ export interface SendRound {
   otherCpuShare: number | undefined;
   /** Sustained rows: the log bytes and the seconds the window covered. */
   sustained?: { logBytes: number; seconds: number };
+  /** Whether the next commit-log segment was being pre-filled during the row (warm-up or window). */
+  prefillOverlapped: boolean;
 }
 
 export interface SendResult {
@@ -65,6 +68,8 @@ export interface SendResult {
   otherCpuShare: number | undefined;
   /** Sustained rows: each round's window (log bytes, seconds). */
   sustainedWindows: { logBytes: number; seconds: number }[];
+  /** Per round, in round order: whether a segment pre-fill overlapped it (prefill-watch.ts). */
+  prefillRounds: boolean[];
 }
 
 export interface BrokerBenchResults {
@@ -235,6 +240,7 @@ async function measureSend(broker: BrokerChild, producer: TcpRemotingClient, con
   const requests = send.batch > 1 ? batchSends(SEND_TOPIC, config.queues, body, send.batch) : singleSends(SEND_TOPIC, config.queues, body, !send.withoutUniqKey);
   const before = cpuSnapshot();
   const brokerBefore = processCpuUs(broker.child.pid);
+  const prefill = watchPrefill(path.join(broker.dataDir, 'store', 'commitlog'));
   const sustained = send.sustained
     ? await measureSustained(producer, broker.address, requests, {
         inFlight: send.inFlight,
@@ -245,6 +251,7 @@ async function measureSend(broker: BrokerChild, producer: TcpRemotingClient, con
       })
     : undefined;
   const window = sustained ?? (await measureTimed(producer, broker, requests, send.inFlight, config));
+  const prefillOverlapped = prefill.stop();
   const after = cpuSnapshot();
   const brokerAfter = processCpuUs(broker.child.pid);
   return {
@@ -254,6 +261,7 @@ async function measureSend(broker: BrokerChild, producer: TcpRemotingClient, con
     brokerCpuUs: window.serverCpuUs / send.batch,
     brokerMainCpuUs: window.serverMainThreadCpuUs / send.batch,
     otherCpuShare: otherShareBesides(before, after, brokerAfter - brokerBefore),
+    prefillOverlapped,
     ...(sustained ? { sustained: { logBytes: sustained.logBytes, seconds: sustained.seconds } } : {}),
   };
 }
@@ -306,5 +314,6 @@ function sendResult(send: SendCase, rounds: SendRound[]): SendResult {
     brokerMainCpuRounds: rounds.map((round) => round.brokerMainCpuUs),
     otherCpuShare: shares.length > 0 ? Math.max(...shares) : undefined,
     sustainedWindows: rounds.flatMap((round) => (round.sustained ? [round.sustained] : [])),
+    prefillRounds: rounds.map((round) => round.prefillOverlapped),
   };
 }

@@ -121,6 +121,8 @@ describe('broker bench (tiny run against the broker app)', () => {
       expect(section).toContain(`| ${flush} | ${body} | ${send.send.inFlight} | ${send.send.batch} |`);
     }
     expect(section).toMatch(/Sustained windows, round by round: async 1 KiB 256 in flight, sustained over one segment: [\d.]+ MiB in [\d.]+ s; sync /);
+    // Rounds a segment pre-fill overlapped are marked, and the footnote says what the mark means.
+    expect(section).toContain("‡: the broker pre-filled its next commit-log segment");
     // The broker's main-thread CPU with / without UNIQ_KEY, paired round by round (one round here).
     expect(section).toMatch(/with \/ without it, round by round: [\d.]+ µs \/ [\d.]+ µs; carrying and indexing it is -?[\d.]+% of that thread's CPU per message \(geometric mean/);
   });
