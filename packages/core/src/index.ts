@@ -23,6 +23,7 @@ export {
   DEFAULT_STORE_HOST,
 } from './options';
 export type { MessageStoreOptions, ResolvedStoreOptions, FlushDiskType } from './options';
+export { PREFILL_SUFFIX } from './segment/file-segment-directory';
 export type { RecoveryReport } from './recovery/recover';
 export type { RetentionRun } from './retention/retention';
 export type { ScanStop } from './commitlog/log-scanner';

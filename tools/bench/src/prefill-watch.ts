@@ -9,9 +9,7 @@
 // finished one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-/** The suffix FileSegmentDirectory gives a segment file while it is prepared and until it is used. */
-const PREFILL_SUFFIX = '.prefill';
+import { PREFILL_SUFFIX } from '@pulsejet/core';
 
 export interface PrefillWatch {
   /** Stops watching; whether a pre-fill file grew (or appeared) at any poll since the watch started. */

@@ -12,7 +12,8 @@ const PREFILL_CHUNK = 1024 * 1024;
 const PREFILL_SYNC_EVERY = 16 * 1024 * 1024;
 /** Deleting a big file stalls concurrent fsyncs for tens of ms; shrinking it in steps spreads that out. */
 const DELETE_STEP = 64 * 1024 * 1024;
-const PREFILL_SUFFIX = '.prefill';
+/** A segment file being prepared, and prepared but not yet used, carries this suffix (tools watch for it). */
+export const PREFILL_SUFFIX = '.prefill';
 const SPARE_PREFIX = 'spare-';
 
 export interface FileSegmentDirectoryOptions {
