@@ -11,7 +11,7 @@ import type { RemotingCommand } from './remoting-command';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call on the other
 // module's exports, and these run for every frame in and out (bench:broker profile).
-const { binaryHeaderLength, decodeBinaryHeader, writeBinaryHeader } = binaryHeader;
+const { binaryHeaderBound, binaryHeaderLength, decodeBinaryHeader, writeBinaryHeaderAt } = binaryHeader;
 const { HEADER_WORD_SIZE, LENGTH_PREFIX_SIZE, MAX_HEADER_LENGTH, SerializeTypeCode, checkTotalLength, resolveFrameCodecOptions } = layout;
 const { decodeJsonHeader, encodeJsonHeader } = jsonHeader;
 const { jsonHeaderBound, writeJsonHeaderAt } = jsonHeaderWriter;
@@ -22,8 +22,9 @@ export const DEFAULT_MAX_FRAME_SIZE = layout.DEFAULT_MAX_FRAME_SIZE;
 
 const HEADER_START = LENGTH_PREFIX_SIZE + HEADER_WORD_SIZE;
 /**
- * Headers whose bound (up to 6 bytes per character) is larger are measured first instead: asking a
- * caller for room six times a megabyte-sized header's length isn't worth the saved measuring.
+ * Headers whose bound (up to 6 bytes per character in JSON, 3 in binary) is larger are measured
+ * first instead: asking a caller for room several times a megabyte-sized header's length isn't
+ * worth the saved measuring.
  */
 const MAX_HEADER_BOUND = 64 * 1024;
 const DEFAULT_OPTIONS = resolveFrameCodecOptions();
@@ -68,10 +69,19 @@ function encodeFrameInto(command: RemotingCommand, target: Buffer, offset: numbe
     checkInteger('opaque', command.opaque, 32);
     checkInteger('flag', command.flag, 32);
     serializeType = ROCKETMQ_TYPE;
-    headerLength = binaryHeaderLength(command);
-    checkFrameSize(headerLength, bodyLength, maxFrameSize);
-    if (room < HEADER_START + headerLength + bodyRoom) return -(HEADER_START + headerLength + bodyRoom);
-    writeBinaryHeader(command, target, headerStart);
+    const bound = binaryHeaderBound(command);
+    if (bound <= MAX_HEADER_BOUND) {
+      // As for JSON below: written in place into room for the bound, measured after.
+      checkFrameSize(0, bodyLength, maxFrameSize);
+      if (room < HEADER_START + bound + bodyRoom) return -(HEADER_START + bound + bodyRoom);
+      headerLength = writeBinaryHeaderAt(command, target, headerStart) - headerStart;
+      checkFrameSize(headerLength, bodyLength, maxFrameSize);
+    } else {
+      headerLength = binaryHeaderLength(command);
+      checkFrameSize(headerLength, bodyLength, maxFrameSize);
+      if (room < HEADER_START + headerLength + bodyRoom) return -(HEADER_START + headerLength + bodyRoom);
+      writeBinaryHeaderAt(command, target, headerStart);
+    }
   } else {
     checkInteger('code', command.code, 32);
     checkInteger('version', command.version, 32);
