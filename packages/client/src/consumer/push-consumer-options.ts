@@ -111,7 +111,7 @@ function positiveInt(name: string, value: number): number {
   return value;
 }
 
-const INSTANCE_FIELDS = ['remoting', 'ownsRemoting', 'instanceName', 'clientIP', 'heartbeatBrokerIntervalMs', 'pollNameServerIntervalMs', 'requestTimeoutMs'] as const;
+const INSTANCE_FIELDS = ['remoting', 'ownsRemoting', 'instanceName', 'clientIP', 'heartbeatBrokerIntervalMs', 'pollNameServerIntervalMs', 'requestTimeoutMs', 'serializeType'] as const;
 
 /** The ClientInstance fields of the options (the instance validates them itself). */
 function instanceOptionsOf(options: Partial<ClientInstanceOptions>, log: ConsumerLog): ClientInstanceOptions {

@@ -1,5 +1,6 @@
 // Options of a ClientInstance (STYLE.md habit 8: one interface, every field with its default,
 // resolved once). Producers and consumers take the same fields and pass them through.
+import type { SerializeType } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { ClientError, ClientErrorCode } from '../errors';
 
@@ -30,6 +31,15 @@ export interface ClientInstanceOptions {
   requestTimeoutMs?: number;
   /** Where the instance reports what it drops or retries. @default warnings and errors to stderr */
   log?: ClientLog;
+  /**
+   * Header encoding of the requests sent to brokers (replies come back in the same one): 'ROCKETMQ',
+   * the binary layout (RocketMQ's RocketMQSerializable, which Java brokers read too), costs about
+   * half of what 'JSON' costs to write and to read on both sides; 'JSON' is what Java clients send
+   * unless configured otherwise (rocketmq.serialize.type). A request with an empty extFields value
+   * goes as JSON either way: Java reads an empty binary string as null. Route lookups stay JSON.
+   * @default 'ROCKETMQ'
+   */
+  serializeType?: SerializeType;
 }
 
 export const DEFAULT_HEARTBEAT_BROKER_INTERVAL_MS = 30_000;
@@ -52,6 +62,7 @@ export interface ResolvedClientInstanceOptions {
   pollNameServerIntervalMs: number;
   requestTimeoutMs: number;
   log: ClientLog;
+  serializeType: SerializeType;
 }
 
 let instancesCreated = 0;
@@ -95,5 +106,12 @@ export function resolveClientInstanceOptions(options: ClientInstanceOptions): Re
     pollNameServerIntervalMs: positiveInt('pollNameServerIntervalMs', options.pollNameServerIntervalMs, DEFAULT_CLIENT_POLL_NAME_SERVER_INTERVAL_MS),
     requestTimeoutMs: positiveInt('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_CLIENT_REQUEST_TIMEOUT_MS),
     log: options.log ?? defaultClientLog,
+    serializeType: serializeTypeOf(options.serializeType),
   };
+}
+
+function serializeTypeOf(value: SerializeType | undefined): SerializeType {
+  if (value === undefined) return 'ROCKETMQ';
+  if (value !== 'ROCKETMQ' && value !== 'JSON') throw invalid(`serializeType must be 'ROCKETMQ' or 'JSON', got ${String(value)}`);
+  return value;
 }

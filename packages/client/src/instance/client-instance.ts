@@ -21,6 +21,7 @@ import { ClientError, ClientErrorCode } from '../errors';
 import type { MessageQueue } from '../message/message-queue';
 import { resolveClientInstanceOptions, type ClientInstanceOptions, type ClientLog, type ResolvedClientInstanceOptions } from './client-instance-options';
 import type { ConsumerRegistration, ProducerRegistration } from './registrations';
+import { applySerializeType } from './request-encoding';
 import { brokerAddrTableOf, publishQueuesOf, subscribeQueuesOf } from './route-queues';
 import { registerServerRequestProcessors } from './server-requests';
 
@@ -175,14 +176,16 @@ export class ClientInstance {
   // --- requests -----------------------------------------------------------------------------
 
   /**
-   * Sends a request and waits for the response. Transport failures become ClientError TIMEOUT or
-   * BROKER_UNREACHABLE; response codes are left to the caller.
+   * Sends a request and waits for the response, its header encoded as options.serializeType says.
+   * Transport failures become ClientError TIMEOUT or BROKER_UNREACHABLE; response codes are left to
+   * the caller.
    */
   invoke(addr: string, command: RemotingCommand, timeoutMs = this.options.requestTimeoutMs): Promise<RemotingCommand> {
     // A promise chain, not an async function: this runs for every send and every pull, and an
     // awaiting async wrapper cost ~0.1 us more per call (226-302 against 160-190 ns in a micro-benchmark).
     try {
       this.assertNotClosed();
+      applySerializeType(command, this.options.serializeType);
       return this.remoting.request(addr, command, timeoutMs).then(undefined, (error: unknown) => {
         throw this.transportError(addr, command, error);
       });
@@ -193,6 +196,7 @@ export class ClientInstance {
 
   async invokeOneway(addr: string, command: RemotingCommand): Promise<void> {
     this.assertNotClosed();
+    applySerializeType(command, this.options.serializeType);
     try {
       await this.remoting.oneway(addr, command);
     } catch (error) {

@@ -58,9 +58,11 @@ describe('ClientInstance options', () => {
 
   it('defaults and validates the rest', () => {
     const resolved = resolveClientInstanceOptions({ namesrvAddr: 'a:1' });
-    expect(resolved).toMatchObject({ clientIP: '127.0.0.1', heartbeatBrokerIntervalMs: 30_000, pollNameServerIntervalMs: 30_000, requestTimeoutMs: 3000, ownsRemoting: true });
+    expect(resolved).toMatchObject({ clientIP: '127.0.0.1', heartbeatBrokerIntervalMs: 30_000, pollNameServerIntervalMs: 30_000, requestTimeoutMs: 3000, ownsRemoting: true, serializeType: 'ROCKETMQ' });
     expect(resolved.instanceName).toMatch(new RegExp(`^${process.pid}`));
     expect(() => resolveClientInstanceOptions({ namesrvAddr: 'a:1', instanceName: 'x@y' })).toThrow(expect.objectContaining({ code: ClientErrorCode.INVALID_ARGUMENT }));
     expect(() => resolveClientInstanceOptions({ namesrvAddr: 'a:1', requestTimeoutMs: 0 })).toThrow(expect.objectContaining({ code: ClientErrorCode.INVALID_ARGUMENT }));
+    expect(resolveClientInstanceOptions({ namesrvAddr: 'a:1', serializeType: 'JSON' }).serializeType).toBe('JSON');
+    expect(() => resolveClientInstanceOptions({ namesrvAddr: 'a:1', serializeType: 'XML' as 'JSON' })).toThrow(expect.objectContaining({ code: ClientErrorCode.INVALID_ARGUMENT }));
   });
 });
