@@ -2,10 +2,14 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MAPPED_FILE_SIZE_COMMIT_LOG } from '@pulsejet/core';
+import type { SerializeType } from '@pulsejet/protocol';
 import { REPO_ROOT } from './bench-config';
 import { FlagReader } from './flag-reader';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+
+/** The header encoding of the bench's requests: Pulsejet clients' default (ClientInstanceOptions.serializeType). */
+export const CLIENT_SERIALIZE_TYPE: SerializeType = 'ROCKETMQ';
 
 /** One send row: how many messages per request (1 = SEND_MESSAGE_V2, more = SEND_BATCH_MESSAGE). */
 export interface SendCase {
@@ -20,6 +24,11 @@ export interface SendCase {
    * producer sets and the broker indexes; the difference is what the key index costs.
    */
   withoutUniqKey?: true;
+  /**
+   * A diagnostic row: the same sends with JSON headers, as Java clients and ali-ons send them; every
+   * other row sends binary ROCKETMQ headers, as Pulsejet's clients do (ClientInstanceOptions.serializeType).
+   */
+  jsonHeaders?: true;
   /**
    * Measured over one segment of the broker's log instead of `durationMs` (broker-bench-sustained.ts):
    * the window then holds one segment pre-fill and one roll wherever it starts.
@@ -86,7 +95,7 @@ function sendCases(): SendCase[] {
   for (const flush of ['ASYNC_FLUSH', 'SYNC_FLUSH'] as const) {
     for (const bodyBytes of [128, KIB]) for (const inFlight of [1, 256]) cases.push({ flush, bodyBytes, inFlight, batch: 1 });
     // Right after the headline row, so the two windows see the same machine as nearly as possible.
-    if (flush === 'ASYNC_FLUSH') cases.push({ ...HEADLINE_CASE, withoutUniqKey: true });
+    if (flush === 'ASYNC_FLUSH') cases.push({ ...HEADLINE_CASE, withoutUniqKey: true }, { ...HEADLINE_CASE, jsonHeaders: true });
     for (const bodyBytes of [128, KIB]) cases.push({ flush, bodyBytes, inFlight: BATCH_IN_FLIGHT, batch: BATCH_SIZE });
     // Last: its window does not depend on where the log stands, and it writes a whole segment.
     cases.push(flush === 'ASYNC_FLUSH' ? SUSTAINED_ASYNC_CASE : SUSTAINED_SYNC_CASE);
@@ -193,8 +202,9 @@ export function sendCaseLabel(send: SendCase): string {
   const body = send.bodyBytes >= KIB ? `${send.bodyBytes / KIB} KiB` : `${send.bodyBytes} B`;
   const batch = send.batch > 1 ? ` × batch of ${send.batch}` : '';
   const uniq = send.withoutUniqKey ? ' without UNIQ_KEY' : '';
+  const json = send.jsonHeaders ? ' with JSON headers' : '';
   const sustained = send.sustained ? ', sustained over one segment' : '';
-  return `${send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} ${body} ${send.inFlight} in flight${batch}${uniq}${sustained}`;
+  return `${send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} ${body} ${send.inFlight} in flight${batch}${uniq}${json}${sustained}`;
 }
 
 export function sameCase(a: SendCase, b: SendCase): boolean {
@@ -204,6 +214,7 @@ export function sameCase(a: SendCase, b: SendCase): boolean {
     a.inFlight === b.inFlight &&
     a.batch === b.batch &&
     (a.withoutUniqKey ?? false) === (b.withoutUniqKey ?? false) &&
+    (a.jsonHeaders ?? false) === (b.jsonHeaders ?? false) &&
     (a.sustained ?? false) === (b.sustained ?? false)
   );
 }

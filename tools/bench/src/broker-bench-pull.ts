@@ -3,6 +3,7 @@
 import { RequestCode, ResponseCode, createRequest, decodeStoredRecords } from '@pulsejet/protocol';
 import type { StoredMessage } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
+import { CLIENT_SERIALIZE_TYPE } from './broker-bench-config';
 
 export const CONSUMER_GROUP = 'GID_bench';
 
@@ -40,7 +41,7 @@ export async function pullLoop(client: RemotingClient, address: string, options:
         suspendTimeoutMillis: String(options.suspendMs),
         subscription: '*',
         subVersion: '0',
-      }),
+      }, undefined, { serializeType: CLIENT_SERIALIZE_TYPE }),
       options.suspendMs + 30_000,
     );
     const receivedAt = performance.now();

@@ -133,7 +133,7 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     const targets = checks.filter((check) => check.cases.length > 0 && sameCase(check.cases[0]!, send.send));
     const target = targets.map((check) => `${check.required} ${verdict(check.pass)}`).join('; ') || '—';
     push(
-      `| ${send.send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} | ${formatBytes(send.send.bodyBytes)}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}${send.send.sustained ? ', sustained' : ''} | ` +
+      `| ${send.send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync'} | ${formatBytes(send.send.bodyBytes)}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}${send.send.jsonHeaders ? ', JSON headers (diagnostic)' : ''}${send.send.sustained ? ', sustained' : ''} | ` +
         `${send.send.inFlight} | ${send.send.batch} | ` +
         `${formatInt(send.messagesPerSecond)}${disturbedMark(send.otherCpuShare)} | ${formatMBps(send.payloadMBps)} | ${formatMicros(send.latencyUs.p50)} | ` +
         `${formatMicros(send.latencyUs.p99)} | ${formatCpu(send.producerCpuUs)} / ${formatCpu(send.brokerCpuUs)} | ${roundsCell(send)} | ${target} |`,
@@ -151,7 +151,7 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     .filter((send) => send.sustainedWindows.length > 0)
     .map((send) => `${send.label}: ${send.sustainedWindows.map((w) => `${formatBytes(w.logBytes)} in ${w.seconds.toFixed(1)} s`).join(', ')}`);
   if (sustainedLines.length > 0) push(`Sustained windows, round by round: ${sustainedLines.join('; ')}.`, '');
-  push(...uniqKeyLines(results));
+  push(...uniqKeyLines(results), ...jsonHeaderLines(results));
   if (results.fsyncProbes.length > 0) {
     push(
       'SYNC_FLUSH answers a send once an fsync covers it (group commit). What one fsync cost on this disk just before each SYNC_FLUSH broker ' +
@@ -259,6 +259,24 @@ function uniqKeyLines(results: BrokerBenchResults): string[] {
       `(its event loop, where the index is built; the thread pool also writes the next segment's zeros, in whichever row runs when the log passes half a segment) ` +
       `with / without it, round by round: ${perRound}; carrying and indexing it is ${formatPercent(share)} of that thread's CPU per message (geometric mean of the rounds' ratios` +
       `${withKey.brokerMainCpuRounds.length >= TRIM_FROM_ROUNDS ? ' without the lowest and highest' : ''}).`,
+    '',
+  ];
+}
+
+/** What Java clients and ali-ons get: the headline load with JSON headers against binary ones, round by round. */
+function jsonHeaderLines(results: BrokerBenchResults): string[] {
+  const binary = find(results, HEADLINE_CASE);
+  const json = find(results, { ...HEADLINE_CASE, jsonHeaders: true });
+  if (binary === undefined || json === undefined) return [];
+  const rate = pairedRatio(json.rounds, binary.rounds);
+  const brokerMain = pairedRatio(json.brokerMainCpuRounds, binary.brokerMainCpuRounds);
+  return [
+    "Every row sends binary ROCKETMQ headers, as Pulsejet's clients do by default (`serializeType`, docs/compatibility.md), except the diagnostic " +
+      `row with JSON headers, the encoding Java clients (by default) and ali-ons send: it carried ${formatPercent(rate)} of the headline row's messages per second ` +
+      `(${formatInt(json.messagesPerSecond)} against ${formatInt(binary.messagesPerSecond)}; CPU per message, producer / broker, ${formatCpu(json.producerCpuUs)} / ` +
+      `${formatCpu(json.brokerCpuUs)} against ${formatCpu(binary.producerCpuUs)} / ${formatCpu(binary.brokerCpuUs)}), its broker main thread spending ` +
+      `${formatPercent(brokerMain)} of the binary rows' CPU per message (rounds paired; geometric mean of the ratios` +
+      `${binary.rounds.length >= TRIM_FROM_ROUNDS ? ' without the lowest and highest' : ''}).`,
     '',
   ];
 }

@@ -9,7 +9,7 @@ import { REPO_ROOT } from './bench-config';
 import { otherShareBesides } from './cpu-share';
 import { createTopic, startBrokerChild, stopBrokerChild } from './broker-bench-child';
 import type { BrokerChild } from './broker-bench-child';
-import { brokerSegmentBytes, sendCaseLabel } from './broker-bench-config';
+import { CLIENT_SERIALIZE_TYPE, brokerSegmentBytes, sendCaseLabel } from './broker-bench-config';
 import type { BrokerBenchConfig, FlushDiskType, SendCase } from './broker-bench-config';
 import { runConsume } from './broker-bench-consume';
 import type { ConsumeResult } from './broker-bench-consume';
@@ -237,7 +237,10 @@ const SUSTAINED_TIMEOUT_MS = 180_000;
 
 async function measureSend(broker: BrokerChild, producer: TcpRemotingClient, config: BrokerBenchConfig, send: SendCase): Promise<SendRound> {
   const body = Buffer.alloc(send.bodyBytes, 0x61);
-  const requests = send.batch > 1 ? batchSends(SEND_TOPIC, config.queues, body, send.batch) : singleSends(SEND_TOPIC, config.queues, body, !send.withoutUniqKey);
+  const requests =
+    send.batch > 1
+      ? batchSends(SEND_TOPIC, config.queues, body, send.batch)
+      : singleSends(SEND_TOPIC, config.queues, body, !send.withoutUniqKey, send.jsonHeaders ? 'JSON' : CLIENT_SERIALIZE_TYPE);
   const before = cpuSnapshot();
   const brokerBefore = processCpuUs(broker.child.pid);
   const prefill = watchPrefill(path.join(broker.dataDir, 'store', 'commitlog'));

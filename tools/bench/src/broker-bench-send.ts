@@ -1,8 +1,10 @@
 // The producer side of the broker benchmark: SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests as a
 // RocketMQ producer builds them (reference §3.8), N callers each awaiting one request at a time on
-// one connection, queues chosen round robin.
+// one connection, queues chosen round robin. Headers are binary ROCKETMQ, as Pulsejet's Producer
+// sends them, unless a row asks for JSON (what Java clients and ali-ons send).
 import { RequestCode, ResponseCode, createRequest, encodeMessageBatch, encodeProperties } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
+import { CLIENT_SERIALIZE_TYPE } from './broker-bench-config';
 import type { RemotingClient } from '@pulsejet/remoting';
 import type { Load, RoundTripListener } from './remoting-bench-load';
 
@@ -49,7 +51,7 @@ export interface SendRequestFactory {
 }
 
 /** One message per request: a fresh header (born timestamp, UNIQ_KEY unless told not to) around a shared body. */
-export function singleSends(topic: string, queues: number, body: Buffer, uniqKey = true): SendRequestFactory {
+export function singleSends(topic: string, queues: number, body: Buffer, uniqKey = true, serializeType = CLIENT_SERIALIZE_TYPE): SendRequestFactory {
   const keys = new UniqueKeys();
   let queue = 0;
   return {
@@ -57,7 +59,7 @@ export function singleSends(topic: string, queues: number, body: Buffer, uniqKey
     next: () => {
       queue = (queue + 1) % queues;
       const properties = `TAGS\u0001bench\u0002WAIT\u0001true\u0002${uniqKey ? `UNIQ_KEY\u0001${keys.next()}\u0002` : ''}`;
-      return createRequest(RequestCode.SEND_MESSAGE_V2, sendV2Header(topic, queue, properties), body);
+      return createRequest(RequestCode.SEND_MESSAGE_V2, sendV2Header(topic, queue, properties), body, { serializeType });
     },
   };
 }
@@ -79,7 +81,7 @@ export function batchSends(topic: string, queues: number, body: Buffer, batch: n
     next: () => {
       queue = (queue + 1) % queues;
       next = (next + 1) % bodies.length;
-      return createRequest(RequestCode.SEND_BATCH_MESSAGE, sendV2Header(topic, queue, properties, true), bodies[next]);
+      return createRequest(RequestCode.SEND_BATCH_MESSAGE, sendV2Header(topic, queue, properties, true), bodies[next], { serializeType: CLIENT_SERIALIZE_TYPE });
     },
   };
 }

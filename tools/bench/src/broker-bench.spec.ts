@@ -42,7 +42,7 @@ describe('broker bench (tiny run against the broker app)', () => {
 
   it('measures every send row with acknowledged messages', () => {
     expect(results.sends.map((send) => send.label)).toEqual(BROKER_FULL_CONFIG.sends.map(sendCaseLabel));
-    expect(results.sends).toHaveLength(15);
+    expect(results.sends).toHaveLength(16);
     // Rows named in the failure message: an empty window says which case stalled.
     expect(results.sends.filter((send) => !(send.messagesPerSecond > 0 && send.payloadMBps > 0)).map((send) => send.label)).toEqual([]);
     expect(results.sends.filter((send) => !(send.latencyUs.samples > 0 && send.latencyUs.p50 > 0)).map((send) => send.label)).toEqual([]);
@@ -117,7 +117,9 @@ describe('broker bench (tiny run against the broker app)', () => {
     expect(section).toContain('| Layer | Share of busy time | µs per message |');
     for (const send of results.sends) {
       const flush = send.send.flush === 'ASYNC_FLUSH' ? 'async' : 'sync';
-      const body = `${send.send.bodyBytes === 1024 ? '1 KiB' : '128 B'}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}${send.send.sustained ? ', sustained' : ''}`;
+      const body =
+        `${send.send.bodyBytes === 1024 ? '1 KiB' : '128 B'}${send.send.withoutUniqKey ? ' without `UNIQ_KEY` (diagnostic)' : ''}` +
+        `${send.send.jsonHeaders ? ', JSON headers (diagnostic)' : ''}${send.send.sustained ? ', sustained' : ''}`;
       expect(section).toContain(`| ${flush} | ${body} | ${send.send.inFlight} | ${send.send.batch} |`);
     }
     expect(section).toMatch(/Sustained windows, round by round: async 1 KiB 256 in flight, sustained over one segment: [\d.]+ MiB in [\d.]+ s; sync /);
@@ -125,6 +127,8 @@ describe('broker bench (tiny run against the broker app)', () => {
     expect(section).toContain("‡: the broker pre-filled its next commit-log segment");
     // The broker's main-thread CPU with / without UNIQ_KEY, paired round by round (one round here).
     expect(section).toMatch(/with \/ without it, round by round: [\d.]+ µs \/ [\d.]+ µs; carrying and indexing it is -?[\d.]+% of that thread's CPU per message \(geometric mean/);
+    // What JSON headers (Java clients, ali-ons) cost against the binary ones every other row sends.
+    expect(section).toMatch(/with JSON headers, the encoding Java clients \(by default\) and ali-ons send: it carried [\d.]+% of the headline row's messages per second/);
   });
 });
 

@@ -3,10 +3,11 @@
 // CPU per round trip that no change to the transport can remove.
 //
 // Run on its own (`npx tsx tools/bench/src/remoting-bench-codec.ts [rounds]`) it prints what the
-// JSON header codec costs for the headers the broker sees most: SEND_MESSAGE_V2 as Java and ali-ons
-// write it, its reply, PULL_MESSAGE and its reply (frames without a body, so the header dominates).
+// header codec costs, JSON and binary, for the headers the broker sees most: SEND_MESSAGE_V2 as Java
+// and ali-ons write it, its reply, PULL_MESSAGE and its reply (frames without a body, so the header
+// dominates).
 import { ResponseCode, createRequest, createResponse, decodeCommandFrame, encodeCommand } from '@pulsejet/protocol';
-import type { RemotingCommand } from '@pulsejet/protocol';
+import type { RemotingCommand, SerializeType } from '@pulsejet/protocol';
 import { BENCH_ECHO_CODE } from './remoting-bench-config';
 
 export interface CodecCost {
@@ -17,9 +18,24 @@ export interface CodecCost {
   decodeResponseUs: number;
 }
 
-/** Runs each operation for about `durationMs` (after a short warm-up) and returns CPU µs per call. */
-export function measureCodec(bodyBytes: number, durationMs: number): CodecCost {
-  const request = createRequest(BENCH_ECHO_CODE, { topic: 'BenchTopic', queueId: '0' }, Buffer.alloc(bodyBytes, 0x61));
+/** The codec's cost for each header encoding the transports rows use. */
+export interface CodecCosts {
+  /** Binary ROCKETMQ headers, what Pulsejet's clients send. */
+  binary: CodecCost;
+  /** JSON headers, what Java clients and ali-ons send. */
+  json: CodecCost;
+}
+
+/** Runs each operation for about `durationMs` in all (after a short warm-up each) and returns CPU µs per call. */
+export function measureCodec(bodyBytes: number, durationMs: number): CodecCosts {
+  return {
+    binary: measureCodecOf('ROCKETMQ', bodyBytes, durationMs / 2),
+    json: measureCodecOf('JSON', bodyBytes, durationMs / 2),
+  };
+}
+
+function measureCodecOf(serializeType: SerializeType, bodyBytes: number, durationMs: number): CodecCost {
+  const request = createRequest(BENCH_ECHO_CODE, { topic: 'BenchTopic', queueId: '0' }, Buffer.alloc(bodyBytes, 0x61), { serializeType });
   request.opaque = 123_456;
   const response = createResponse(request, ResponseCode.SUCCESS, undefined, {}, request.body);
   const requestFrame = encodeCommand(request).subarray(4);
@@ -136,16 +152,30 @@ export interface HeaderCodecCost {
   encodeUs: number | undefined;
   /** CPU µs per decodeCommandFrame. */
   decodeUs: number;
+  /** The same command with a binary ROCKETMQ header (as Pulsejet's clients send it); undefined for ali-ons' header. */
+  binary: { headerBytes: number; encodeUs: number; decodeUs: number } | undefined;
 }
 
 /** CPU µs per encode and decode of each realistic header, each operation run for about `durationMs`. */
 export function measureHeaderCodec(durationMs: number): HeaderCodecCost[] {
-  return REALISTIC_HEADERS.map(({ name, command, frame }) => ({
-    name,
-    headerBytes: frame.length - 4,
-    encodeUs: name.includes('ali-ons') ? undefined : cpuPerCall(() => encodeCommand(command), durationMs),
-    decodeUs: cpuPerCall(() => decodeCommandFrame(frame), durationMs),
-  }));
+  return REALISTIC_HEADERS.map(({ name, command, frame }) => {
+    const aliOns = name.includes('ali-ons');
+    const binaryCommand: RemotingCommand = { ...command, serializeType: 'ROCKETMQ' };
+    const binaryFrame = Buffer.from(encodeCommand(binaryCommand).subarray(4));
+    return {
+      name,
+      headerBytes: frame.length - 4,
+      encodeUs: aliOns ? undefined : cpuPerCall(() => encodeCommand(command), durationMs),
+      decodeUs: cpuPerCall(() => decodeCommandFrame(frame), durationMs),
+      binary: aliOns
+        ? undefined
+        : {
+            headerBytes: binaryFrame.length - 4,
+            encodeUs: cpuPerCall(() => encodeCommand(binaryCommand), durationMs),
+            decodeUs: cpuPerCall(() => decodeCommandFrame(binaryFrame), durationMs),
+          },
+    };
+  });
 }
 
 function median(values: number[]): number {
@@ -157,11 +187,16 @@ function median(values: number[]): number {
 function main(args: string[]): void {
   const rounds = Number(args[0] ?? 7);
   const runs = Array.from({ length: rounds }, () => measureHeaderCodec(200));
-  process.stdout.write('| header | bytes | encode µs | decode µs |\n|---|---:|---:|---:|\n');
-  runs[0]!.forEach(({ name, headerBytes, encodeUs }, k) => {
-    const encode = encodeUs === undefined ? '-' : median(runs.map((run) => run[k]!.encodeUs!)).toFixed(2);
-    const decode = median(runs.map((run) => run[k]!.decodeUs)).toFixed(2);
-    process.stdout.write(`| ${name} | ${headerBytes} | ${encode} | ${decode} |\n`);
+  const us = (values: number[]): string => median(values).toFixed(2);
+  process.stdout.write('| header | JSON bytes | encode µs | decode µs | binary bytes | encode µs | decode µs |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  runs[0]!.forEach(({ name, headerBytes, encodeUs, binary }, k) => {
+    const encode = encodeUs === undefined ? '-' : us(runs.map((run) => run[k]!.encodeUs!));
+    const decode = us(runs.map((run) => run[k]!.decodeUs));
+    const binaryCells =
+      binary === undefined
+        ? '- | - | -'
+        : `${binary.headerBytes} | ${us(runs.map((run) => run[k]!.binary!.encodeUs))} | ${us(runs.map((run) => run[k]!.binary!.decodeUs))}`;
+    process.stdout.write(`| ${name} | ${headerBytes} | ${encode} | ${decode} | ${binaryCells} |\n`);
   });
 }
 

@@ -5,8 +5,12 @@ import { FlagReader } from './flag-reader';
 /** The request code the benchmark servers answer by echoing the body. */
 export const BENCH_ECHO_CODE = 9001;
 
-export type BenchTransport = 'bare-echo' | 'pulsejet-tcp' | 'pulsejet-inprocess';
-export const BENCH_TRANSPORTS: readonly BenchTransport[] = ['bare-echo', 'pulsejet-tcp', 'pulsejet-inprocess'];
+/**
+ * 'pulsejet-tcp' sends binary ROCKETMQ headers, as Pulsejet's clients do by default
+ * (ClientInstanceOptions.serializeType); 'pulsejet-tcp-json' the JSON headers Java clients and ali-ons send.
+ */
+export type BenchTransport = 'bare-echo' | 'pulsejet-tcp' | 'pulsejet-tcp-json' | 'pulsejet-inprocess';
+export const BENCH_TRANSPORTS: readonly BenchTransport[] = ['bare-echo', 'pulsejet-tcp', 'pulsejet-tcp-json', 'pulsejet-inprocess'];
 
 /** What one run of the remoting benchmark measures, and for how long. */
 export interface RemotingBenchConfig {
@@ -50,7 +54,7 @@ export interface RemotingCliOptions {
 }
 
 const USAGE = `usage: npm run bench:remoting -- [--quick] [--duration <s>] [--rounds <n>] [--out <file> | --no-write] [--profile <dir>]
-                                   [--only bare-echo,pulsejet-tcp,pulsejet-inprocess] [--in-flight 1,64]
+                                   [--only bare-echo,pulsejet-tcp,pulsejet-tcp-json,pulsejet-inprocess] [--in-flight 1,64]
   --quick       smoke run (short windows; does not write docs unless --out is given)
   --duration    measured seconds per scenario (default ${REMOTING_FULL_CONFIG.durationMs / 1000})
   --rounds      rounds over the scenarios, median reported (default ${REMOTING_FULL_CONFIG.rounds})

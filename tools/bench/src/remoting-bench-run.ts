@@ -16,7 +16,7 @@ import type { Latency } from './measure';
 import { BENCH_ECHO_CODE } from './remoting-bench-config';
 import type { BenchTransport, RemotingBenchConfig } from './remoting-bench-config';
 import { measureCodec } from './remoting-bench-codec';
-import type { CodecCost } from './remoting-bench-codec';
+import type { CodecCosts } from './remoting-bench-codec';
 import { EchoClient } from './remoting-bench-echo';
 import { EchoLoad, RemotingLoad, WindowRecorder } from './remoting-bench-load';
 import type { Load } from './remoting-bench-load';
@@ -49,8 +49,8 @@ export interface RemotingBenchResults {
   /** How long the run waited at its start for other processes to leave the CPU, ms. */
   quietWaitMs: number;
   scenarios: RemotingScenarioResult[];
-  /** The codec alone, measured in this process before the transports. */
-  codec: CodecCost;
+  /** The codec alone, measured in this process before the transports, for each header encoding. */
+  codec: CodecCosts;
 }
 
 const SERVER_SCRIPT = path.join(__dirname, 'remoting-bench-server.ts');
@@ -73,7 +73,8 @@ export async function runRemotingBench(config: RemotingBenchConfig, progress: (l
     clients.push(inProcess.client, inProcess.server);
     const loads: Record<BenchTransport, Load> = {
       'bare-echo': new EchoLoad(echoClient),
-      'pulsejet-tcp': new RemotingLoad(tcpClient, ready.remotingAddress, config.bodyBytes, recorder.record),
+      'pulsejet-tcp': new RemotingLoad(tcpClient, ready.remotingAddress, config.bodyBytes, recorder.record, 'ROCKETMQ'),
+      'pulsejet-tcp-json': new RemotingLoad(tcpClient, ready.remotingAddress, config.bodyBytes, recorder.record, 'JSON'),
       'pulsejet-inprocess': new RemotingLoad(inProcess.client, inProcess.address, config.bodyBytes, recorder.record),
     };
 

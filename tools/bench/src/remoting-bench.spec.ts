@@ -18,9 +18,11 @@ describe('remoting bench (tiny run)', () => {
     expect(results.scenarios.map((s) => `${s.transport}/${s.inFlight}`)).toEqual([
       'bare-echo/1',
       'pulsejet-tcp/1',
+      'pulsejet-tcp-json/1',
       'pulsejet-inprocess/1',
       'bare-echo/64',
       'pulsejet-tcp/64',
+      'pulsejet-tcp-json/64',
       'pulsejet-inprocess/64',
     ]);
     for (const scenario of results.scenarios) {
@@ -37,9 +39,11 @@ describe('remoting bench (tiny run)', () => {
     expect(section).toContain('quick (smoke) mode');
     // The run probed the CPU's speed at its start and end (cpu-probe.ts), and the machine line says so.
     expect(section).toMatch(/CPU speed probe \(.*\): [0-9,]+ at the start, [0-9,]+ at the end\./);
-    expect(section).toContain('| Pulsejet `TcpRemotingClient` → `TcpRemotingServer` | 64 |');
-    // The target's share is paired round by round (one round here: its own ratio).
-    expect(check.measured).toMatch(/^[\d.]+% \(per round: [\d.]+%; geometric mean; medians [\d,]+ and [\d,]+ round trips\/s\)$/);
+    expect(section).toContain("| Pulsejet `TcpRemotingClient` → `TcpRemotingServer`, binary headers (Pulsejet clients' default) | 64 |");
+    expect(section).toContain('| Pulsejet `TcpRemotingClient` → `TcpRemotingServer`, JSON headers (as Java clients and ali-ons send) | 64 |');
+    expect(section).toMatch(/\| binary \(ROCKETMQ\) \| [\d.]+ µs \|/);
+    // The target's share is paired round by round (one round here: its own ratio); JSON's is shown beside it.
+    expect(check.measured).toMatch(/^[\d.]+% \(per round: [\d.]+%; geometric mean; medians [\d,]+ and [\d,]+ round trips\/s; with JSON headers \(Java clients, ali-ons\) [\d.]+%\)$/);
   });
 });
 
