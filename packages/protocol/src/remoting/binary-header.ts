@@ -16,7 +16,7 @@
 // key or value as "", so our own empty values survive a round trip. Every length is checked
 // against what remains of its block before anything is read or allocated.
 //
-// Speed: this is the header Pulsejet's own clients send (see ClientConfig.serializeType), so it is
+// Speed: this is the header Pulsejet's own clients send (ClientInstanceOptions.serializeType), so it is
 // on every request and reply path. A native Buffer call (write, toString) costs ~60-75 ns here
 // whatever the length, a JavaScript loop ~2 ns per character: short strings (most keys and values)
 // are copied by a loop, long ones (message properties) by one native call. The writer asks for room
