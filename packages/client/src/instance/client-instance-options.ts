@@ -33,10 +33,11 @@ export interface ClientInstanceOptions {
   log?: ClientLog;
   /**
    * Header encoding of the requests sent to brokers (replies come back in the same one): 'ROCKETMQ',
-   * the binary layout (RocketMQ's RocketMQSerializable, which Java brokers read too), costs about
-   * half of what 'JSON' costs to write and to read on both sides; 'JSON' is what Java clients send
-   * unless configured otherwise (rocketmq.serialize.type). A request with an empty extFields value
-   * goes as JSON either way: Java reads an empty binary string as null. Route lookups stay JSON.
+   * the binary layout (RocketMQ's RocketMQSerializable, which Java brokers read too), costs less
+   * than 'JSON' to write and to read on both sides (about half for a send); 'JSON' is what Java
+   * clients send unless configured otherwise (rocketmq.serialize.type). A request with an empty
+   * extFields value goes as JSON either way: Java reads an empty binary string as null. Route
+   * lookups stay JSON.
    * @default 'ROCKETMQ'
    */
   serializeType?: SerializeType;
