@@ -25,6 +25,8 @@
 // string of the whole header (String#slice is a builtin, not a native call) and takes extFields keys
 // from the JSON scanner's cache of internalized keys, as property stores want them.
 import { ProtocolError, ProtocolErrorCode } from '../errors';
+import * as slices from './buffer-slices';
+import type { SlicingBuffer } from './buffer-slices';
 import * as jsonKeys from './json-header-scan-keys';
 import * as languages from './language-code';
 import type { RemotingCommand } from './remoting-command';
@@ -32,6 +34,7 @@ import type { RemotingCommand } from './remoting-command';
 // Bound once at load: under CommonJS every use of an imported name is a getter call (see frame-codec).
 const { cachedKey } = jsonKeys;
 const { languageCodeOf, languageName } = languages;
+const { CAN_SLICE } = slices;
 
 const CODE = 0;
 const LANGUAGE = 2;
@@ -51,13 +54,6 @@ const MAX_BYTES_PER_UNIT = 3;
 /** Strings longer than this are written and read by one native call (see the header comment). */
 const NATIVE_FROM = 32;
 
-/** Buffer#toString and #write call these after normalising their arguments; @types/node does not declare them. */
-interface SlicingBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-const bufferMethods = Buffer.prototype as Partial<SlicingBuffer>;
-const CAN_SLICE = typeof bufferMethods.latin1Slice === 'function' && typeof bufferMethods.utf8Slice === 'function';
 
 /**
  * Upper bound of the header's bytes for `command` (each string counted at 3 bytes per UTF-16 unit):

@@ -6,7 +6,11 @@
 export const Key = { OTHER: 0, CODE: 1, LANGUAGE: 2, VERSION: 3, OPAQUE: 4, FLAG: 5, REMARK: 6, EXT_FIELDS: 7 } as const;
 export type Key = (typeof Key)[keyof typeof Key];
 
-/** The hash plainKeyEnd (./json-header-scan) computes while it looks for a key's closing quote. */
+/**
+ * The hash of a key's bytes that cachedKey's callers compute as they read the key: plainKeyEnd
+ * (./json-header-scan) while it looks for the closing quote, readKey (./binary-header) while it
+ * checks the key is ASCII. A caller hashing differently would only miss the cache.
+ */
 function hashOf(bytes: Uint8Array): number {
   let hash = 0;
   for (const b of bytes) hash = (Math.imul(hash, 31) + b) | 0;

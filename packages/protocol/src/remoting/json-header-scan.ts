@@ -22,6 +22,8 @@
 // and leave the value in a module variable: nothing is allocated but the strings, the extFields
 // object and the command. Offsets may run past `end` on malformed input; the final check that the
 // object closes exactly at end - 1 sends every such header to the reference.
+import * as slices from './buffer-slices';
+import type { SlicingBuffer } from './buffer-slices';
 import type { RemotingCommand } from './remoting-command';
 import * as keys from './json-header-scan-keys';
 import * as values from './json-header-values';
@@ -29,6 +31,8 @@ import * as values from './json-header-values';
 // Bound once at load: under CommonJS every use of an imported name is a getter call (see frame-codec).
 const { extFieldsScalarValue, int32Value, languageValue, remarkValue, toJavaString } = values;
 const { Key, cachedKey, knownKey } = keys;
+/** Without Buffer's slicers every header goes to the reference. */
+const { CAN_SLICE } = slices;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -64,16 +68,6 @@ const EXACT_DIGITS = 15;
  */
 const SCRATCH_SIZE = 16 * 1024;
 const scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE) as SlicingBuffer;
-
-/** Buffer#toString calls these after normalising its arguments; @types/node does not declare them. */
-interface SlicingBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-
-/** Undocumented, if present since Node's early days: without them every header goes to the reference. */
-const bufferMethods = Buffer.prototype as Partial<SlicingBuffer>;
-const CAN_SLICE = typeof bufferMethods.latin1Slice === 'function' && typeof bufferMethods.utf8Slice === 'function';
 
 // The readers' results (see the header comment).
 let scannedString = '';
