@@ -130,8 +130,9 @@ export function decodeBinaryHeader(frame: Buffer, start: number, end: number): R
     throw badHeader(`the header is ${end - start} bytes, shorter than the ${FIXED_SIZE} bytes of fixed fields`);
   }
   const buf = frame as SlicingBuffer;
-  // The header as one character per byte, for the ASCII strings to be cut from.
-  const text = CAN_SLICE ? buf.latin1Slice(start, end) : frame.toString('latin1', start, end);
+  // The header as one character per byte, for the ASCII strings to be cut from (unused without the
+  // slicers: readString and readKey then decode every string with Buffer#toString).
+  const text = CAN_SLICE ? buf.latin1Slice(start, end) : '';
   const remarkLength = readInt32(frame, start + REMARK_LENGTH);
   let p = start + FIXED_SIZE;
   checkLength('remarkLength', remarkLength, end - p);
