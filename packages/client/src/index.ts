@@ -24,6 +24,7 @@ export {
   DEFAULT_CLIENT_POLL_NAME_SERVER_INTERVAL_MS,
   DEFAULT_CLIENT_REQUEST_TIMEOUT_MS,
   DEFAULT_CLIENT_IP,
+  DEFAULT_SERIALIZE_TYPE,
   defaultClientLog,
   parseNamesrvAddr,
   resolveClientInstanceOptions,

@@ -2,14 +2,14 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MAPPED_FILE_SIZE_COMMIT_LOG } from '@pulsejet/core';
-import type { SerializeType } from '@pulsejet/protocol';
+import { DEFAULT_SERIALIZE_TYPE } from '@pulsejet/client';
 import { REPO_ROOT } from './bench-config';
 import { FlagReader } from './flag-reader';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 
 /** The header encoding of the bench's requests: Pulsejet clients' default (ClientInstanceOptions.serializeType). */
-export const CLIENT_SERIALIZE_TYPE: SerializeType = 'ROCKETMQ';
+export const CLIENT_SERIALIZE_TYPE = DEFAULT_SERIALIZE_TYPE;
 
 /** One send row: how many messages per request (1 = SEND_MESSAGE_V2, more = SEND_BATCH_MESSAGE). */
 export interface SendCase {

@@ -23,7 +23,7 @@ export type RoundTripListener = (latencyMs: number) => void;
 
 /**
  * N workers, each awaiting one request at a time: what N concurrent callers of a client look like.
- * Headers are binary (ROCKETMQ) unless told otherwise, as Pulsejet's clients send them.
+ * Headers in `serializeType` (Pulsejet's clients send DEFAULT_SERIALIZE_TYPE, Java clients JSON).
  */
 export class RemotingLoad implements Load {
   private readonly command: RemotingCommand;
@@ -35,7 +35,7 @@ export class RemotingLoad implements Load {
     private readonly address: string,
     bodyBytes: number,
     private readonly onRoundTrip: RoundTripListener,
-    serializeType: SerializeType = 'ROCKETMQ',
+    serializeType: SerializeType,
   ) {
     // A realistic small header beside the body, like a send's extFields.
     this.command = createRequest(BENCH_ECHO_CODE, { topic: 'BenchTopic', queueId: '0' }, Buffer.alloc(bodyBytes, 0x61), { serializeType });

@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_SERIALIZE_TYPE } from '@pulsejet/client';
 import { ResponseCode, createResponse } from '@pulsejet/protocol';
 import { InProcessNetwork, InProcessRemotingClient, InProcessRemotingServer, TcpRemotingClient } from '@pulsejet/remoting';
 import type { RemotingClient } from '@pulsejet/remoting';
@@ -73,9 +74,10 @@ export async function runRemotingBench(config: RemotingBenchConfig, progress: (l
     clients.push(inProcess.client, inProcess.server);
     const loads: Record<BenchTransport, Load> = {
       'bare-echo': new EchoLoad(echoClient),
-      'pulsejet-tcp': new RemotingLoad(tcpClient, ready.remotingAddress, config.bodyBytes, recorder.record, 'ROCKETMQ'),
+      'pulsejet-tcp': new RemotingLoad(tcpClient, ready.remotingAddress, config.bodyBytes, recorder.record, DEFAULT_SERIALIZE_TYPE),
       'pulsejet-tcp-json': new RemotingLoad(tcpClient, ready.remotingAddress, config.bodyBytes, recorder.record, 'JSON'),
-      'pulsejet-inprocess': new RemotingLoad(inProcess.client, inProcess.address, config.bodyBytes, recorder.record),
+      // In-process commands are never encoded; the encoding is only carried along.
+      'pulsejet-inprocess': new RemotingLoad(inProcess.client, inProcess.address, config.bodyBytes, recorder.record, DEFAULT_SERIALIZE_TYPE),
     };
 
     const figures = new Map<string, { rounds: number[]; latencies: Float64Array[]; clientCpu: number[]; serverCpu: number[] }>();

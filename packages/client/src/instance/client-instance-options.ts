@@ -47,6 +47,8 @@ export const DEFAULT_HEARTBEAT_BROKER_INTERVAL_MS = 30_000;
 export const DEFAULT_CLIENT_POLL_NAME_SERVER_INTERVAL_MS = 30_000;
 export const DEFAULT_CLIENT_REQUEST_TIMEOUT_MS = 3000;
 export const DEFAULT_CLIENT_IP = '127.0.0.1';
+/** Header encoding of requests to brokers unless serializeType says otherwise (the benches send it too). */
+export const DEFAULT_SERIALIZE_TYPE: SerializeType = 'ROCKETMQ';
 
 /** Warnings and errors to stderr: a failing heartbeat should never be silent; debug and info are dropped. */
 export const defaultClientLog: ClientLog = (level, message) => {
@@ -112,7 +114,7 @@ export function resolveClientInstanceOptions(options: ClientInstanceOptions): Re
 }
 
 function serializeTypeOf(value: SerializeType | undefined): SerializeType {
-  if (value === undefined) return 'ROCKETMQ';
+  if (value === undefined) return DEFAULT_SERIALIZE_TYPE;
   if (value !== 'ROCKETMQ' && value !== 'JSON') throw invalid(`serializeType must be 'ROCKETMQ' or 'JSON', got ${String(value)}`);
   return value;
 }
