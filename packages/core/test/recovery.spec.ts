@@ -152,9 +152,13 @@ describe('file store recovery', () => {
   it('drops consume-queue entries that point past the end of the log', async () => {
     const dir = path.join(root, 'pastend');
     const topic = uniqueTopic();
-    const store = await openStore(dir);
+    // Queues write their newest entries on the flush loop: a short one puts the last entry on disk.
+    const store = await openStore(dir, { flushIntervalConsumeQueue: 10 });
     await fill(store, topic, 60);
     const cut = (await store.putMessage({ topic, queueId: 2, body: Buffer.from('60:cut'), properties: {} })).stored![0]!;
+    const queueDir = path.join(dir, 'consumequeue', topic, '2');
+    const queueBytes = () => fs.readdirSync(queueDir).reduce((sum, name) => sum + fs.statSync(path.join(queueDir, name)).size, 0);
+    while (queueBytes() < (cut.queueOffset + 1) * 20) await new Promise((resolve) => setTimeout(resolve, 5));
     const copy = await crashCopy(store, dir);
     // Lose the last record (a log tail the disk never got) while its queue entry survived.
     const segmentSize = store.options.mappedFileSizeCommitLog;

@@ -15,6 +15,11 @@ const { writeInt64, writeUInt64 } = protocol;
 export const CQ_ENTRY_SIZE = 20;
 /** Entries place() reads ahead at once during recovery. */
 const READ_AHEAD_ENTRIES = 1024;
+/**
+ * Entries a queue holds in memory before writing them to its file (see ConsumeQueue's tail): 4,000
+ * bytes, so a busy queue costs one write call per 200 messages instead of one per append.
+ */
+const TAIL_ENTRIES = 200;
 
 export interface ConsumeQueueEntry {
   physicalOffset: number;
@@ -33,6 +38,14 @@ export type PlaceResult = 'appended' | 'present' | 'replaced' | 'gap';
  * The index of one topic/queue into the commit log: entry n is the n-th message of the queue. Built by
  * dispatch from the commit log, so it can always be rebuilt from it. Files grow as written (they are
  * small); an all-zero entry marks unwritten space.
+ *
+ * The newest entries wait in memory (the tail) and go to the file when TAIL_ENTRIES have gathered, at
+ * a segment boundary, and on flush() (every flushIntervalConsumeQueue, before the checkpoint records
+ * how far the queues reach) and close(). Every dispatch used to write each queue it touched: with 8
+ * queues that was 8 write calls per append of a few dozen messages, ~2-4 us each on this machine's
+ * ext4, the largest system-call cost of the broker's send path. RocketMQ writes its queues into
+ * mapped memory for the same reason. Reads see the tail; a crash loses only entries that recovery
+ * rebuilds, since the checkpoint's safe offset never passes what flush() wrote.
  */
 export class ConsumeQueue {
   private min = 0;
@@ -41,6 +54,10 @@ export class ConsumeQueue {
   private readonly dirtySegments = new Set<Segment>();
   /** Entries read ahead by place(); dropped on every write. */
   private ahead: { from: number; bytes: Buffer } | undefined;
+  /** Entries [tailFrom, tailFrom + tailCount) not yet written to their segment; all in one segment. */
+  private tail: Buffer | undefined;
+  private tailFrom = 0;
+  private tailCount = 0;
 
   constructor(
     readonly topic: string,
@@ -61,31 +78,54 @@ export class ConsumeQueue {
   /** Finds the written end from the segments present (recovery trims further). */
   load(): void {
     this.log.load();
-    const last = this.log.last();
-    if (!last) return;
-    let count = Math.floor(last.length() / CQ_ENTRY_SIZE);
-    // A zero entry is unwritten space (a torn tail or a zero-filled file): walk back to the last real one.
-    while (count > 0 && this.readAt(last.start / CQ_ENTRY_SIZE + count - 1)?.size === 0) count -= 1;
-    this.max = last.start / CQ_ENTRY_SIZE + count;
-    this.min = (this.log.first()?.start ?? 0) / CQ_ENTRY_SIZE;
+    const segments = this.log.all();
+    this.min = (segments[0]?.start ?? 0) / CQ_ENTRY_SIZE;
+    this.max = this.min;
+    // A zero entry is unwritten space (a torn tail, a zero-filled file, a truncation): walk back to the
+    // last real one, into earlier segments when a truncation emptied the last ones.
+    for (let i = segments.length - 1; i >= 0; i -= 1) {
+      const segment = segments[i]!;
+      let count = Math.floor(segment.length() / CQ_ENTRY_SIZE);
+      while (count > 0 && this.readAt(segment.start / CQ_ENTRY_SIZE + count - 1)?.size === 0) count -= 1;
+      if (count > 0) {
+        this.max = segment.start / CQ_ENTRY_SIZE + count;
+        return;
+      }
+    }
   }
 
   /** Appends entries whose queue offsets continue the queue (the hot dispatch path). */
   appendRun(entries: readonly QueueEntryAt[]): void {
     this.ahead = undefined;
-    let index = 0;
-    while (index < entries.length) {
-      const firstOffset = entries[index]!.queueOffset;
-      const segment = this.log.obtain(firstOffset * CQ_ENTRY_SIZE);
-      const room = (segment.start + segment.size) / CQ_ENTRY_SIZE - firstOffset;
-      const count = Math.min(room, entries.length - index);
-      const chunk = Buffer.allocUnsafe(count * CQ_ENTRY_SIZE);
-      for (let i = 0; i < count; i += 1) encodeEntry(chunk, i * CQ_ENTRY_SIZE, entries[index + i]!);
-      segment.write(chunk, 0, chunk.length, firstOffset * CQ_ENTRY_SIZE - segment.start);
-      this.dirtySegments.add(segment);
-      index += count;
-      this.max = Math.max(this.max, firstOffset + count);
+    const entriesPerSegment = this.log.segmentSize / CQ_ENTRY_SIZE;
+    for (let i = 0; i < entries.length; i += 1) {
+      const entry = entries[i]!;
+      const offset = entry.queueOffset;
+      if (
+        this.tailCount > 0 &&
+        (offset !== this.tailFrom + this.tailCount || this.tailCount === TAIL_ENTRIES || offset % entriesPerSegment === 0)
+      ) {
+        this.writeTail();
+      }
+      if (this.tailCount === 0) {
+        this.tailFrom = offset;
+        // The segment's file exists from its first entry on, as when every append wrote it.
+        this.log.obtain(offset * CQ_ENTRY_SIZE);
+      }
+      encodeEntry((this.tail ??= Buffer.allocUnsafe(TAIL_ENTRIES * CQ_ENTRY_SIZE)), this.tailCount * CQ_ENTRY_SIZE, entry);
+      this.tailCount += 1;
+      if (offset + 1 > this.max) this.max = offset + 1;
     }
+  }
+
+  /** Writes the tail's entries to their segment (one write call). */
+  private writeTail(): void {
+    if (this.tailCount === 0) return;
+    const at = this.tailFrom * CQ_ENTRY_SIZE;
+    const segment = this.log.obtain(at);
+    segment.write(this.tail!, 0, this.tailCount * CQ_ENTRY_SIZE, at - segment.start);
+    this.dirtySegments.add(segment);
+    this.tailCount = 0;
   }
 
   /**
@@ -134,6 +174,8 @@ export class ConsumeQueue {
 
   /** Reads the entry at a logical offset, if present. */
   readAt(queueOffset: number): ConsumeQueueEntry | undefined {
+    const inTail = queueOffset - this.tailFrom;
+    if (this.tailCount > 0 && inTail >= 0 && inTail < this.tailCount) return decodeEntry(this.tail!, inTail * CQ_ENTRY_SIZE);
     const n = this.log.read(queueOffset * CQ_ENTRY_SIZE, this.entryBuffer, 0, CQ_ENTRY_SIZE);
     return n === CQ_ENTRY_SIZE ? decodeEntry(this.entryBuffer, 0) : undefined;
   }
@@ -143,7 +185,14 @@ export class ConsumeQueue {
    * returns the raw bytes, CQ_ENTRY_SIZE per entry.
    */
   readRun(queueOffset: number, maxCount: number): Buffer {
-    const count = Math.max(0, Math.min(maxCount, this.max - queueOffset));
+    let count = Math.max(0, Math.min(maxCount, this.max - queueOffset));
+    if (this.tailCount > 0 && queueOffset >= this.tailFrom) {
+      // A copy: the tail's bytes are overwritten once it has been written out.
+      const from = (queueOffset - this.tailFrom) * CQ_ENTRY_SIZE;
+      return Buffer.from(this.tail!.subarray(from, Math.min(from + count * CQ_ENTRY_SIZE, this.tailCount * CQ_ENTRY_SIZE)));
+    }
+    // Entries up to the tail come from the file; the caller's next call gets the tail's.
+    if (this.tailCount > 0) count = Math.min(count, this.tailFrom - queueOffset);
     const bytes = Buffer.allocUnsafe(count * CQ_ENTRY_SIZE);
     const n = this.log.read(queueOffset * CQ_ENTRY_SIZE, bytes, 0, bytes.length);
     return bytes.subarray(0, n - (n % CQ_ENTRY_SIZE));
@@ -153,6 +202,8 @@ export class ConsumeQueue {
   truncateFrom(queueOffset: number): void {
     this.ahead = undefined;
     if (queueOffset >= this.max) return;
+    // Rare (recovery, a slave cut back to its master): written out first, the file is the one truth.
+    this.writeTail();
     for (let offset = queueOffset; offset < this.max; ) {
       const segment = this.log.find(offset * CQ_ENTRY_SIZE);
       if (!segment) break;
@@ -206,13 +257,19 @@ export class ConsumeQueue {
     this.min = lo;
   }
 
+  /** Writes the tail (synchronously, before the first await: see checkpoint()) and fsyncs what was written. */
   async flush(): Promise<void> {
+    // With nothing waiting the tail's memory goes back: idle queues hold none, a busy queue allocates
+    // it again at most once per flush interval.
+    if (this.tailCount === 0) this.tail = undefined;
+    else this.writeTail();
     const segments = [...this.dirtySegments];
     this.dirtySegments.clear();
     await Promise.all(segments.map((segment) => segment.flush()));
   }
 
   close(): void {
+    this.writeTail();
     this.log.close();
   }
 }
