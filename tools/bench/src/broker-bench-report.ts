@@ -143,7 +143,7 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
     '',
     `† here and below: other processes used more than 10% of the machine's CPU during a window of the row (worst of the run: ${formatPercent(worstOther(results))}).`,
     '',
-    `${PREFILL_MARK}: the broker pre-filled its next commit-log segment (wrote its zeros on the thread pool, at the cost of several µs of CPU per message) during that round's warm-up or window; ` +
+    `${PREFILL_MARK}: the broker pre-filled its next commit-log segment (wrote its zeros on a worker thread, at the cost of CPU beside the broker's main thread) during that round's warm-up or window; ` +
       'every sustained window holds one such pre-fill by design, so their rounds are not marked.',
     '',
   );
@@ -247,16 +247,16 @@ function uniqKeyLines(results: BrokerBenchResults): string[] {
   const without = find(results, { ...HEADLINE_CASE, withoutUniqKey: true });
   if (withKey === undefined || without === undefined) return [];
   // The main thread only, paired round by round. The whole process's CPU per message also counts
-  // the thread pool, which writes the next segment's zeros once the log passes half a segment: with
-  // the rows before the headline row replayed, that pre-fill ran exactly in the headline row's
-  // window, its four pool threads at 1.1-1.9 us per message each. And the host's speed moved by
+  // the thread that writes the next segment's zeros once the log passes half a segment: with the
+  // rows before the headline row replayed, that pre-fill ran exactly in the headline row's window
+  // (then on the thread pool, its four threads at 1.1-1.9 us per message each). And the host's speed moved by
   // half between rounds of one run, so the rows are compared round by round.
   const share = 1 - pairedRatio(without.brokerMainCpuRounds, withKey.brokerMainCpuRounds);
   const perRound = withKey.brokerMainCpuRounds.map((cpu, i) => `${formatCpu(cpu)} / ${formatCpu(without.brokerMainCpuRounds[i] ?? Number.NaN)}`).join(', ');
   return [
     'The row without `UNIQ_KEY` sends the same messages without the client message id that every RocketMQ producer sets and the broker ' +
       `indexes (hash slots in LevelDB rows, off the put path but in the same process; see docs/storage.md). The CPU per message of the broker's main thread ` +
-      `(its event loop, where the index is built; the thread pool also writes the next segment's zeros, in whichever row runs when the log passes half a segment) ` +
+      `(its event loop, where the index is built; another thread writes the next segment's zeros, in whichever row runs when the log passes half a segment) ` +
       `with / without it, round by round: ${perRound}; carrying and indexing it is ${formatPercent(share)} of that thread's CPU per message (geometric mean of the rounds' ratios` +
       `${withKey.brokerMainCpuRounds.length >= TRIM_FROM_ROUNDS ? ' without the lowest and highest' : ''}).`,
     '',

@@ -1,6 +1,6 @@
 // A send row measured over a stretch of the broker's log instead of a stretch of time. The store
 // does periodic work that a 4-second window either catches or misses: at each half segment it
-// pre-fills the next segment file (1 GiB of zeros on the thread pool, with its own datasyncs), and at
+// pre-fills the next segment file (1 GiB of zeros on a worker thread, with its own datasyncs), and at
 // each segment's end it rolls to the next file. A SYNC_FLUSH broker's fsyncs queue behind those
 // zeros, so its short windows read anywhere from a quarter to all of the async rate depending on
 // where the pre-fill fell (per-round ratios 0.27-1.75 in one run), while over 20 s the two flush

@@ -25,6 +25,19 @@ describe('FileSegmentDirectory: preparing the next segment', () => {
     await dir.close();
   });
 
+  it('stops a zero fill that is still running when the segment is needed or the directory closes', async () => {
+    const big = 256 * 1024 * 1024;
+    const dir = new FileSegmentDirectory(root, { recycle: true });
+    dir.prepare(0, big);
+    // The writer cannot wait: create() takes a fresh file and the unfinished fill is dropped.
+    const segment = dir.create(0, big);
+    expect(segment.length()).toBe(0);
+    dir.prepare(big, big);
+    await dir.close();
+    expect(fs.readdirSync(root)).toEqual([segmentFileName(0)]);
+    segment.close();
+  });
+
   it('only creates the file without zeroFill; it grows as it is written', async () => {
     const dir = new FileSegmentDirectory(root, { recycle: true, zeroFill: false });
     await dir.prefill(0, SIZE);

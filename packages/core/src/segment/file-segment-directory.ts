@@ -2,14 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileSegment } from './file-segment';
 import { parseSegmentFileName, segmentFileName, type Segment, type SegmentDirectory } from './segment';
+import { startZeroFill, type ZeroFill } from './zero-fill';
 
-/** Pre-fill writes zeros in chunks of this size on the thread pool. */
-const PREFILL_CHUNK = 1024 * 1024;
-/**
- * Pre-fill syncs every this many bytes, so the zeros reach the disk as they are written instead of
- * as a gigabyte of dirty pages whose writeback would later stall the store's own fsyncs.
- */
-const PREFILL_SYNC_EVERY = 16 * 1024 * 1024;
 /** Deleting a big file stalls concurrent fsyncs for tens of ms; shrinking it in steps spreads that out. */
 const DELETE_STEP = 64 * 1024 * 1024;
 /** A segment file being prepared, and prepared but not yet used, carries this suffix (tools watch for it). */
@@ -33,6 +27,8 @@ interface Prefill {
   start: number;
   size: number;
   cancelled: boolean;
+  /** The zeros being written, when preparing means writing them. */
+  zeroFill?: ZeroFill;
   /** Set once the zeros (or a recycled file) are fully in place; read synchronously by create(). */
   ready: boolean;
   settled: Promise<void>;
@@ -80,7 +76,7 @@ export class FileSegmentDirectory implements SegmentDirectory {
         return FileSegment.open(target, start, size);
       }
       // Not finished: the writer cannot wait, so drop it and write into a fresh file.
-      prefill.cancelled = true;
+      cancel(prefill);
     }
     return FileSegment.createEmpty(target, start, size);
   }
@@ -120,7 +116,7 @@ export class FileSegmentDirectory implements SegmentDirectory {
   }
 
   async close(): Promise<void> {
-    for (const prefill of this.prefills.values()) prefill.cancelled = true;
+    for (const prefill of this.prefills.values()) cancel(prefill);
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
     for (const start of this.prefills.keys()) fs.rmSync(this.prefillPath(start), { force: true });
     this.prefills.clear();
@@ -145,19 +141,8 @@ export class FileSegmentDirectory implements SegmentDirectory {
   }
 
   private async writeZeros(entry: Prefill): Promise<boolean> {
-    const zeros = Buffer.alloc(Math.min(PREFILL_CHUNK, entry.size));
-    const handle = await fs.promises.open(this.prefillPath(entry.start), 'w');
-    try {
-      for (let pos = 0; pos < entry.size; pos += zeros.length) {
-        if (entry.cancelled) return false;
-        await handle.write(zeros, 0, Math.min(zeros.length, entry.size - pos), pos);
-        if ((pos + zeros.length) % PREFILL_SYNC_EVERY === 0) await handle.datasync();
-      }
-      await handle.datasync();
-      return !entry.cancelled;
-    } finally {
-      await handle.close();
-    }
+    entry.zeroFill = startZeroFill(this.prefillPath(entry.start), entry.size);
+    return (await entry.zeroFill.done) && !entry.cancelled;
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -188,4 +173,9 @@ async function shrinkAndUnlink(file: string): Promise<void> {
     await handle.close();
   }
   await fs.promises.rm(file, { force: true });
+}
+
+function cancel(prefill: Prefill): void {
+  prefill.cancelled = true;
+  prefill.zeroFill?.cancel();
 }

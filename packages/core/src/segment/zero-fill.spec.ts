@@ -1,0 +1,38 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startZeroFill } from './zero-fill';
+
+describe('startZeroFill', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pulsejet-zerofill-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('writes the whole file with zeros, also when the size is not a multiple of the chunk', async () => {
+    const file = path.join(root, 'a');
+    fs.writeFileSync(file, Buffer.alloc(10, 0x41)); // replaced, not appended to
+    await expect(startZeroFill(file, 200_001).done).resolves.toBe(true);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBe(200_001);
+    expect(bytes.every((b) => b === 0)).toBe(true);
+  });
+
+  it('runs fills one after another on one worker, and a cancelled one answers false', async () => {
+    const big = startZeroFill(path.join(root, 'big'), 512 * 1024 * 1024);
+    const queued = startZeroFill(path.join(root, 'queued'), 4096);
+    big.cancel();
+    queued.cancel();
+    await expect(big.done).resolves.toBe(false);
+    await expect(queued.done).resolves.toBe(false);
+    expect(fs.existsSync(path.join(root, 'queued'))).toBe(false);
+    // The worker goes on serving after cancellations.
+    await expect(startZeroFill(path.join(root, 'after'), 4096).done).resolves.toBe(true);
+  });
+
+  it('rejects with the I/O error when the file cannot be written', async () => {
+    await expect(startZeroFill(path.join(root, 'missing-dir', 'x'), 4096).done).rejects.toThrow(/ENOENT/);
+    await expect(startZeroFill(path.join(root, 'ok'), 4096).done).resolves.toBe(true);
+  });
+});
