@@ -17,10 +17,18 @@ describe('prepared records', () => {
         const expected = encodeStoredRecord({ ...source, queueOffset, physicalOffset, storeTimestamp: 1_800_000_000_000 });
         const prepared = prepareStoredRecord(source);
         expect(prepared.size).toBe(expected.length);
-        const target = Buffer.alloc(at + prepared.size + 16, 0xee);
+        // A view into a larger ArrayBuffer (as Node's pooled buffers are), and a second target in
+        // between: the writer caches a DataView of its last target.
+        const backing = new ArrayBuffer(at + prepared.size + 64);
+        const target = Buffer.from(backing, 24, at + prepared.size + 16).fill(0xee);
+        const other = Buffer.alloc(prepared.size);
+        writePreparedRecord(prepared, target, at, queueOffset, physicalOffset, 1_800_000_000_000);
+        writePreparedRecord(prepared, other, 0, queueOffset, physicalOffset, 1_800_000_000_000);
         writePreparedRecord(prepared, target, at, queueOffset, physicalOffset, 1_800_000_000_000);
         expect(target.subarray(at, at + prepared.size).equals(expected)).toBe(true);
+        expect(other.equals(expected)).toBe(true);
         expect(target[at + prepared.size]).toBe(0xee);
+        expect(new Uint8Array(backing, 0, 24).every((b) => b === 0)).toBe(true);
       }),
     );
   });
