@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
-import { crc32Combine } from './crc32-combine';
+import { crc32Combine, crc32CombineByTable, crc32ShiftTable } from './crc32-combine';
 
 describe('crc32Combine', () => {
   it('gives the CRC of the concatenation from the CRCs of the parts', () => {
@@ -34,5 +34,20 @@ describe('crc32Combine', () => {
   it('refuses a length that is not a non-negative safe integer', () => {
     expect(() => crc32Combine(0, 0, -1)).toThrow(RangeError);
     expect(() => crc32Combine(0, 0, 1.5)).toThrow(RangeError);
+  });
+
+  it('builds a shift table only for a length that keeps coming back, and combines through it alike', () => {
+    // A length asked for once in a while gets no table.
+    expect(crc32ShiftTable(777)).toBeUndefined();
+    let table: Uint32Array | undefined;
+    for (let ask = 0; ask < 5000 && table === undefined; ask += 1) table = crc32ShiftTable(1_000);
+    expect(table).toBeDefined();
+    expect(crc32ShiftTable(1_000)).toBe(table);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ minLength: 1_000, maxLength: 1_000 }), (a, b) => {
+        expect(crc32CombineByTable(table!, crc32(a), crc32(b))).toBe(crc32(Buffer.concat([a, b])));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

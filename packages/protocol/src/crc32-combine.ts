@@ -57,3 +57,54 @@ export function crc32Combine(crcA: number, crcB: number, lengthB: number): numbe
   }
   return (multModP(lastOperator, crcA >>> 0) ^ crcB) >>> 0;
 }
+
+/**
+ * Shifting by a fixed length through four byte tables instead of multModP's 32-step loop (~130 ns
+ * here even with the operator cached): the shift is linear, so it is the XOR of the shifts of the
+ * CRC's four bytes, each looked up. A table costs 1,024 multModP calls (~0.1 ms) to build, so only
+ * lengths that keep coming back get one: a producer's fixed-size payloads, not a stream of
+ * different sizes. At most SHIFT_TABLES_MAX are kept, 4 KiB each.
+ */
+const SHIFT_TABLES_MAX = 16;
+/** A length is hot once it was asked for this many times in its counter slot without interruption. */
+const HOT_AFTER = 64;
+/** And at most one table is built per this many asks, whatever the lengths do. */
+const BUILD_SPACING = 1024;
+const shiftTables = new Map<number, Uint32Array>();
+const counterLengths = new Float64Array(256).fill(-1);
+const counterHits = new Uint32Array(256);
+let asksSinceBuild = BUILD_SPACING;
+
+/**
+ * The table that shifts a CRC past `length` zero bytes (for crc32CombineByTable), or undefined while
+ * `length` is not yet known to recur. Callers fall back to another way when it is undefined.
+ */
+export function crc32ShiftTable(length: number): Uint32Array | undefined {
+  const table = shiftTables.get(length);
+  if (table !== undefined) return table;
+  asksSinceBuild += 1;
+  const slot = length & 0xff;
+  if (counterLengths[slot] !== length) {
+    counterLengths[slot] = length;
+    counterHits[slot] = 1;
+    return undefined;
+  }
+  counterHits[slot] = counterHits[slot]! + 1;
+  if (counterHits[slot]! < HOT_AFTER || asksSinceBuild < BUILD_SPACING) return undefined;
+  if (!Number.isSafeInteger(length) || length < 0) return undefined;
+  asksSinceBuild = 0;
+  const operator = x2nModP(length, 3);
+  const built = new Uint32Array(1024);
+  for (let byte = 0; byte < 4; byte += 1) {
+    for (let value = 0; value < 256; value += 1) built[byte * 256 + value] = multModP(operator, (value << (8 * byte)) >>> 0);
+  }
+  // Oldest out first (Map keeps insertion order).
+  if (shiftTables.size >= SHIFT_TABLES_MAX) shiftTables.delete(shiftTables.keys().next().value!);
+  shiftTables.set(length, built);
+  return built;
+}
+
+/** crc32Combine(crcA, crcB, length) for the `length` whose table crc32ShiftTable returned. */
+export function crc32CombineByTable(table: Uint32Array, crcA: number, crcB: number): number {
+  return (table[crcA & 0xff]! ^ table[256 + ((crcA >>> 8) & 0xff)]! ^ table[512 + ((crcA >>> 16) & 0xff)]! ^ table[768 + (crcA >>> 24)]! ^ crcB) >>> 0;
+}
