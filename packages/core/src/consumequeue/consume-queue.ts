@@ -42,8 +42,8 @@ export type PlaceResult = 'appended' | 'present' | 'replaced' | 'gap';
  * The newest entries wait in memory (the tail) and go to the file when TAIL_ENTRIES have gathered, at
  * a segment boundary, and on flush() (every flushIntervalConsumeQueue, before the checkpoint records
  * how far the queues reach) and close(). Every dispatch used to write each queue it touched: with 8
- * queues that was 8 write calls per append of a few dozen messages, ~2-4 us each on this machine's
- * ext4, the largest system-call cost of the broker's send path. RocketMQ writes its queues into
+ * queues that was 8 write calls per append of a few dozen messages, ~2-4 us each on the development
+ * VM's ext4, the largest file-system cost of the broker's send path. RocketMQ writes its queues into
  * mapped memory for the same reason. Reads see the tail; a crash loses only entries that recovery
  * rebuilds, since the checkpoint's safe offset never passes what flush() wrote.
  */
@@ -112,7 +112,8 @@ export class ConsumeQueue {
         // The segment's file exists from its first entry on, as when every append wrote it.
         this.log.obtain(offset * CQ_ENTRY_SIZE);
       }
-      encodeEntry((this.tail ??= Buffer.allocUnsafe(TAIL_ENTRIES * CQ_ENTRY_SIZE)), this.tailCount * CQ_ENTRY_SIZE, entry);
+      // Not from Node's shared pool: the tail lives as long as the queue is busy and would pin a pool slab.
+      encodeEntry((this.tail ??= Buffer.allocUnsafeSlow(TAIL_ENTRIES * CQ_ENTRY_SIZE)), this.tailCount * CQ_ENTRY_SIZE, entry);
       this.tailCount += 1;
       if (offset + 1 > this.max) this.max = offset + 1;
     }
