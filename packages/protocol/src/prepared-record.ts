@@ -78,10 +78,10 @@ export function prepareStoredRecord(input: StoredRecordInput): PreparedRecord {
  * range checks (about 20 of those per record; the fields were validated by encodedRecordSize).
  */
 let lastTarget: Buffer | undefined;
-let lastView: DataView | undefined;
+let lastView: DataView = new DataView(new ArrayBuffer(0));
 
 function viewOf(target: Buffer): DataView {
-  if (target !== lastTarget || lastView === undefined) {
+  if (target !== lastTarget) {
     lastTarget = target;
     lastView = new DataView(target.buffer, target.byteOffset, target.byteLength);
   }

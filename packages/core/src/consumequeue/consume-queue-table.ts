@@ -76,8 +76,9 @@ export class ConsumeQueueTable {
     await this.directories.removeTopic(topic);
   }
 
-  async flush(): Promise<void> {
-    await Promise.all(this.all().map((queue) => queue.flush()));
+  /** Every queue writes its tail when this is called (see ConsumeQueue.flush); resolves once all are fsynced. */
+  flush(): Promise<void> {
+    return Promise.all(this.all().map((queue) => queue.flush())).then(() => undefined);
   }
 
   close(): void {

@@ -71,8 +71,10 @@ describe('ConsumeQueue', () => {
     expect(fileBytes(dir)).toBe(400 * CQ_ENTRY_SIZE);
     expect(readAll(queue, 390)).toEqual(range(390, 450));
 
-    await queue.flush();
+    // Written by the call itself, before any await: the checkpoint records the queues' ends and relies on it.
+    const flushing = queue.flush();
     expect(fileBytes(dir)).toBe(450 * CQ_ENTRY_SIZE);
+    await flushing;
     const reopened = openQueue(dir, 10_000);
     expect(reopened.maxOffset()).toBe(450);
     expect(readAll(reopened)).toEqual(range(0, 450));

@@ -258,15 +258,19 @@ export class ConsumeQueue {
     this.min = lo;
   }
 
-  /** Writes the tail (synchronously, before the first await: see checkpoint()) and fsyncs what was written. */
-  async flush(): Promise<void> {
+  /**
+   * Writes the tail to the file at once, when called, and resolves when what was written is fsynced.
+   * Not an async function on purpose: the checkpoint records the queues' ends just before calling
+   * this, and relies on the write having happened by the time the call returns.
+   */
+  flush(): Promise<void> {
     // With nothing waiting the tail's memory goes back: idle queues hold none, a busy queue allocates
     // it again at most once per flush interval.
     if (this.tailCount === 0) this.tail = undefined;
     else this.writeTail();
     const segments = [...this.dirtySegments];
     this.dirtySegments.clear();
-    await Promise.all(segments.map((segment) => segment.flush()));
+    return Promise.all(segments.map((segment) => segment.flush())).then(() => undefined);
   }
 
   close(): void {

@@ -441,7 +441,8 @@ export class MessageStore {
   private async checkpoint(): Promise<void> {
     const root = this.options.storePathRootDir;
     if (this.options.memory || !root) return;
-    // Entries are dispatched synchronously with the append, so queues cover the log up to here.
+    // Entries are dispatched synchronously with the append, so queues cover the log up to here; their
+    // newest entries wait in memory until queues.flush() writes them, within the call itself.
     const dispatched = this.commitLog.maxOffset();
     const queueEnds: Record<string, number> = {};
     for (const queue of this.queues.all()) queueEnds[`${queue.topic}/${queue.queueId}`] = queue.maxOffset();
