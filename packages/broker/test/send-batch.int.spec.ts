@@ -1,5 +1,5 @@
 // SEND_BATCH_MESSAGE (320) over TCP.
-import { RequestCode, ResponseCode, createRequest, decodeStoredRecord } from '@pulsejet/protocol';
+import { RequestCode, ResponseCode, createRequest, decodeStoredRecord, tagsHashCode } from '@pulsejet/protocol';
 import { encodeMessageBatch } from '../src/index';
 import { startTestBroker, uniqueTopic, type TestBroker } from './helpers';
 
@@ -33,9 +33,16 @@ describe('SEND_BATCH_MESSAGE', () => {
     const stored = got.messages.map((m) => decodeStoredRecord(m));
     expect(stored.map((m) => m.msgId)).toEqual(ids);
     expect(stored.map((m) => m.body.toString())).toEqual(['m0', 'm1', 'm2']);
-    expect(stored[0]!.properties).toMatchObject({ TAGS: 'A', UNIQ_KEY: 'U0', CLUSTER: 'DefaultCluster' });
-    expect(stored[0]!.properties['WAIT']).toBeUndefined();
+    // Each entry's properties are stored as sent (WAIT too), then CLUSTER, as Java's broker stores a batch.
+    const { '__CRC32#': crc, ...properties } = stored[0]!.properties;
+    expect(properties).toEqual({ TAGS: 'A', UNIQ_KEY: 'U0', WAIT: 'true', CLUSTER: 'DefaultCluster' });
+    expect(crc).toMatch(/^\d{10}$/);
     expect(stored[1]).toMatchObject({ flag: 5, queueOffset: 1, properties: { TAGS: 'B', KEYS: 'k1', CLUSTER: 'DefaultCluster' } });
+    expect(stored[2]!.properties).toMatchObject({ CLUSTER: 'DefaultCluster' });
+    expect(b.broker.store.getMessage(topic, 1, 0, { maxMsgNums: 10, maxTotalBytes: 1 << 20, filter: (code) => code === tagsHashCode('B') }).queueOffsets).toEqual([1]);
+    await b.broker.store.waitForIndex();
+    expect((await b.broker.store.queryMessageByKey(topic, 'k1', 10)).map((m) => m.queueOffset)).toEqual([1]);
+    expect((await b.broker.store.queryMessageByUniqKey(topic, 'U0'))?.msgId).toBe(ids[0]);
   });
 
   it('refuses a malformed body, an empty batch and a retry topic, and keeps serving', async () => {

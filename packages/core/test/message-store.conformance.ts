@@ -107,6 +107,45 @@ export function messageStoreConformance(makeBackend: () => StoreBackend): void {
     });
   });
 
+  describe('encoded properties (stored verbatim, as a broker stores batch entries)', () => {
+    const encodedPut = (topic: string, text: string, appended: string, read: Record<string, string>, padding = 3) => {
+      const bytes = Buffer.from(text, 'utf8');
+      const source = Buffer.concat([Buffer.alloc(padding, 0x7f), bytes, Buffer.alloc(padding, 0x7f)]);
+      return { topic, queueId: 0, body: Buffer.from(text.length.toString()), properties: read, encodedProperties: { source, start: padding, end: padding + bytes.length, appended } };
+    };
+
+    it('stores the bytes, then the appended pairs, and reads TAGS, KEYS and UNIQ_KEY from properties', async () => {
+      const topic = uniqueTopic();
+      const result = await store.putMessages([
+        encodedPut(topic, 'TAGS\u0001a\u0002WAIT\u0001true\u0002KEYS\u0001k1 k2\u0002UNIQ_KEY\u0001U-enc', 'CLUSTER\u0001c1', { TAGS: 'a', KEYS: 'k1 k2', UNIQ_KEY: 'U-enc' }),
+        // ali-ons ends its properties with a separator; nothing appended; non-ASCII and long values.
+        encodedPut(topic, `TAGS\u0001b\u0002note\u0001caf\u00e9 ${'x'.repeat(90)}\u0002`, '', { TAGS: 'b' }),
+        encodedPut(topic, '', 'CLUSTER\u0001c1', {}),
+        encodedPut(topic, 'TAGS\u0001c', '', { TAGS: 'c' }),
+      ]);
+      expect(result.status).toBe('PUT_OK');
+      const { messages } = readAll(topic, 0);
+      const crc = expect.any(String) as string;
+      expect(messages.map((message) => message.properties)).toEqual([
+        { TAGS: 'a', WAIT: 'true', KEYS: 'k1 k2', UNIQ_KEY: 'U-enc', CLUSTER: 'c1', '__CRC32#': crc },
+        { TAGS: 'b', note: `caf\u00e9 ${'x'.repeat(90)}`, '__CRC32#': crc },
+        { CLUSTER: 'c1', '__CRC32#': crc },
+        { TAGS: 'c', '__CRC32#': crc },
+      ]);
+      const filtered = store.getMessage(topic, 0, 0, { maxMsgNums: 10, maxTotalBytes: 1 << 20, filter: (code) => code === tagsHashCode('b') });
+      expect(filtered.queueOffsets).toEqual([1]);
+      await store.waitForIndex();
+      expect((await store.queryMessageByKey(topic, 'k2', 10)).map((m) => m.queueOffset)).toEqual([0]);
+      expect((await store.queryMessageByUniqKey(topic, 'U-enc'))?.physicalOffset).toBe(result.stored![0]!.physicalOffset);
+    });
+
+    it('counts the bytes towards the properties limit', async () => {
+      const result = await store.putMessage(encodedPut(uniqueTopic(), `big\u0001${'v'.repeat(32_760)}`, 'CLUSTER\u0001c1', {}));
+      expect(result.status).toBe('PROPERTIES_SIZE_EXCEEDED');
+      expect(result.message).toMatch(/32767/);
+    });
+  });
+
   describe('bad input gets a status and a message, never an exception', () => {
     it.each([
       ['an invalid character', 'bad topic'],

@@ -40,15 +40,16 @@ export {
 } from './stored-record-encode';
 export { decodeStoredRecord, decodeStoredRecords, readStoredRecord } from './stored-record-decode';
 export { prepareStoredRecord, writePreparedRecord } from './prepared-record';
-export type { PreparedRecord } from './prepared-record';
+export type { PreparedRecord, PropertiesBytes } from './prepared-record';
 export { inspectStoredRecord } from './stored-record-inspect';
 export type { InspectOptions } from './stored-record-inspect';
 export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlaceholder, sealRecordCrc, sealRecordCrcKnowingBody, verifyRecordCrc } from './record-crc';
 export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';
-export { BatchDecodeError, encodeMessageBatch, decodeMessageBatch } from './message-batch';
-export type { BatchEntry, BatchEntryInput } from './message-batch';
+export { BatchDecodeError, encodeMessageBatch, decodeMessageBatch, readMessageBatch } from './message-batch';
+export type { BatchEntry, BatchEntryInput, BatchEntryView } from './message-batch';
+export { PropertyPicker } from './property-picker';
 export {
   RemotingCommandFlag,
   PULSEJET_REMOTING_VERSION,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { propertiesArb } from '../test/records';
 import { ProtocolError, ProtocolErrorCode } from './errors';
-import { BatchDecodeError, decodeMessageBatch, encodeMessageBatch, type BatchEntry } from './message-batch';
+import { BatchDecodeError, decodeMessageBatch, encodeMessageBatch, readMessageBatch, type BatchEntry } from './message-batch';
 import { encodeProperties } from './properties';
 
 /** The layout written field by field, one buffer per entry: what the encoder must produce. */
@@ -59,6 +59,18 @@ describe('message batch codec', () => {
       fc.property(fc.array(entryArb, { maxLength: 12 }), (batch) => {
         const preEncoded = batch.map((e) => ({ ...e, properties: encodeProperties(e.properties) }));
         expect(encodeMessageBatch(preEncoded).equals(encodeMessageBatch(batch))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves each entry\'s properties encoded in place (readMessageBatch, property)', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { maxLength: 12 }), (batch) => {
+        const bytes = encodeMessageBatch(batch);
+        const views = readMessageBatch(bytes);
+        expect(views.map((view) => ({ flag: view.flag, body: view.body }))).toEqual(batch.map((entry) => ({ flag: entry.flag, body: entry.body })));
+        views.forEach((view, i) => expect(bytes.toString('utf8', view.propertiesStart, view.propertiesEnd)).toBe(encodeProperties(batch[i]!.properties)));
       }),
       { numRuns: 200 },
     );

@@ -76,9 +76,29 @@ export function encodeMessageBatch(entries: readonly BatchEntryInput[]): Buffer 
   return out;
 }
 
+/**
+ * One message of a batch body as it lies there: its properties are the bytes
+ * `batch[propertiesStart, propertiesEnd)`, not decoded (a broker stores them verbatim, as Java's does).
+ */
+export interface BatchEntryView {
+  flag: number;
+  body: Buffer;
+  propertiesStart: number;
+  propertiesEnd: number;
+}
+
 /** Throws BatchDecodeError when a length points outside the body. */
 export function decodeMessageBatch(buf: Buffer): BatchEntry[] {
-  const entries: BatchEntry[] = [];
+  return readMessageBatch(buf).map(({ flag, body, propertiesStart, propertiesEnd }) => ({
+    flag,
+    body,
+    properties: decodeProperties(buf.toString('utf8', propertiesStart, propertiesEnd)),
+  }));
+}
+
+/** The entries of a batch body with their properties left encoded; throws as decodeMessageBatch. */
+export function readMessageBatch(buf: Buffer): BatchEntryView[] {
+  const entries: BatchEntryView[] = [];
   let at = 0;
   while (at < buf.length) {
     const index = entries.length;
@@ -93,7 +113,7 @@ export function decodeMessageBatch(buf: Buffer): BatchEntry[] {
     if (propsLength < 0 || propsStart + propsLength > buf.length) throw new BatchDecodeError(`batch entry ${index}: properties length ${propsLength} runs past the end`);
     const size = FIXED + bodyLength + propsLength;
     if (totalSize !== size) throw new BatchDecodeError(`batch entry ${index}: totalSize ${totalSize} does not match its contents (${size} bytes)`);
-    entries.push({ flag, body, properties: decodeProperties(buf.toString('utf8', propsStart, propsStart + propsLength)) });
+    entries.push({ flag, body, propertiesStart: propsStart, propertiesEnd: propsStart + propsLength });
     at += size;
   }
   return entries;

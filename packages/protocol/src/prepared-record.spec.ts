@@ -33,6 +33,28 @@ describe('prepared records', () => {
     );
   });
 
+  it('write leading properties bytes and then the text, as one properties string would be written', () => {
+    const noSeparators = (s: string) => !s.includes('\u0001') && !s.includes('\u0002');
+    // Short and long, ASCII and not: both sides of the copy loop's threshold, and the native write.
+    const text = fc.oneof(fc.string({ maxLength: 100 }), fc.string({ unit: 'binary', maxLength: 100 })).filter(noSeparators);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), text, text, fc.nat(16), fc.nat(16), (body, leadingValue, trailingValue, before, after) => {
+        const leadingText = `L\u0001${leadingValue}\u0002`;
+        const trailingText = `T\u0001${trailingValue}`;
+        const leadingBytes = Buffer.from(leadingText, 'utf8');
+        const source = Buffer.concat([Buffer.alloc(before, 0xaa), leadingBytes, Buffer.alloc(after, 0xbb)]);
+        const expected = encodeStoredRecord({ ...input(Buffer.from(body), leadingText + trailingText), queueOffset: 7, physicalOffset: 9, storeTimestamp: 1_800_000_000_000 });
+        const prepared = prepareStoredRecord(input(Buffer.from(body), trailingText), { source, start: before, end: before + leadingBytes.length });
+        expect(prepared.size).toBe(expected.length);
+        const target = Buffer.alloc(prepared.size + 8, 0xee);
+        writePreparedRecord(prepared, target, 4, 7, 9, 1_800_000_000_000);
+        expect(target.subarray(4, 4 + prepared.size).equals(expected)).toBe(true);
+        expect(target[3]).toBe(0xee);
+        expect(target[4 + prepared.size]).toBe(0xee);
+      }),
+    );
+  });
+
   it('validate like the encoder', () => {
     expect(() => prepareStoredRecord(input(Buffer.from('x'), '', 'bad topic'))).toThrow(expect.objectContaining({ code: 'INVALID_TOPIC' }));
   });

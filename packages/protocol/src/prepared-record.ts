@@ -23,7 +23,17 @@ export interface PreparedRecord {
   readonly bodyCrc: number;
   /** The body's unmasked CRC-32, which the whole-record seal splices in (sealRecordCrcKnowingBody). */
   readonly bodyCrc32: number;
+  /** Encoded properties stored verbatim before `properties`, or undefined (prepareStoredRecord's `leading`). */
+  readonly leadingProperties: PropertiesBytes | undefined;
+  /** The properties (after leadingProperties, when present) as text, encoded as UTF-8 when written. */
   readonly properties: string;
+}
+
+/** Encoded properties (RocketMQ's `name\u0001value` pairs joined by `\u0002`): source[start, end). */
+export interface PropertiesBytes {
+  readonly source: Uint8Array;
+  readonly start: number;
+  readonly end: number;
 }
 
 // Field positions as plain constants: this file runs per message, and module-export getters are not free.
@@ -50,9 +60,13 @@ const encodedRecordSize = encode.encodedRecordSize;
 const INT32_MAX = 0x7fffffff;
 const HOST_BYTES = HOST_ADDRESS_SIZE;
 
-/** Validates `input` (throws ProtocolError like encodeStoredRecord) and computes the body CRC. */
-export function prepareStoredRecord(input: StoredRecordInput): PreparedRecord {
-  const size = encodedRecordSize(input);
+/**
+ * Validates `input` (throws ProtocolError like encodeStoredRecord) and computes the body CRC. With
+ * `leading`, the record's properties are those bytes followed by `input.properties`: a broker stores
+ * a batch entry's properties as they came, as Java's does, instead of decoding and encoding them.
+ */
+export function prepareStoredRecord(input: StoredRecordInput, leading?: PropertiesBytes): PreparedRecord {
+  const size = encodedRecordSize(input, leading === undefined ? 0 : leading.end - leading.start);
   const bodyCrc32 = crc32(input.body);
   return {
     size,
@@ -68,6 +82,7 @@ export function prepareStoredRecord(input: StoredRecordInput): PreparedRecord {
     body: input.body,
     bodyCrc: bodyCrc32 & INT32_MAX,
     bodyCrc32,
+    leadingProperties: leading,
     properties: input.properties,
   };
 }
@@ -119,9 +134,35 @@ export function writePreparedRecord(record: PreparedRecord, target: Buffer, at: 
   // A valid topic is ASCII (encodedRecordSize checked it) and short: a loop beats a native write.
   for (let i = 0; i < topic.length; i += 1) target[pos + i] = topic.charCodeAt(i);
   pos += topic.length;
-  const propertiesLength = at + record.size - pos - 2;
-  view.setInt16(pos, propertiesLength);
-  target.write(record.properties, pos + 2, propertiesLength, 'utf8');
+  const end = at + record.size;
+  view.setInt16(pos, end - pos - 2);
+  pos += 2;
+  const leading = record.leadingProperties;
+  if (leading !== undefined) pos = copyBytes(leading, target, pos);
+  writeText(record.properties, target, pos, end);
+}
+
+/** Strings and byte runs up to this long are copied by a loop: each native copy is a call into C++. */
+const SHORT_COPY = 64;
+
+function copyBytes(bytes: PropertiesBytes, target: Buffer, at: number): number {
+  const { source, start, end } = bytes;
+  if (end - start <= SHORT_COPY) {
+    for (let i = start; i < end; i += 1) target[at + i - start] = source[i]!;
+  } else {
+    target.set(source.subarray(start, end), at);
+  }
+  return at + end - start;
+}
+
+/** Writes `text` as UTF-8 into target[at, end), which its encoding fills exactly. */
+function writeText(text: string, target: Buffer, at: number, end: number): void {
+  // As many bytes as characters: ASCII (a lone surrogate takes three bytes, other non-ASCII two or more).
+  if (end - at === text.length && text.length <= SHORT_COPY) {
+    for (let i = 0; i < text.length; i += 1) target[at + i] = text.charCodeAt(i);
+  } else {
+    target.write(text, at, end - at, 'utf8');
+  }
 }
 
 /** The 8 bytes of an encoded host (IPv4 and port), copied by a loop: Buffer#copy is a native call. */

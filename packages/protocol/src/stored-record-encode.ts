@@ -35,12 +35,13 @@ export function bodyCrc(body: Uint8Array): number {
 /**
  * TOTALSIZE of the record `input` would produce. Checks every field first, so that
  * writeStoredRecord either writes a whole record or throws without touching the target.
+ * `leadingPropertiesBytes` are properties bytes stored before `input.properties` (prepareStoredRecord).
  */
-export function encodedRecordSize(input: StoredRecordInput): number {
+export function encodedRecordSize(input: StoredRecordInput, leadingPropertiesBytes = 0): number {
   // A valid topic is ASCII and at most 127 long, so it always fits the 1-byte TOPICLEN and the
   // recovery scanner (which checks topic names) will accept what we write.
   assertTopicName(input.topic);
-  const propertiesBytes = Buffer.byteLength(input.properties, 'utf8');
+  const propertiesBytes = leadingPropertiesBytes + Buffer.byteLength(input.properties, 'utf8');
   if (propertiesBytes > PROPERTIES_MAX_BYTES) {
     throw badLength(`properties are ${propertiesBytes} bytes; PROPLEN is a signed short, so keep them under ${PROPERTIES_MAX_BYTES + 1}`);
   }

@@ -2,9 +2,9 @@
 // MessageBatch-encoded messages for one topic and queue, stored together with consecutive queue
 // offsets (Java SendMessageProcessor.asyncSendBatchMessage). The reply's msgId lists every offset
 // msgId, comma-separated; queueOffset is the first message's.
-import type { PutMessageInput } from '@pulsejet/core';
+import type { EncodedProperties, PutMessageInput } from '@pulsejet/core';
 import * as protocol from '@pulsejet/protocol';
-import type { RemotingCommand } from '@pulsejet/protocol';
+import type { BatchEntryView, RemotingCommand } from '@pulsejet/protocol';
 import type { RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError } from '../remoting/header-fields';
@@ -12,7 +12,7 @@ import { delayPropertyProblem } from '../schedule/delay-property-check';
 import { timerTargetOf } from '../schedule/schedule-rewrite';
 import { isRetryTopic } from '../topic/system-topics';
 import { isHalfMessageSend } from '../transaction/half-message';
-import { BatchDecodeError, decodeMessageBatch, type BatchEntry } from './message-batch-codec';
+import { BatchDecodeError } from './message-batch-codec';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
@@ -20,8 +20,17 @@ import { DEFAULT_MSG_REGION, checkMessage } from './send-message-processor';
 
 // Bound once at load (see send-message-processor.ts): the per-entry loops below would otherwise call a
 // getter of the protocol barrel for every message of a batch.
-const { MessageConst, ResponseCode, createResponse } = protocol;
-const { CLUSTER, DELAY_TIME_LEVEL, WAIT_STORE_MSG_OK } = MessageConst;
+const { MessageConst, NAME_VALUE_SEPARATOR, PropertyPicker, ResponseCode, createResponse, readMessageBatch } = protocol;
+const { CLUSTER, DELAY_TIME_LEVEL, KEYS, START_DELIVER_TIME, TAGS, TIMER_DELAY_MS, TIMER_DELAY_SEC, TIMER_DELIVER_MS, TRANSACTION_PREPARED, UNIQ_KEY } = MessageConst;
+
+/** The properties read from each entry's bytes: the store's (slots 0-2), then the checks' (3-8). */
+const PICKED = [TAGS, KEYS, UNIQ_KEY, TRANSACTION_PREPARED, DELAY_TIME_LEVEL, TIMER_DELIVER_MS, TIMER_DELAY_MS, TIMER_DELAY_SEC, START_DELIVER_TIME] as const;
+const TAGS_SLOT = 0;
+const KEYS_SLOT = 1;
+const UNIQ_SLOT = 2;
+const TRAN_SLOT = 3;
+const FIRST_SCHEDULING_SLOT = 4;
+const picker = new PropertyPicker(PICKED);
 
 export function createSendBatchMessageProcessor(ctx: BrokerContext) {
   return async (request: RemotingCommand, { channel }: RequestContext): Promise<RemotingCommand> => {
@@ -38,48 +47,56 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     const checked = await checkMessage(ctx, header, body, channel.remoteAddress);
     if (!checked.ok) return createResponse(request, checked.code, checked.remark);
 
-    let entries: BatchEntry[];
+    let entries: BatchEntryView[];
     try {
-      entries = decodeMessageBatch(body);
+      entries = readMessageBatch(body);
     } catch (error) {
       if (error instanceof BatchDecodeError) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `bad batch body: ${error.message}`);
       throw error;
     }
     if (entries.length === 0) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages');
-    // Java's producer refuses to batch transactional messages ("Batching does not support transactions");
-    // a half message needs its own send reply to be committed or rolled back.
     const base = checked.input;
-    // One probe object with each entry's properties in turn, not a copy of the request per entry.
-    const probe = withProperties(base, base.properties);
-    if (isHalfMessageSend(base) || entries.some((entry) => ((probe.properties = entry.properties), isHalfMessageSend(probe)))) {
-      return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support transactional messages (TRAN_MSG); send each half message on its own');
-    }
 
-    // The header's properties were checked by checkMessage; each entry has its own.
+    // Each entry's properties are stored as they came, followed by CLUSTER, as Java's broker stores
+    // them (WAIT stays, as there); only the properties the store and the checks below need are read
+    // from the bytes. Per message that spares an object of every property and its re-encoding.
+    const appended = ctx.options.clusterPropertyEnable ? `${CLUSTER}${NAME_VALUE_SEPARATOR}${ctx.options.brokerClusterName}` : '';
+    const values: (string | undefined)[] = [];
+    const inputs: PutMessageInput[] = new Array<PutMessageInput>(entries.length);
+    // The first entry (by index) that each check refuses: the answers below keep the order of checks.
+    let half = -1;
+    let delayProblem: string | undefined;
+    let delayProblemAt = -1;
+    let delayed = -1;
     const now = Date.now();
     for (let index = 0; index < entries.length; index++) {
-      const problem = delayPropertyProblem(entries[index]!.properties, now);
-      if (problem !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `batch message ${index}: ${problem}`);
+      const entry = entries[index]!;
+      picker.pick(body, entry.propertiesStart, entry.propertiesEnd, values);
+      if (values[TRAN_SLOT] !== undefined || hasScheduling(values)) {
+        // Rare: these messages are refused below. The checks read a properties object.
+        const properties = pickedProperties(values);
+        if (half < 0 && isHalfMessageSend(withProperties(base, properties))) half = index;
+        if (delayProblemAt < 0 && (delayProblem = delayPropertyProblem(properties, now)) !== undefined) delayProblemAt = index;
+        if (delayed < 0 && isDelayed(properties)) delayed = index;
+      }
+      // What the store reads (the tag code, the key index); the bytes are what it stores.
+      // Literal names (MessageConst's TAGS, KEYS, UNIQ_KEY), not computed ones: one object shape for all.
+      const read = { TAGS: values[TAGS_SLOT], KEYS: values[KEYS_SLOT], UNIQ_KEY: values[UNIQ_SLOT] } as Record<string, string>;
+      inputs[index] = withProperties(base, read, entry.body, entry.flag, { source: body, start: entry.propertiesStart, end: entry.propertiesEnd, appended });
     }
 
+    // Java's producer refuses to batch transactional messages ("Batching does not support transactions");
+    // a half message needs its own send reply to be committed or rolled back.
+    if (isHalfMessageSend(base) || half >= 0) {
+      return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support transactional messages (TRAN_MSG); send each half message on its own');
+    }
+    // The header's properties were checked by checkMessage; each entry has its own.
+    if (delayProblem !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `batch message ${delayProblemAt}: ${delayProblem}`);
     // Java's CommitLog refuses delayed batches (MESSAGE_ILLEGAL) rather than store them undelayed.
-    if (isDelayed(base.properties) || entries.some((entry) => isDelayed(entry.properties))) {
+    if (isDelayed(base.properties) || delayed >= 0) {
       return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'batch send does not support delayed messages (DELAY or TIMER_* properties); send delayed messages one by one');
     }
 
-    // Neither delayed nor half, so rewriteForStore would leave every entry as it is: the inputs are
-    // built directly (one object per message; this loop runs for every message of every batch).
-    const cluster = ctx.options.clusterPropertyEnable ? ctx.options.brokerClusterName : undefined;
-    const inputs: PutMessageInput[] = new Array<PutMessageInput>(entries.length);
-    for (let index = 0; index < entries.length; index++) {
-      const entry = entries[index]!;
-      // Decoded for this request alone, so ours to change. Unset rather than deleted, as checkMessage
-      // does: `delete` turns the object into a slow dictionary, and encodeProperties skips undefined.
-      const properties = entry.properties as Record<string, string | undefined>;
-      properties[WAIT_STORE_MSG_OK] = undefined;
-      if (cluster !== undefined) properties[CLUSTER] = cluster;
-      inputs[index] = withProperties(base, entry.properties, entry.body, entry.flag);
-    }
     // One wait for the batch's end: the slave receives the batch in commit-log order.
     const result = await awaitReplica(ctx, await ctx.store.putMessages(inputs), base.waitStoreMsgOK !== false);
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
@@ -98,12 +115,19 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
 }
 
 /** One message of the batch: the request's fields with the entry's own properties (and body and flag). */
-function withProperties(base: PutMessageInput, properties: Readonly<Record<string, string>>, body = base.body, flag = base.flag): PutMessageInput {
+function withProperties(
+  base: PutMessageInput,
+  properties: Readonly<Record<string, string>>,
+  body = base.body,
+  flag = base.flag,
+  encodedProperties?: EncodedProperties,
+): PutMessageInput {
   return {
     topic: base.topic,
     queueId: base.queueId,
     body,
     properties,
+    encodedProperties,
     flag,
     sysFlag: base.sysFlag,
     bornTimestamp: base.bornTimestamp,
@@ -111,6 +135,22 @@ function withProperties(base: PutMessageInput, properties: Readonly<Record<strin
     reconsumeTimes: base.reconsumeTimes,
     waitStoreMsgOK: base.waitStoreMsgOK,
   };
+}
+
+/** Whether a delay level or a timer property is present (valid or not). */
+function hasScheduling(values: readonly (string | undefined)[]): boolean {
+  for (let slot = FIRST_SCHEDULING_SLOT; slot < PICKED.length; slot++) if (values[slot] !== undefined) return true;
+  return false;
+}
+
+/** The picked properties that are present, as an object for the checks. */
+function pickedProperties(values: readonly (string | undefined)[]): Record<string, string> {
+  const properties: Record<string, string> = {};
+  PICKED.forEach((name, slot) => {
+    const value = values[slot];
+    if (value !== undefined) properties[name] = value;
+  });
+  return properties;
 }
 
 function isDelayed(properties: Readonly<Record<string, string>>): boolean {

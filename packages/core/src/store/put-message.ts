@@ -1,5 +1,5 @@
 import * as protocol from '@pulsejet/protocol';
-import type { HostAddress, PreparedRecord } from '@pulsejet/protocol';
+import type { HostAddress, PreparedRecord, PropertiesBytes } from '@pulsejet/protocol';
 import type { AppendRecord, AppendRequest, AppendedRecord } from '../commitlog/append-types';
 import type { PutMessageStatus } from '../status';
 
@@ -8,6 +8,7 @@ import type { PutMessageStatus } from '../status';
 const {
   MessageConst,
   PROPERTIES_MAX_BYTES,
+  PROPERTY_SEPARATOR,
   ProtocolError,
   createOffsetMessageId,
   encodeProperties,
@@ -18,14 +19,23 @@ const {
 } = protocol;
 const KEYS = MessageConst.KEYS;
 const UNIQ_KEY = MessageConst.UNIQ_KEY;
+const PROPERTY_SEPARATOR_CODE = PROPERTY_SEPARATOR.charCodeAt(0);
 
 /** One message to store. The broker fills what the wire request carried. */
 export interface PutMessageInput {
   topic: string;
   queueId: number;
   body: Buffer;
-  /** All properties (system and user), e.g. TAGS, KEYS, UNIQ_KEY. */
+  /**
+   * All properties (system and user), e.g. TAGS, KEYS, UNIQ_KEY. With encodedProperties, only what
+   * the store reads of them: TAGS, KEYS, UNIQ_KEY and what a tagsCodeOf hook reads.
+   */
   properties: Readonly<Record<string, string>>;
+  /**
+   * The properties to store, already encoded (RocketMQ's `name\u0001value` pairs joined by `\u0002`):
+   * stored verbatim instead of encoding `properties`, as Java's broker stores a batch entry's bytes.
+   */
+  encodedProperties?: EncodedProperties;
   flag?: number;
   sysFlag?: number;
   bornTimestamp?: number;
@@ -34,6 +44,11 @@ export interface PutMessageInput {
   preparedTransactionOffset?: number;
   /** Wait for the flush (SYNC_FLUSH) before answering; RocketMQ's WAIT property. @default true */
   waitStoreMsgOK?: boolean;
+}
+
+export interface EncodedProperties extends PropertiesBytes {
+  /** Encoded pairs stored after the bytes ('' for none), e.g. the broker's CLUSTER. */
+  readonly appended: string;
 }
 
 /** Where a stored message went. */
@@ -99,15 +114,17 @@ export function preparePut(
     if (input.body.length > limits.maxMessageSize) {
       return fail('MESSAGE_ILLEGAL', `message body is ${input.body.length} bytes, over maxMessageSize ${limits.maxMessageSize}; send smaller bodies or raise maxMessageSize`);
     }
+    const encoded = input.encodedProperties;
     let properties: string;
     try {
       // Every record carries a whole-record CRC (sealed by the writer), so recovery can trust it.
-      properties = withRecordCrcPlaceholder(encodeProperties(input.properties));
+      properties = encoded === undefined ? withRecordCrcPlaceholder(encodeProperties(input.properties)) : textAfter(encoded);
     } catch (error) {
       return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
     }
-    if (Buffer.byteLength(properties) > PROPERTIES_MAX_BYTES) {
-      return fail('PROPERTIES_SIZE_EXCEEDED', `message properties take ${Buffer.byteLength(properties)} bytes, over ${PROPERTIES_MAX_BYTES}; use fewer or shorter properties`);
+    const propertiesBytes = (encoded === undefined ? 0 : encoded.end - encoded.start) + Buffer.byteLength(properties);
+    if (propertiesBytes > PROPERTIES_MAX_BYTES) {
+      return fail('PROPERTIES_SIZE_EXCEEDED', `message properties take ${propertiesBytes} bytes, over ${PROPERTIES_MAX_BYTES}; use fewer or shorter properties`);
     }
     let prepared: PreparedRecord;
     try {
@@ -124,7 +141,7 @@ export function preparePut(
         body: input.body,
         properties,
         storeTimestamp: now,
-      });
+      }, encoded);
     } catch (error) {
       return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
     }
@@ -142,6 +159,25 @@ export function preparePut(
       indexKeys,
     },
   };
+}
+
+/** The last textAfter result: a batch's entries all end alike (the same appended pairs). */
+let lastAppended = '';
+let lastOpen = false;
+let lastText = withRecordCrcPlaceholder('');
+
+/** What follows encoded properties bytes in the record: their appended pairs and the CRC placeholder. */
+function textAfter(encoded: EncodedProperties): string {
+  // Bytes that end without a separator need one before anything appended (clients may or may not
+  // end theirs with one: ali-ons does).
+  const open = encoded.end > encoded.start && encoded.source[encoded.end - 1] !== PROPERTY_SEPARATOR_CODE;
+  const appended = encoded.appended;
+  if (appended !== lastAppended || open !== lastOpen) {
+    lastAppended = appended;
+    lastOpen = open;
+    lastText = appended === '' ? (open ? PROPERTY_SEPARATOR : '') + withRecordCrcPlaceholder('') : withRecordCrcPlaceholder((open ? PROPERTY_SEPARATOR : '') + appended);
+  }
+  return lastText;
 }
 
 export function storedPositions(records: readonly AppendedRecord[], storeHost: HostAddress): StoredPosition[] {

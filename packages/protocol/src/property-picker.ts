@@ -1,0 +1,70 @@
+// Reading a few properties straight from their encoded bytes (reference §6.3), without decoding the
+// rest into an object. Java's broker stores a batch entry's properties bytes as they came and reads
+// only what it needs from them; ours does the same (send-batch-processor.ts), and per message that
+// skips building an object of every property and encoding it again.
+import { CAN_SLICE, type SlicingBuffer } from './remoting/buffer-slices';
+import { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from './properties';
+
+/** A picked name and where its value goes in the output. */
+interface Wanted {
+  readonly name: string;
+  readonly slot: number;
+}
+
+export class PropertyPicker {
+  /** Wanted names by length: a segment's name is compared only with names of its length. */
+  private readonly byLength: (readonly Wanted[] | undefined)[] = [];
+
+  /** `names` must be ASCII, non-empty, distinct and free of separators (RocketMQ's own names are). */
+  constructor(readonly names: readonly string[]) {
+    names.forEach((name, slot) => {
+      // eslint-disable-next-line no-control-regex -- the separators are control characters
+      if (!/^[\x03-\x7f]+$/.test(name)) throw new Error(`property name ${JSON.stringify(name)} cannot be picked: use non-empty ASCII names without \\u0001 or \\u0002`);
+      if (names.indexOf(name) !== slot) throw new Error(`property name ${JSON.stringify(name)} is listed twice`);
+      const sameLength = (this.byLength[name.length] ??= []) as Wanted[];
+      sameLength.push({ name, slot });
+    });
+  }
+
+  /**
+   * Sets out[i] to the value of names[i] in the encoded properties buf[start, end), or undefined:
+   * the values decodeProperties would give (segments without a name or a value are skipped, a later
+   * duplicate wins), for any bytes.
+   */
+  pick(buf: Buffer, start: number, end: number, out: (string | undefined)[]): void {
+    for (let i = 0; i < this.names.length; i++) out[i] = undefined;
+    // One character per byte: the separators and ASCII names are found in it with string builtins
+    // rather than calls into C++. UTF-8 never puts a byte under 0x80 inside a multi-byte sequence,
+    // so the separators here are the separators of the decoded text.
+    const text = CAN_SLICE ? (buf as SlicingBuffer).latin1Slice(start, end) : buf.toString('latin1', start, end);
+    const length = text.length;
+    let index = 0;
+    while (index < length) {
+      let segmentEnd = text.indexOf(PROPERTY_SEPARATOR, index);
+      if (segmentEnd < 0) segmentEnd = length;
+      const separator = text.indexOf(NAME_VALUE_SEPARATOR, index);
+      // As decodeProperties (Java string2messageProperties): a non-empty name and a non-empty value.
+      if (separator > index && separator < segmentEnd - 1) {
+        const candidates = this.byLength[separator - index];
+        if (candidates !== undefined) {
+          for (let c = 0; c < candidates.length; c++) {
+            const wanted = candidates[c]!;
+            if (text.startsWith(wanted.name, index)) {
+              out[wanted.slot] = valueOf(buf, text, start, separator + 1, segmentEnd);
+              break;
+            }
+          }
+        }
+      }
+      index = segmentEnd + 1;
+    }
+  }
+}
+
+/** text[from, to) as UTF-8: the latin1 characters themselves when they are all ASCII. */
+function valueOf(buf: Buffer, text: string, start: number, from: number, to: number): string {
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) >= 0x80) return buf.toString('utf8', start + from, start + to);
+  }
+  return text.slice(from, to);
+}
