@@ -39,6 +39,8 @@ function toSchedule(input: PutMessageInput, level: number, extra: Record<string,
     ...input,
     topic: SCHEDULE_TOPIC,
     queueId: level - 1,
+    // The properties change: the store must encode them, not store the ones the message came with.
+    encodedProperties: undefined,
     properties: {
       ...input.properties,
       ...extra,

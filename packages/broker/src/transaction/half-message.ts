@@ -50,6 +50,8 @@ export function toHalfMessage(input: PutMessageInput, producerGroup: string): Pu
     ...input,
     topic: RMQ_SYS_TRANS_HALF_TOPIC,
     queueId: 0,
+    // The properties change: the store must encode them, not store the ones the message came with.
+    encodedProperties: undefined,
     sysFlag: resetTransactionType(input.sysFlag ?? 0, MessageSysFlag.TRANSACTION_NOT_TYPE),
     properties,
   };

@@ -133,6 +133,18 @@ describe('half messages and END_TRANSACTION', () => {
     expect(message?.properties['DELAY']).toBeUndefined();
   });
 
+  it('takes a send with the PREPARED sysFlag type alone (no TRAN_MSG) as a half, its user properties kept', async () => {
+    const topic = uniqueTopic('TxFlag');
+    const reply = await b.send(sendV2(topic, Buffer.from('flag'), { a: 'PID_flag', e: '0', f: '4', i: 'TAGS\u0001TagF\u0002color\u0001red' }));
+    const ref = halfRefOf(reply, 'PID_flag');
+    const half = b.broker.store.lookMessageByOffset(ref.commitLogOffset)!;
+    expect(half.topic).toBe(RMQ_SYS_TRANS_HALF_TOPIC);
+    expect(half.properties).toMatchObject({ TAGS: 'TagF', color: 'red', TRAN_MSG: 'true', PGROUP: 'PID_flag', REAL_TOPIC: topic });
+    expect((await b.send(endTransaction(ref, 'commit'))).code).toBe(ResponseCode.SUCCESS);
+    const [message] = await pullAll(b.send, topic);
+    expect(message?.properties).toMatchObject({ TAGS: 'TagF', color: 'red' });
+  });
+
   it('refuses a batch holding a transactional message', async () => {
     const topic = uniqueTopic('TxBatch');
     const body = encodeMessageBatch([

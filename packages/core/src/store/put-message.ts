@@ -34,6 +34,7 @@ export interface PutMessageInput {
   /**
    * The properties to store, already encoded (RocketMQ's `name\u0001value` pairs joined by `\u0002`):
    * stored verbatim instead of encoding `properties`, as Java's broker stores a batch entry's bytes.
+   * Whoever derives an input with other properties from one that has these must drop them.
    */
   encodedProperties?: EncodedProperties;
   flag?: number;
