@@ -142,7 +142,10 @@ export function writePreparedRecord(record: PreparedRecord, target: Buffer, at: 
   writeText(record.properties, target, pos, end);
 }
 
-/** Strings and byte runs up to this long are copied by a loop: each native copy is a call into C++. */
+/**
+ * Strings and byte runs up to this long are copied by a loop. Measured on the development VM: a loop
+ * ~1.3 ns a byte, TypedArray#set of a subarray or Buffer#copy ~120 ns at any short length.
+ */
 const SHORT_COPY = 64;
 
 function copyBytes(bytes: PropertiesBytes, target: Buffer, at: number): number {
