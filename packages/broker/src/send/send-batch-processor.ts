@@ -33,6 +33,9 @@ const FIRST_SCHEDULING_SLOT = 4;
 const picker = new PropertyPicker(PICKED);
 
 export function createSendBatchMessageProcessor(ctx: BrokerContext) {
+  // Each entry's properties are stored as they came, followed by these pairs (CLUSTER), as Java's
+  // broker stores them (WAIT stays, as there). The same string for every entry of every batch.
+  const appended = ctx.options.clusterPropertyEnable ? `${CLUSTER}${NAME_VALUE_SEPARATOR}${ctx.options.brokerClusterName}` : '';
   return async (request: RemotingCommand, { channel }: RequestContext): Promise<RemotingCommand> => {
     let header: SendMessageRequestHeader;
     try {
@@ -57,10 +60,8 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     if (entries.length === 0) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages');
     const base = checked.input;
 
-    // Each entry's properties are stored as they came, followed by CLUSTER, as Java's broker stores
-    // them (WAIT stays, as there); only the properties the store and the checks below need are read
-    // from the bytes. Per message that spares an object of every property and its re-encoding.
-    const appended = ctx.options.clusterPropertyEnable ? `${CLUSTER}${NAME_VALUE_SEPARATOR}${ctx.options.brokerClusterName}` : '';
+    // Only the properties the store and the checks below need are read from each entry's bytes: per
+    // message that spares an object of every property and its re-encoding.
     const values: (string | undefined)[] = [];
     const inputs: PutMessageInput[] = new Array<PutMessageInput>(entries.length);
     // The first entry (by index) that each check refuses: the answers below keep the order of checks.

@@ -118,11 +118,15 @@ describe('half messages and END_TRANSACTION', () => {
     expect((await pullAll(b.send, topic)).map((m) => m.body.toString())).toEqual(['plain', 'b1']);
   });
 
+  /** A SEND_MESSAGE_V2 with the PREPARED sysFlag type (4), as ali-ons sends a half message; the half as stored. */
+  async function sendV2Half(topic: string, body: string, group: string, properties: string) {
+    const ref = halfRefOf(await b.send(sendV2(topic, Buffer.from(body), { a: group, e: '0', f: '4', i: properties })), group);
+    return { ref, half: b.broker.store.lookMessageByOffset(ref.commitLogOffset)! };
+  }
+
   it('takes an ali-ons style SEND_MESSAGE_V2 (sysFlag 4, TRAN_MSG, no PGROUP) as a half of the header group, and drops DELAY', async () => {
     const topic = uniqueTopic('TxV2');
-    const reply = await b.send(sendV2(topic, Buffer.from('v2'), { a: 'PID_v2', e: '0', f: '4', i: 'TAGS\u0001TagV\u0002TRAN_MSG\u0001true\u0002DELAY\u00012\u0002' }));
-    const ref = halfRefOf(reply, 'PID_v2');
-    const half = b.broker.store.lookMessageByOffset(ref.commitLogOffset)!;
+    const { ref, half } = await sendV2Half(topic, 'v2', 'PID_v2', 'TAGS\u0001TagV\u0002TRAN_MSG\u0001true\u0002DELAY\u00012\u0002');
     expect(half.topic).toBe(RMQ_SYS_TRANS_HALF_TOPIC);
     expect(half.properties).toMatchObject({ PGROUP: 'PID_v2', REAL_TOPIC: topic });
     expect(half.properties['DELAY']).toBeUndefined();
@@ -135,9 +139,7 @@ describe('half messages and END_TRANSACTION', () => {
 
   it('takes a send with the PREPARED sysFlag type alone (no TRAN_MSG) as a half, its user properties kept', async () => {
     const topic = uniqueTopic('TxFlag');
-    const reply = await b.send(sendV2(topic, Buffer.from('flag'), { a: 'PID_flag', e: '0', f: '4', i: 'TAGS\u0001TagF\u0002color\u0001red' }));
-    const ref = halfRefOf(reply, 'PID_flag');
-    const half = b.broker.store.lookMessageByOffset(ref.commitLogOffset)!;
+    const { ref, half } = await sendV2Half(topic, 'flag', 'PID_flag', 'TAGS\u0001TagF\u0002color\u0001red');
     expect(half.topic).toBe(RMQ_SYS_TRANS_HALF_TOPIC);
     expect(half.properties).toMatchObject({ TAGS: 'TagF', color: 'red', TRAN_MSG: 'true', PGROUP: 'PID_flag', REAL_TOPIC: topic });
     expect((await b.send(endTransaction(ref, 'commit'))).code).toBe(ResponseCode.SUCCESS);
