@@ -22,8 +22,11 @@ describe('startZeroFill', () => {
   it('runs fills one after another on one worker, and a cancelled one answers false', async () => {
     const big = startZeroFill(path.join(root, 'big'), 512 * 1024 * 1024);
     const queued = startZeroFill(path.join(root, 'queued'), 4096);
-    big.cancel();
+    // The queued fill is cancelled first: the worker reaches it only once `big` has stopped, which
+    // needs big's cancel. In the other order a preemption between the two calls let the worker finish
+    // `big` and open `queued` before its flag was set (seen once under a full `npm test`).
     queued.cancel();
+    big.cancel();
     await expect(big.done).resolves.toBe(false);
     await expect(queued.done).resolves.toBe(false);
     expect(fs.existsSync(path.join(root, 'queued'))).toBe(false);
