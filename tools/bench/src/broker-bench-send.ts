@@ -6,7 +6,7 @@ import { RequestCode, ResponseCode, createRequest, encodeMessageBatch, encodePro
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { CLIENT_SERIALIZE_TYPE } from './broker-bench-config';
 import type { RemotingClient } from '@pulsejet/remoting';
-import type { Load, RoundTripListener } from './remoting-bench-load';
+import { ClosedLoopLoad, type RoundTripListener } from './remoting-bench-load';
 
 export const PRODUCER_GROUP = 'PID_bench';
 /** How long a bench send waits for its reply: a stalled broker fails the run instead of hanging it. */
@@ -93,33 +93,22 @@ export function checkSendReply(reply: RemotingCommand): void {
   if (reply.code !== ResponseCode.SUCCESS) throw new SendFailedError(`send answered code ${reply.code}: ${reply.remark ?? ''}`);
 }
 
-/** N callers, each awaiting one send at a time; a listener hears each request's round trip. */
-export class SendLoad implements Load {
-  private stopped = false;
-  private workers: Promise<void>[] = [];
-
+/** N callers, each awaiting one send at a time (ClosedLoopLoad); a listener hears each request's round trip. */
+export class SendLoad extends ClosedLoopLoad<RemotingCommand> {
   constructor(
     private readonly client: RemotingClient,
     private readonly address: string,
     private readonly requests: SendRequestFactory,
-    private readonly onRoundTrip: RoundTripListener,
-  ) {}
-
-  start(inFlight: number): void {
-    this.stopped = false;
-    this.workers = Array.from({ length: inFlight }, () => this.worker());
+    onRoundTrip: RoundTripListener,
+  ) {
+    super(onRoundTrip);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(this.workers);
+  protected issue(): Promise<RemotingCommand> {
+    return this.client.request(this.address, this.requests.next(), SEND_TIMEOUT_MS);
   }
 
-  private async worker(): Promise<void> {
-    while (!this.stopped) {
-      const started = performance.now();
-      checkSendReply(await this.client.request(this.address, this.requests.next(), SEND_TIMEOUT_MS));
-      this.onRoundTrip(performance.now() - started);
-    }
+  protected check(reply: RemotingCommand): void {
+    checkSendReply(reply);
   }
 }

@@ -1,6 +1,6 @@
 // The client side of the client benchmark: the same three loads as the broker bench's raw-protocol
 // ones (broker-bench-send / -consume / -e2e), driven through @pulsejet/client's public API.
-import { ClientError, Producer, PushConsumer } from '@pulsejet/client';
+import { ClientError, Producer, PushConsumer, type SendResult } from '@pulsejet/client';
 import { ResponseCode } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { batchSends, checkSendReply } from './broker-bench-send';
@@ -9,8 +9,8 @@ import { MB, settleBeforeDrain, sleep } from './measure';
 import type { BenchCluster, BrokerAccess } from './client-bench-cluster';
 import type { E2eOptions, E2eResult } from './broker-bench-e2e';
 import type { ConsumeResult } from './broker-bench-consume';
-import type { Load, RoundTripListener } from './remoting-bench-load';
-import { processCpuUs } from './remoting-bench-load';
+import type { RoundTripListener } from './remoting-bench-load';
+import { ClosedLoopLoad, processCpuUs } from './remoting-bench-load';
 
 export const SEND_TIMEOUT_MS = 30_000;
 const quiet = (): void => undefined;
@@ -23,34 +23,22 @@ export async function startProducer(cluster: BenchCluster, group: string): Promi
 }
 
 /** N callers, each awaiting one Producer.send at a time (round robin over the topic's queues, as send does). */
-export class ProducerLoad implements Load {
-  private stopped = false;
-  private workers: Promise<void>[] = [];
-
+export class ProducerLoad extends ClosedLoopLoad<SendResult> {
   constructor(
     private readonly producer: Producer,
     private readonly topic: string,
     private readonly body: Buffer,
-    private readonly onRoundTrip: RoundTripListener,
-  ) {}
-
-  start(inFlight: number): void {
-    this.stopped = false;
-    this.workers = Array.from({ length: inFlight }, () => this.worker());
+    onRoundTrip: RoundTripListener,
+  ) {
+    super(onRoundTrip);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(this.workers);
+  protected issue(): Promise<SendResult> {
+    return this.producer.send({ topic: this.topic, tags: 'bench', body: this.body });
   }
 
-  private async worker(): Promise<void> {
-    while (!this.stopped) {
-      const started = performance.now();
-      const result = await this.producer.send({ topic: this.topic, tags: 'bench', body: this.body });
-      if (result.status !== 'SEND_OK') throw new Error(`Producer.send returned ${result.status}`);
-      this.onRoundTrip(performance.now() - started);
-    }
+  protected check(result: SendResult): void {
+    if (result.status !== 'SEND_OK') throw new Error(`Producer.send returned ${result.status}`);
   }
 }
 
