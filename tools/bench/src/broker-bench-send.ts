@@ -6,7 +6,7 @@ import { RequestCode, ResponseCode, createRequest, encodeMessageBatch, encodePro
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { CLIENT_SERIALIZE_TYPE } from './broker-bench-config';
 import type { RemotingClient } from '@pulsejet/remoting';
-import { ClosedLoopLoad, type RoundTripListener } from './remoting-bench-load';
+import { ClosedLoopLoad, type RoundTripListener } from './closed-loop-load';
 
 export const PRODUCER_GROUP = 'PID_bench';
 /** How long a bench send waits for its reply: a stalled broker fails the run instead of hanging it. */

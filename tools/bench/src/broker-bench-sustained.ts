@@ -9,7 +9,7 @@
 import { decodeOffsetMessageId } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
-import { SEND_TIMEOUT_MS, checkSendReply } from './broker-bench-send';
+import { SendLoad } from './broker-bench-send';
 import type { SendRequestFactory } from './broker-bench-send';
 import { SampleBuffer, sleep } from './measure';
 import { mainThreadCpuUs, processCpuUs } from './remoting-bench-load';
@@ -40,44 +40,29 @@ export interface SustainedWindow extends WindowResult {
  */
 export async function measureSustained(client: RemotingClient, address: string, requests: SendRequestFactory, options: SustainedOptions): Promise<SustainedWindow> {
   if (requests.messagesPerRequest !== 1) throw new Error('a sustained window reads one offset per reply: single-message sends only');
-  let highest = -1;
   let measuring = false;
-  let stopped = false;
   let endOffset = Number.POSITIVE_INFINITY;
   let startOffset = 0;
   const samples = new SampleBuffer();
   let markFilled: () => void = () => undefined;
   const filled = new Promise<void>((resolve) => (markFilled = resolve));
 
-  const onReply = (reply: RemotingCommand, latencyMs: number): void => {
-    checkSendReply(reply);
-    const msgId = reply.extFields?.['msgId'];
-    if (msgId === undefined) throw new Error('a send reply carried no msgId: the window cannot read the log offset');
-    const offset = decodeOffsetMessageId(msgId).physicalOffset;
-    if (offset > highest) highest = offset;
+  const load = new OffsetReadingSendLoad(client, address, requests, (latencyMs) => {
     if (!measuring) return;
     samples.push(latencyMs * 1000);
-    if (highest >= endOffset) {
+    if (load.highest >= endOffset) {
       measuring = false;
       markFilled();
     }
-  };
-  const worker = async (): Promise<void> => {
-    while (!stopped) {
-      const started = performance.now();
-      const reply = await client.request(address, requests.next(), SEND_TIMEOUT_MS);
-      onReply(reply, performance.now() - started);
-    }
-  };
-
-  const workers = Array.from({ length: options.inFlight }, () => worker());
-  // A worker's failure (a refused send) ends the measurement with its error instead of a timeout.
-  const failed = Promise.all(workers).then(() => undefined);
+  });
+  load.start(options.inFlight);
+  // A refused send ends the measurement with its error instead of a timeout.
+  const failed = load.failure();
   failed.catch(() => undefined); // raced below; a failure after the window must not go unhandled
   try {
     await Promise.race([sleep(options.warmupMs), failed]);
-    if (highest < 0) throw new Error(`no send was acknowledged in the ${options.warmupMs} ms warm-up`);
-    startOffset = highest;
+    if (load.highest < 0) throw new Error(`no send was acknowledged in the ${options.warmupMs} ms warm-up`);
+    startOffset = load.highest;
     endOffset = startOffset + options.logBytes;
     const clientCpu = process.cpuUsage();
     const brokerCpu = processCpuUs(options.brokerPid);
@@ -88,7 +73,7 @@ export async function measureSustained(client: RemotingClient, address: string, 
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.timeoutMs)));
     const outcome = await Promise.race([filled, failed, timedOut]);
     clearTimeout(timer);
-    if (outcome === 'timeout') throw new Error(`the log grew ${highest - startOffset} of ${options.logBytes} bytes in ${options.timeoutMs} ms`);
+    if (outcome === 'timeout') throw new Error(`the log grew ${load.highest - startOffset} of ${options.logBytes} bytes in ${options.timeoutMs} ms`);
     const seconds = (performance.now() - started) / 1000;
     const clientUsage = process.cpuUsage(clientCpu);
     const brokerUs = processCpuUs(options.brokerPid) - brokerCpu;
@@ -100,12 +85,24 @@ export async function measureSustained(client: RemotingClient, address: string, 
       clientCpuUs: (clientUsage.user + clientUsage.system) / messages,
       serverCpuUs: brokerUs / messages,
       serverMainThreadCpuUs: brokerMainUs / messages,
-      logBytes: highest - startOffset,
+      logBytes: load.highest - startOffset,
       seconds,
     };
   } finally {
-    stopped = true;
     measuring = false;
-    await Promise.allSettled(workers);
+    await load.stop().catch(() => undefined); // a failure was raced above
+  }
+}
+
+/** Single sends that also keep the highest log offset acknowledged (the offset msgId's physical offset). */
+class OffsetReadingSendLoad extends SendLoad {
+  highest = -1;
+
+  protected override check(reply: RemotingCommand): void {
+    super.check(reply);
+    const msgId = reply.extFields?.['msgId'];
+    if (msgId === undefined) throw new Error('a send reply carried no msgId: the window cannot read the log offset');
+    const offset = decodeOffsetMessageId(msgId).physicalOffset;
+    if (offset > this.highest) this.highest = offset;
   }
 }

@@ -9,8 +9,8 @@ import { MB, settleBeforeDrain, sleep } from './measure';
 import type { BenchCluster, BrokerAccess } from './client-bench-cluster';
 import type { E2eOptions, E2eResult } from './broker-bench-e2e';
 import type { ConsumeResult } from './broker-bench-consume';
-import type { RoundTripListener } from './remoting-bench-load';
-import { ClosedLoopLoad, processCpuUs } from './remoting-bench-load';
+import { ClosedLoopLoad, type RoundTripListener } from './closed-loop-load';
+import { processCpuUs } from './remoting-bench-load';
 
 export const SEND_TIMEOUT_MS = 30_000;
 const quiet = (): void => undefined;

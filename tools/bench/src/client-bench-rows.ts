@@ -20,7 +20,7 @@ import { MB, latencyOf } from './measure';
 import type { Latency } from './measure';
 import { withPauseWatch } from './pause-watch';
 import type { PauseWatch } from './pause-watch';
-import type { Load, RoundTripListener } from './remoting-bench-load';
+import type { Load, RoundTripListener } from './closed-loop-load';
 import { WindowRecorder } from './remoting-bench-load';
 
 export interface RowContext {

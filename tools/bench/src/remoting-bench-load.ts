@@ -7,53 +7,12 @@ import type { RemotingClient } from '@pulsejet/remoting';
 import { BENCH_ECHO_CODE } from './remoting-bench-config';
 import type { EchoClient } from './remoting-bench-echo';
 import { SampleBuffer, sleep } from './measure';
+import { ClosedLoopLoad, type Load, type RoundTripListener } from './closed-loop-load';
 
 // Bound once: under CommonJS each use of an imported name is a getter call, which would be charged
 // to the transport's CPU per round trip.
 const { ResponseCode, createRequest } = protocol;
 const SUCCESS = ResponseCode.SUCCESS;
-
-export interface Load {
-  start(inFlight: number): void;
-  /** Stops starting new round trips; resolves when the outstanding ones finished. */
-  stop(): Promise<void>;
-}
-
-export type RoundTripListener = (latencyMs: number) => void;
-
-/**
- * N workers, each awaiting one operation at a time: what N concurrent callers of a client look like.
- * A subclass says what one operation is (`issue`, returning the client's own promise, so the loop
- * adds no async frame of its own to what is measured) and what makes its answer a failure (`check`,
- * which throws: a failed operation fails the run instead of counting as a slow one).
- */
-export abstract class ClosedLoopLoad<Answer> implements Load {
-  private stopped = false;
-  private workers: Promise<void>[] = [];
-
-  constructor(private readonly onRoundTrip: RoundTripListener) {}
-
-  protected abstract issue(): Promise<Answer>;
-  protected abstract check(answer: Answer): void;
-
-  start(inFlight: number): void {
-    this.stopped = false;
-    this.workers = Array.from({ length: inFlight }, () => this.worker());
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(this.workers);
-  }
-
-  private async worker(): Promise<void> {
-    while (!this.stopped) {
-      const started = performance.now();
-      this.check(await this.issue());
-      this.onRoundTrip(performance.now() - started);
-    }
-  }
-}
 
 /** Echo requests through any RemotingClient, headers in `serializeType` (Pulsejet's clients send DEFAULT_SERIALIZE_TYPE, Java clients JSON). */
 export class RemotingLoad extends ClosedLoopLoad<RemotingCommand> {

@@ -20,7 +20,7 @@ import { measureCodec } from './remoting-bench-codec';
 import type { CodecCosts } from './remoting-bench-codec';
 import { EchoClient } from './remoting-bench-echo';
 import { EchoLoad, RemotingLoad, WindowRecorder } from './remoting-bench-load';
-import type { Load } from './remoting-bench-load';
+import type { Load } from './closed-loop-load';
 import type { RemotingBenchServerReady } from './remoting-bench-server';
 import { sourceState } from './source';
 import type { SourceState } from './source';
