@@ -59,15 +59,18 @@ export class CommitLog {
   }
 
   /**
-   * Asks the directory to prepare the next segment once the current one is half written: early
-   * enough to be ready, late enough that a new store does not write two segments of zeros at once.
-   * What preparing means is the directory's (files: recycle or create, zero-filled or not; memory:
-   * nothing).
+   * Asks the directory to prepare the next segment as soon as the current one is in use, as RocketMQ's
+   * AllocateMappedFileService does: a zero fill needs most of a segment's time at high write rates.
+   * On the development VM every page of page cache touched for the first time costs ~3 ns a byte (the
+   * host supplies it: free page reporting), so a 1 GiB fill takes ~3 s of a core while the store
+   * writes ~300 MB/s. Started at half a segment, most fills were unfinished when needed; from the
+   * start (with unfinished fills taken over, see FileSegmentDirectory.create) a store's 40 s of 1 KiB
+   * puts averaged 286 / 292 MB/s against 231 / 234 MB/s. What preparing means is the directory's
+   * (files: recycle or create, zero-filled or not; memory: nothing).
    */
   private prepareFollowing(position: number): void {
-    const within = position % this.segmentSize;
-    const next = position - within + this.segmentSize;
-    if (within * 2 < this.segmentSize || this.preparedSegment === next) return;
+    const next = position - (position % this.segmentSize) + this.segmentSize;
+    if (this.preparedSegment === next) return;
     this.preparedSegment = next;
     this.log.directory.prepare(next, this.segmentSize);
   }

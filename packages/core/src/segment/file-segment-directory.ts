@@ -75,7 +75,10 @@ export class FileSegmentDirectory implements SegmentDirectory {
         fs.renameSync(this.prefillPath(start), target);
         return FileSegment.open(target, start, size);
       }
-      // Not finished: the writer cannot wait, so drop it and write into a fresh file.
+      // Not finished: the writer cannot wait. A zero fill hands over the zeros it has written (the
+      // rest of the file then grows as it is written); anything else is dropped for a fresh file.
+      const adopted = prefill.size === size ? this.adoptUnfinished(prefill, target) : undefined;
+      if (adopted) return adopted;
       cancel(prefill);
     }
     return FileSegment.createEmpty(target, start, size);
@@ -120,6 +123,20 @@ export class FileSegmentDirectory implements SegmentDirectory {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
     for (const start of this.prefills.keys()) fs.rmSync(this.prefillPath(start), { force: true });
     this.prefills.clear();
+  }
+
+  /**
+   * Takes over the file of a zero fill that is still running: the fill stops, and what it wrote
+   * becomes the segment. Its settled handler then finds nothing left at the pre-fill path to remove.
+   */
+  private adoptUnfinished(prefill: Prefill, target: string): FileSegment | undefined {
+    if (prefill.zeroFill === undefined) return undefined;
+    prefill.cancelled = true;
+    const stopped = prefill.zeroFill.stop();
+    // Nothing claimed: the worker had not started this fill (or not reached its first chunk).
+    if (stopped.claimedTo === 0) return undefined;
+    fs.renameSync(this.prefillPath(prefill.start), target);
+    return FileSegment.open(target, prefill.start, prefill.size, stopped);
   }
 
   private async reuseSpare(spare: string, entry: Prefill): Promise<boolean> {

@@ -4,6 +4,15 @@ import type { Segment } from './segment';
 
 const fdatasync = promisify(fs.fdatasync);
 
+/**
+ * Another writer that may still be writing part of the file (a zero fill stopped when the segment was
+ * taken over): before a write reaches `writingFrom`, `settle()` waits until it has finished.
+ */
+export interface WriteFence {
+  readonly writingFrom: number;
+  settle(): void;
+}
+
 /** A segment backed by one file, accessed with positional reads and writes. */
 export class FileSegment implements Segment {
   private modified: number;
@@ -15,14 +24,15 @@ export class FileSegment implements Segment {
     readonly start: number,
     readonly size: number,
     private readonly fd: number,
+    private fence?: WriteFence,
   ) {
     const stat = fs.fstatSync(fd);
     this.modified = stat.mtimeMs;
     this.fileLength = stat.size;
   }
 
-  static open(path: string, start: number, size: number): FileSegment {
-    return new FileSegment(path, start, size, fs.openSync(path, 'r+'));
+  static open(path: string, start: number, size: number, fence?: WriteFence): FileSegment {
+    return new FileSegment(path, start, size, fs.openSync(path, 'r+'), fence);
   }
 
   static createEmpty(path: string, start: number, size: number): FileSegment {
@@ -44,6 +54,10 @@ export class FileSegment implements Segment {
   write(source: Buffer, sourceOffset: number, length: number, position: number): void {
     if (position + length > this.size) {
       throw new Error(`write past the end of segment ${this.path} (${position}+${length} > ${this.size})`);
+    }
+    if (this.fence !== undefined && position + length > this.fence.writingFrom) {
+      this.fence.settle();
+      this.fence = undefined;
     }
     let done = 0;
     while (done < length) {

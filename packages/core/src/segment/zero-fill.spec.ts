@@ -3,6 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startZeroFill } from './zero-fill';
 
+/** Resolves once the file at `file` holds at least `bytes` bytes. */
+async function grownTo(file: string, bytes: number): Promise<void> {
+  while ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) < bytes) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 describe('startZeroFill', () => {
   let root: string;
   beforeEach(() => {
@@ -32,6 +37,37 @@ describe('startZeroFill', () => {
     expect(fs.existsSync(path.join(root, 'queued'))).toBe(false);
     // The worker goes on serving after cancellations.
     await expect(startZeroFill(path.join(root, 'after'), 4096).done).resolves.toBe(true);
+  });
+
+  it('stop() hands over the zeros written so far: after settle() the worker writes nothing more', async () => {
+    const file = path.join(root, 'taken');
+    const size = 512 * 1024 * 1024;
+    const fill = startZeroFill(file, size);
+    await grownTo(file, 1024 * 1024);
+    const stopped = fill.stop();
+    expect(stopped.claimedTo).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(stopped.writingFrom).toBeLessThanOrEqual(stopped.claimedTo);
+    stopped.settle();
+    // Overwrite everything the fill may have claimed and beyond: no zero may land on it afterwards.
+    const mine = Buffer.alloc(stopped.claimedTo + 256 * 1024, 0x55);
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, mine, 0, mine.length, 0);
+    fs.closeSync(fd);
+    await expect(fill.done).resolves.toBe(false);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBe(mine.length);
+    expect(bytes.every((b) => b === 0x55)).toBe(true);
+  });
+
+  it('stop() before the worker starts a fill claims nothing', async () => {
+    const big = startZeroFill(path.join(root, 'big'), 512 * 1024 * 1024);
+    const queued = startZeroFill(path.join(root, 'queued'), 4096);
+    const stopped = queued.stop();
+    expect(stopped).toMatchObject({ claimedTo: 0, writingFrom: 0 });
+    stopped.settle(); // returns at once: nothing to wait for
+    big.cancel();
+    await expect(queued.done).resolves.toBe(false);
+    await expect(big.done).resolves.toBe(false);
   });
 
   it('rejects with the I/O error when the file cannot be written', async () => {

@@ -16,10 +16,40 @@ const SYNC_EVERY = 16 * 1024 * 1024;
 
 /** A zero fill in progress; cancel() stops it within one chunk, and `done` then resolves false. */
 export interface ZeroFill {
-  /** True when the file was written full and synced, false when cancelled. Rejects on an I/O error. */
+  /** True when the file was written full and synced, false when stopped. Rejects on an I/O error. */
   done: Promise<boolean>;
   cancel(): void;
+  /**
+   * Stops the fill and says what it leaves: zeros from the file's start up to `claimedTo`, the last
+   * chunk of which the worker may still be writing. A segment needed before its fill finished takes
+   * the file as it is rather than a fresh one: the zeros already written are page cache that is in
+   * place, and on a VM every page touched for the first time is expensive (see docs/benchmarks.md).
+   */
+  stop(): StoppedZeroFill;
 }
+
+/** What a stopped fill may still write: nothing at or past claimedTo, and below it only from writingFrom. */
+export interface StoppedZeroFill {
+  /** End of the zeros (a chunk boundary, or the size): the worker never writes at or past it. */
+  readonly claimedTo: number;
+  /** Start of the chunk the worker may still be writing; claimedTo when it writes none. */
+  readonly writingFrom: number;
+  /** Blocks until the worker writes no more (at most the rest of one chunk). Throws after a timeout. */
+  settle(): void;
+}
+
+/**
+ * Control slots shared with the worker. The worker claims chunk k by raising CLAIMED from k to k + 1
+ * before writing it; stopping swaps STOPPED in, so the claim and the stop cannot cross: whatever
+ * stop() read was claimed, nothing after it will be. WRITTEN counts chunks written, DONE_WRITING
+ * once the worker has left the file.
+ */
+const CLAIMED = 0;
+const WRITTEN = 1;
+const STOPPED = -1;
+const DONE_WRITING = 0x7fffffff;
+/** How long settle() waits for one chunk's write before calling the worker stuck. */
+const SETTLE_TIMEOUT_MS = 30_000;
 
 /**
  * The worker's whole program, plain JavaScript so that it runs the same under tsx, Jest and built
@@ -32,22 +62,29 @@ export interface ZeroFill {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-function fill({ path, size, chunk, syncEvery, cancelled }) {
-  const flag = new Int32Array(cancelled);
-  if (Atomics.load(flag, 0) !== 0) return false;
-  const zeros = Buffer.alloc(Math.min(chunk, size));
-  const fd = fs.openSync(path, 'w');
+function fill({ path, size, chunk, syncEvery, control }) {
+  const ctl = new Int32Array(control);
   try {
-    for (let pos = 0; pos < size; pos += zeros.length) {
-      if (Atomics.load(flag, 0) !== 0) return false;
-      const length = Math.min(zeros.length, size - pos);
-      for (let done = 0; done < length; ) done += fs.writeSync(fd, zeros, done, length - done, pos + done);
-      if ((pos + length) % syncEvery === 0) fs.fdatasyncSync(fd);
+    if (Atomics.load(ctl, ${CLAIMED}) === ${STOPPED}) return false;
+    const zeros = Buffer.alloc(Math.min(chunk, size));
+    const fd = fs.openSync(path, 'w');
+    try {
+      for (let k = 0, pos = 0; pos < size; k += 1, pos += zeros.length) {
+        if (Atomics.compareExchange(ctl, ${CLAIMED}, k, k + 1) !== k) return false;
+        const length = Math.min(zeros.length, size - pos);
+        for (let done = 0; done < length; ) done += fs.writeSync(fd, zeros, done, length - done, pos + done);
+        Atomics.store(ctl, ${WRITTEN}, k + 1);
+        Atomics.notify(ctl, ${WRITTEN});
+        if ((pos + length) % syncEvery === 0) fs.fdatasyncSync(fd);
+      }
+      fs.fdatasyncSync(fd);
+      return Atomics.load(ctl, ${CLAIMED}) !== ${STOPPED};
+    } finally {
+      fs.closeSync(fd);
     }
-    fs.fdatasyncSync(fd);
-    return Atomics.load(flag, 0) === 0;
   } finally {
-    fs.closeSync(fd);
+    Atomics.store(ctl, ${WRITTEN}, ${DONE_WRITING});
+    Atomics.notify(ctl, ${WRITTEN});
   }
 }
 parentPort.on('message', (job) => {
@@ -100,12 +137,35 @@ function zeroFillWorker(): { worker: Worker; jobs: Map<number, Job> } {
 
 /** Writes `size` zero bytes to a new file at `path` on the zero-fill worker. */
 export function startZeroFill(path: string, size: number): ZeroFill {
-  const cancelled = new Int32Array(new SharedArrayBuffer(4));
+  const control = new Int32Array(new SharedArrayBuffer(8));
   const { worker, jobs } = zeroFillWorker();
   const id = ++nextJobId;
   const done = new Promise<boolean>((resolve, reject) => jobs.set(id, { resolve, reject }));
   // Held open while a fill runs: the store's open awaits its first segment's zeros.
   worker.ref();
-  worker.postMessage({ id, path, size, chunk: CHUNK, syncEvery: SYNC_EVERY, cancelled: cancelled.buffer });
-  return { done, cancel: () => Atomics.store(cancelled, 0, 1) };
+  worker.postMessage({ id, path, size, chunk: CHUNK, syncEvery: SYNC_EVERY, control: control.buffer });
+  const stop = (): StoppedZeroFill => {
+    const previous = Atomics.exchange(control, CLAIMED, STOPPED);
+    // A second stop (cancel() after stop()) reports nothing: what was claimed belongs to the first.
+    const claimed = previous === STOPPED ? 0 : previous;
+    const claimedTo = Math.min(size, claimed * CHUNK);
+    const writing = Atomics.load(control, WRITTEN) < claimed;
+    return {
+      claimedTo,
+      writingFrom: writing ? (claimed - 1) * CHUNK : claimedTo,
+      settle: () => settle(control, claimed),
+    };
+  };
+  return { done, cancel: () => void stop(), stop };
+}
+
+function settle(control: Int32Array, claimed: number): void {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const written = Atomics.load(control, WRITTEN);
+    if (written >= claimed) return;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`the zero-fill worker did not finish writing chunk ${claimed - 1} within ${SETTLE_TIMEOUT_MS} ms`);
+    Atomics.wait(control, WRITTEN, written, left);
+  }
 }
