@@ -1,4 +1,5 @@
 import type { MachineInfo } from './machine';
+import type { NewDataFigures } from './new-data-bench';
 import type { PutRow } from './put-bench';
 import type { RawDiskFigures } from './raw-disk';
 import type { ReadRun } from './read-bench';
@@ -26,4 +27,5 @@ export interface StoreBenchResults {
   puts: PutRow[];
   reads: ReadRun | undefined;
   recovery: RecoveryResult | undefined;
+  newData: NewDataFigures | undefined;
 }

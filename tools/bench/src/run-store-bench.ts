@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { REPO_ROOT, type StoreBenchConfig } from './bench-config';
-import { formatInt, formatMBps, formatMicros, formatMs, formatPercent } from './format';
+import { formatBytes, formatInt, formatMBps, formatMicros, formatMs, formatPercent } from './format';
 import { cpuSpeedSince, probeCpuSpeed } from './cpu-probe';
 import { machineInfo } from './machine';
 import { BUSY_MACHINE, cpuSnapshot, otherCpuShare } from './measure';
 import { putLabel, runPutScenario, summarizeRounds, type PutResult, type PutRow, type PutScenario } from './put-bench';
+import { measureNewData } from './new-data-bench';
 import { measureRawDisk } from './raw-disk';
 import { runReadScenarios } from './read-bench';
 import { runRecoveryScenario } from './recovery-bench';
@@ -107,6 +108,13 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
     );
   }
 
+  // Last: it writes gigabytes, and the memory it frees would be reused by the scenarios after it.
+  let newData: StoreBenchResults['newData'];
+  if (config.groups.has('newdata')) {
+    newData = await measureNewData(path.join(config.workDir, 'new-data'), config.newDataBytes, config.putSegmentBytes);
+    log(`new data, ${formatBytes(newData.bytes)} each, last third: bare write loop ${formatMBps(newData.rawTailMBps)} MB/s, store ${formatMBps(newData.storeTailMBps)} MB/s`);
+  }
+
   return {
     startedAt,
     seconds: (performance.now() - started) / 1000,
@@ -124,5 +132,6 @@ export async function runStoreBench(config: StoreBenchConfig, log: (line: string
     puts,
     reads,
     recovery,
+    newData,
   };
 }

@@ -34,6 +34,7 @@ describe('store bench (tiny run)', () => {
       recoveryWriters: 16,
       rawFileBytes: 4 * MIB,
       rawFsyncSamples: 20,
+      newDataBytes: 12 * MIB,
     };
     results = await runStoreBench(config);
   }, 60_000);
@@ -61,6 +62,19 @@ describe('store bench (tiny run)', () => {
       expect(latency.samples).toBe(20);
       expect(latency.p99).toBeGreaterThanOrEqual(latency.p50);
     }
+  });
+
+  it('writes the same new data with a bare loop and with the store, and times each at every sixth', () => {
+    const data = results.newData!;
+    expect(data.bytes).toBe(12 * MIB);
+    for (const steps of [data.rawStepsMBps, data.storeStepsMBps]) {
+      expect(steps).toHaveLength(6);
+      for (const rate of steps) expect(rate).toBeGreaterThan(0);
+    }
+    expect(data.rawTailMBps).toBeGreaterThan(0);
+    expect(data.storeTailMBps).toBeGreaterThan(0);
+    // Both files are gone afterwards: the comparison leaves no gigabytes behind.
+    expect(fs.readdirSync(path.join(workDir, 'new-data'))).toEqual([]);
   });
 
   it('reads the queue with each batch size', () => {
@@ -94,7 +108,7 @@ describe('store bench (tiny run)', () => {
     expect(section).toContain('quick (smoke) mode');
     // The run probed the CPU's speed at its start and end (cpu-probe.ts), and the machine line says so.
     expect(section).toMatch(/CPU speed probe \(.*\): [0-9,]+ at the start, [0-9,]+ at the end\./);
-    for (const heading of ['### Targets', '### Raw disk', '### Puts', '### Reads', '### Recovery after a kill']) expect(section).toContain(heading);
+    for (const heading of ['### Targets', '### Raw disk', '### New data, sustained', '### Puts', '### Reads', '### Recovery after a kill']) expect(section).toContain(heading);
     expect(section.match(/^\| (async|sync) \|/gm)).toHaveLength(11);
   });
 });

@@ -4,7 +4,11 @@ import type { StoreBenchResults } from './results';
 
 /** The issue's targets for this 2-core machine. */
 export const TARGETS = {
-  /** ASYNC_FLUSH, 1 KiB, 64 writers: share of the raw (pre-written file) buffered write bandwidth. */
+  /**
+   * ASYNC_FLUSH, 1 KiB, 64 writers: share of the raw buffered write bandwidth, both writing gigabytes
+   * of new data (new-data-bench.ts: what the issue's "a growing log file tops out near 0.5 GB/s"
+   * describes; rewriting a file already in the page cache is printed beside it).
+   */
   asyncShareOfRawWrite: 0.5,
   /** SYNC_FLUSH, 1 KiB, 256 writers: share of ASYNC_FLUSH 1 KiB 64 writers, in messages/s. */
   syncShareOfAsync: 0.4,
@@ -33,13 +37,16 @@ export function evaluateTargets(results: StoreBenchResults): TargetCheck[] {
   const notRun = (target: string, required: string): TargetCheck => ({ target, measured: 'not run', required, pass: undefined });
 
   const async64 = findPut(results.puts, 'ASYNC_FLUSH', 1024, 64);
-  const asyncTarget = 'ASYNC_FLUSH puts, 1 KiB, 64 writers: log MB/s vs raw buffered write (pre-written file)';
+  const newData = results.newData;
+  const asyncTarget = 'ASYNC_FLUSH puts, 1 KiB, 64 writers: log MB/s vs raw buffered write, both writing new data past what the VM still has backed (last third of each)';
   const asyncRequired = `≥ ${formatPercent(TARGETS.asyncShareOfRawWrite)}`;
-  if (async64 && results.raw) {
-    const share = async64.logMBps / results.raw.prewrittenWriteMBps;
+  if (newData) {
+    const share = newData.storeTailMBps / newData.rawTailMBps;
+    // The short-window row against the page-cache figures, for comparison with earlier runs.
+    const shortRow = async64 && results.raw ? `; the ${formatInt(results.durationMs / 1000)} s row's ${formatMBps(async64.logMBps)} MB/s is ${formatPercent(async64.logMBps / results.raw.prewrittenWriteMBps)} of rewriting a cached file, ${formatPercent(async64.logMBps / results.raw.growingWriteMBps)} of the growing-file passes` : '';
     checks.push({
       target: asyncTarget,
-      measured: `${formatMBps(async64.logMBps)} MB/s of ${formatMBps(results.raw.prewrittenWriteMBps)} MB/s = ${formatPercent(share)} (${formatPercent(async64.logMBps / results.raw.growingWriteMBps)} of the growing-file figure)`,
+      measured: `${formatMBps(newData.storeTailMBps)} MB/s of ${formatMBps(newData.rawTailMBps)} MB/s = ${formatPercent(share)} (${formatBytes(newData.bytes)} each${shortRow})`,
       required: asyncRequired,
       pass: share >= TARGETS.asyncShareOfRawWrite,
     });
