@@ -7,6 +7,9 @@ import { SegmentedLog } from './segmented-log';
 // which the profile of the append path showed per message.
 const { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, sealRecordCrcKnowingBody, writePreparedRecord } = protocol;
 
+/** The next segment is prepared once 1/PREPARE_NEXT_AFTER of the current one is written (see prepareFollowing). */
+const PREPARE_NEXT_AFTER = 8;
+
 /**
  * The commit log: every message of every topic, appended in one sequence of segments by one writer.
  *
@@ -59,18 +62,20 @@ export class CommitLog {
   }
 
   /**
-   * Asks the directory to prepare the next segment as soon as the current one is in use, as RocketMQ's
-   * AllocateMappedFileService does: a zero fill needs most of a segment's time at high write rates.
-   * On the development VM every page of page cache touched for the first time costs ~3 ns a byte (the
-   * host supplies it: free page reporting), so a 1 GiB fill takes ~3 s of a core while the store
-   * writes ~300 MB/s. Started at half a segment, most fills were unfinished when needed; from the
-   * start (with unfinished fills taken over, see FileSegmentDirectory.create) a store's 40 s of 1 KiB
-   * puts averaged 286 / 292 MB/s against 231 / 234 MB/s. What preparing means is the directory's
-   * (files: recycle or create, zero-filled or not; memory: nothing).
+   * Asks the directory to prepare the next segment once the current one is an eighth written. A zero
+   * fill needs most of a segment's time at high write rates: on the development VM every page of page
+   * cache touched for the first time costs ~3 ns a byte (the host supplies it: free page reporting),
+   * so a 1 GiB fill takes ~3 s of a core while the store writes ~300 MB/s. Started at half a segment,
+   * most fills were unfinished when needed; from the start (with unfinished fills taken over, see
+   * FileSegmentDirectory.create) a store's 40 s of 1 KiB puts averaged 286 / 292 MB/s against 231 /
+   * 234 MB/s. An eighth leaves a fill nearly as much time, and a broker taking little traffic (a new
+   * one, a test's) does not write a second segment of zeros right after its first. What preparing
+   * means is the directory's (files: recycle or create, zero-filled or not; memory: nothing).
    */
   private prepareFollowing(position: number): void {
-    const next = position - (position % this.segmentSize) + this.segmentSize;
-    if (this.preparedSegment === next) return;
+    const within = position % this.segmentSize;
+    const next = position - within + this.segmentSize;
+    if (within * PREPARE_NEXT_AFTER < this.segmentSize || this.preparedSegment === next) return;
     this.preparedSegment = next;
     this.log.directory.prepare(next, this.segmentSize);
   }
