@@ -1,6 +1,7 @@
 // The closed loop every throughput row drives: N callers, each awaiting one operation at a time,
-// which is what N concurrent callers of a client look like. The echo, raw-send, Producer and
-// sustained-window loads differ only in what one operation is and what makes its answer a failure.
+// which is what N concurrent callers of a client look like. The echo, raw-send, Producer,
+// sustained-window and store-put loads differ only in what one operation is and what makes its
+// answer a failure.
 
 export interface Load {
   start(inFlight: number): void;

@@ -11,15 +11,17 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MessageStore } from '@pulsejet/core';
+import { MessageStore, type PutMessageInput, type PutMessageResult } from '@pulsejet/core';
+import { ClosedLoopLoad } from './closed-loop-load';
 import { MB, freshDirectory, sleep } from './measure';
+import { WRITE_CHUNK, writeSequential } from './raw-disk';
 
-/** Write size of the bare loop: large, like the store's batched appends. */
-const WRITE_CHUNK = 1024 * 1024;
 /** Each run's progress is recorded at this many equal steps; the last third of them is timed. */
 const STEPS = 6;
 const STORE_WRITERS = 64;
 const STORE_BODY_BYTES = 1024;
+/** How often the store's log end is read while its writers run. */
+const STORE_POLL_MS = 20;
 
 export interface NewDataFigures {
   /** New bytes each of the two writes. */
@@ -38,74 +40,96 @@ export interface NewDataFigures {
 
 export async function measureNewData(dir: string, bytes: number, segmentBytes: number | undefined): Promise<NewDataFigures> {
   freshDirectory(dir);
-  const rawFile = path.join(dir, 'raw-new-data');
   try {
-    const raw = writeNewFile(rawFile, bytes);
+    const raw = writeNewFile(path.join(dir, 'raw-new-data'), bytes);
     const store = await fillStore(path.join(dir, 'store'), bytes, segmentBytes);
-    return { bytes, rawStepsMBps: stepRates(raw, bytes), rawTailMBps: tailRate(raw, bytes), storeStepsMBps: stepRates(store, bytes), storeTailMBps: tailRate(store, bytes), storeWriters: STORE_WRITERS, storeBodyBytes: STORE_BODY_BYTES };
+    return { bytes, rawStepsMBps: raw.stepRates(), rawTailMBps: raw.tailRate(), storeStepsMBps: store.stepRates(), storeTailMBps: store.tailRate(), storeWriters: STORE_WRITERS, storeBodyBytes: STORE_BODY_BYTES };
   } finally {
     freshDirectory(dir);
   }
 }
 
-/** Writes `bytes` to a new file; returns the time (ms) at each step boundary, index 0 the start. */
-function writeNewFile(file: string, bytes: number): number[] {
-  const chunk = Buffer.alloc(WRITE_CHUNK, 0x5a);
+/** When a run of `bytes` reached each sixth of them. */
+class StepClock {
+  private readonly marks = [performance.now()];
+
+  constructor(private readonly bytes: number) {}
+
+  get done(): boolean {
+    return this.marks.length > STEPS;
+  }
+
+  /** Notes the time for every step boundary `progress` (bytes written so far) has passed. */
+  reached(progress: number): void {
+    const now = performance.now();
+    while (!this.done && progress >= (this.bytes * this.marks.length) / STEPS) this.marks.push(now);
+  }
+
+  stepRates(): number[] {
+    const step = this.bytes / STEPS / MB;
+    return this.marks.slice(1).map((at, index) => step / ((at - this.marks[index]!) / 1000));
+  }
+
+  tailRate(): number {
+    const from = this.marks[(STEPS * 2) / 3]!;
+    return this.bytes / 3 / MB / ((this.marks[STEPS]! - from) / 1000);
+  }
+}
+
+/** Writes `bytes` to a new file in WRITE_CHUNK writes, timing each step. */
+function writeNewFile(file: string, bytes: number): StepClock {
   const fd = fs.openSync(file, 'w');
   try {
-    const marks = [performance.now()];
-    for (let position = 0; position < bytes; position += chunk.length) {
-      const length = Math.min(chunk.length, bytes - position);
-      let done = 0;
-      while (done < length) done += fs.writeSync(fd, chunk, done, length - done, position + done);
-      while (marks.length <= STEPS && position + length >= (bytes * marks.length) / STEPS) marks.push(performance.now());
-    }
+    const clock = new StepClock(bytes);
+    writeSequential(fd, Buffer.alloc(WRITE_CHUNK, 0x5a), bytes, (writtenTo) => clock.reached(writtenTo));
     // Not timed: written back now, so its dirty pages do not slow the store's run.
     fs.fdatasyncSync(fd);
-    return marks;
+    return clock;
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Puts until the store's log holds `bytes`; returns the time (ms) at each step boundary (sampled every 20 ms). */
-async function fillStore(dir: string, bytes: number, segmentBytes: number | undefined): Promise<number[]> {
+/** Puts until the store's log holds `bytes`, timing each step (the log end read every STORE_POLL_MS). */
+async function fillStore(dir: string, bytes: number, segmentBytes: number | undefined): Promise<StepClock> {
   const store = await MessageStore.open({ storePathRootDir: dir, flushDiskType: 'ASYNC_FLUSH', ...(segmentBytes !== undefined ? { mappedFileSizeCommitLog: segmentBytes } : {}) });
   try {
-    const input = { topic: 'BenchTopic', queueId: 0, body: randomBytes(STORE_BODY_BYTES), properties: { TAGS: 'a' } };
-    let stop = false;
-    let failure: Error | undefined;
-    const writer = async (): Promise<void> => {
-      while (!stop) {
-        const result = await store.putMessage(input);
-        if (result.status !== 'PUT_OK') {
-          failure ??= new Error(`put answered ${result.status}: ${result.message ?? ''}`);
-          stop = true;
-        }
+    const load = new PutLoad(store, { topic: 'BenchTopic', queueId: 0, body: randomBytes(STORE_BODY_BYTES), properties: { TAGS: 'a' } });
+    const clock = new StepClock(bytes);
+    load.start(STORE_WRITERS);
+    const failure = load.failure();
+    failure.catch(() => undefined); // raced below, and awaited through stop()
+    try {
+      while (!clock.done) {
+        await Promise.race([sleep(STORE_POLL_MS), failure]);
+        clock.reached(store.stats().commitLogMaxOffset);
       }
-    };
-    const writers = Array.from({ length: STORE_WRITERS }, writer);
-    const marks = [performance.now()];
-    while (marks.length <= STEPS && !stop) {
-      await sleep(20);
-      const written = store.stats().commitLogMaxOffset;
-      while (marks.length <= STEPS && written >= (bytes * marks.length) / STEPS) marks.push(performance.now());
+    } catch (error) {
+      // The other writers stop before the store closes under them.
+      await load.stop().catch(() => undefined);
+      throw error;
     }
-    stop = true;
-    await Promise.all(writers);
-    if (failure) throw failure;
-    return marks;
+    await load.stop();
+    return clock;
   } finally {
     await store.close();
   }
 }
 
-function stepRates(marks: readonly number[], bytes: number): number[] {
-  const step = bytes / STEPS / MB;
-  return marks.slice(1).map((at, index) => step / ((at - marks[index]!) / 1000));
-}
+/** Closed-loop writers of one message each; anything but PUT_OK fails the run. */
+class PutLoad extends ClosedLoopLoad<PutMessageResult> {
+  constructor(
+    private readonly store: MessageStore,
+    private readonly input: PutMessageInput,
+  ) {
+    super(() => undefined);
+  }
 
-function tailRate(marks: readonly number[], bytes: number): number {
-  const from = marks[(STEPS * 2) / 3]!;
-  return bytes / 3 / MB / ((marks[STEPS]! - from) / 1000);
+  protected issue(): Promise<PutMessageResult> {
+    return this.store.putMessage(this.input);
+  }
+
+  protected check(result: PutMessageResult): void {
+    if (result.status !== 'PUT_OK') throw new Error(`put answered ${result.status}: ${result.message ?? ''}`);
+  }
 }

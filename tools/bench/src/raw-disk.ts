@@ -6,7 +6,7 @@ import { MB, latencyOf, median, type Latency } from './measure';
 const fdatasyncAsync = promisify(fs.fdatasync);
 
 /** Size of each write of the buffered-write passes: large, like the store's batched appends. */
-const WRITE_CHUNK = 1024 * 1024;
+export const WRITE_CHUNK = 1024 * 1024;
 /** Size of each append before an fdatasync: a small message. */
 const APPEND_BYTES = 1024;
 /** Buffered-write passes per kind; the median is reported. */
@@ -92,15 +92,25 @@ export async function measureRawDisk(dir: string, options: RawDiskOptions): Prom
   };
 }
 
+/**
+ * Writes `bytes` from offset 0 in positional writes of `chunk` (the last one cut short), finishing
+ * each write the kernel took only in part; `afterEach` hears the offset written up to.
+ */
+export function writeSequential(fd: number, chunk: Buffer, bytes: number, afterEach?: (writtenTo: number) => void): void {
+  for (let position = 0; position < bytes; position += chunk.length) {
+    const length = Math.min(chunk.length, bytes - position);
+    let done = 0;
+    while (done < length) done += fs.writeSync(fd, chunk, done, length - done, position + done);
+    afterEach?.(position + length);
+  }
+}
+
 /** Writes `bytes` sequentially in `chunk`-sized positional writes; returns MB/s (no fsync timed). */
 function writePass(file: string, flags: 'w' | 'r+', chunk: Buffer, bytes: number): number {
   const fd = fs.openSync(file, flags);
   try {
     const started = performance.now();
-    for (let position = 0; position < bytes; position += chunk.length) {
-      let done = 0;
-      while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done, position + done);
-    }
+    writeSequential(fd, chunk, bytes);
     const seconds = (performance.now() - started) / 1000;
     return bytes / MB / seconds;
   } finally {
@@ -112,7 +122,7 @@ function durableWritePass(file: string, chunk: Buffer, bytes: number): number {
   const fd = fs.openSync(file, 'w');
   try {
     const started = performance.now();
-    for (let position = 0; position < bytes; position += chunk.length) fs.writeSync(fd, chunk, 0, chunk.length, position);
+    writeSequential(fd, chunk, bytes);
     fs.fdatasyncSync(fd);
     return bytes / MB / ((performance.now() - started) / 1000);
   } finally {
@@ -131,8 +141,7 @@ function syncFile(file: string): void {
 
 /** Room for every append, written and fsynced before the timed loop, so appends change no metadata. */
 function preallocate(fd: number, bytes: number): void {
-  const zeros = Buffer.alloc(Math.min(WRITE_CHUNK, bytes));
-  for (let position = 0; position < bytes; position += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, bytes - position), position);
+  writeSequential(fd, Buffer.alloc(Math.min(WRITE_CHUNK, bytes)), bytes);
   fs.fsyncSync(fd);
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileSegment } from './file-segment';
 import { parseSegmentFileName, segmentFileName, type Segment, type SegmentDirectory } from './segment';
-import { startZeroFill, type ZeroFill } from './zero-fill';
+import { startZeroFill, type StoppedZeroFill, type ZeroFill } from './zero-fill';
 
 /** Deleting a big file stalls concurrent fsyncs for tens of ms; shrinking it in steps spreads that out. */
 const DELETE_STEP = 64 * 1024 * 1024;
@@ -75,11 +75,14 @@ export class FileSegmentDirectory implements SegmentDirectory {
         fs.renameSync(this.prefillPath(start), target);
         return FileSegment.open(target, start, size);
       }
-      // Not finished: the writer cannot wait. A zero fill hands over the zeros it has written (the
-      // rest of the file then grows as it is written); anything else is dropped for a fresh file.
-      const adopted = prefill.size === size ? this.adoptUnfinished(prefill, target) : undefined;
-      if (adopted) return adopted;
-      cancel(prefill);
+      // Not finished: the writer cannot wait. It stops the fill and takes over the zeros a zero fill
+      // has written (the rest of the file grows as it is written); otherwise it takes a fresh file.
+      // Either way the fill's settled handler finds nothing of its own left to remove.
+      const left = cancel(prefill);
+      if (left !== undefined && left.claimedTo > 0 && prefill.size === size) {
+        fs.renameSync(this.prefillPath(start), target);
+        return FileSegment.open(target, start, size, left);
+      }
     }
     return FileSegment.createEmpty(target, start, size);
   }
@@ -123,20 +126,6 @@ export class FileSegmentDirectory implements SegmentDirectory {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
     for (const start of this.prefills.keys()) fs.rmSync(this.prefillPath(start), { force: true });
     this.prefills.clear();
-  }
-
-  /**
-   * Takes over the file of a zero fill that is still running: the fill stops, and what it wrote
-   * becomes the segment. Its settled handler then finds nothing left at the pre-fill path to remove.
-   */
-  private adoptUnfinished(prefill: Prefill, target: string): FileSegment | undefined {
-    if (prefill.zeroFill === undefined) return undefined;
-    prefill.cancelled = true;
-    const stopped = prefill.zeroFill.stop();
-    // Nothing claimed: the worker had not started this fill (or not reached its first chunk).
-    if (stopped.claimedTo === 0) return undefined;
-    fs.renameSync(this.prefillPath(prefill.start), target);
-    return FileSegment.open(target, prefill.start, prefill.size, stopped);
   }
 
   private async reuseSpare(spare: string, entry: Prefill): Promise<boolean> {
@@ -192,7 +181,8 @@ async function shrinkAndUnlink(file: string): Promise<void> {
   await fs.promises.rm(file, { force: true });
 }
 
-function cancel(prefill: Prefill): void {
+/** Stops a pre-fill; a zero fill says what it leaves in the file (nothing claimed if it had not begun). */
+function cancel(prefill: Prefill): StoppedZeroFill | undefined {
   prefill.cancelled = true;
-  prefill.zeroFill?.cancel();
+  return prefill.zeroFill?.stop();
 }
