@@ -87,6 +87,8 @@ export class PullHoldService {
    * `nextQueueOffset` and whose subscription may match `tagsCode` (undefined: any).
    */
   notifyMessageArriving(topic: string, queueId: number, nextQueueOffset: number, tagsCode: number | undefined): void {
+    // Called for every stored message: with no pull held (consumers busy, or none) skip building the key.
+    if (this.heldCount === 0) return;
     const held = this.byQueue.get(queueKey(topic, queueId));
     if (!held || held.length === 0) return;
     // Walked from the end: releasing removes the pull from `held`, and answering never holds again.

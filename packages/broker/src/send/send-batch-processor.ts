@@ -47,7 +47,8 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     }
     if (isRetryTopic(header.topic)) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${header.topic}`);
     const body = request.body ?? Buffer.alloc(0);
-    const checked = await checkMessage(ctx, header, body, channel.remoteAddress);
+    const checking = checkMessage(ctx, header, body, channel.remoteAddress);
+    const checked = checking instanceof Promise ? await checking : checking;
     if (!checked.ok) return createResponse(request, checked.code, checked.remark);
 
     let entries: BatchEntryView[];
@@ -99,7 +100,8 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     }
 
     // One wait for the batch's end: the slave receives the batch in commit-log order.
-    const result = await awaitReplica(ctx, await ctx.store.putMessages(inputs), base.waitStoreMsgOK !== false);
+    const replicating = awaitReplica(ctx, await ctx.store.putMessages(inputs), base.waitStoreMsgOK !== false);
+    const result = replicating instanceof Promise ? await replicating : replicating;
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
     const stored = result.stored;
     if (!isStoredStatus(result.status) || stored === undefined || stored.length === 0) {

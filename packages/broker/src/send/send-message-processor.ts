@@ -1,7 +1,7 @@
 // SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310): plain messages (Java SendMessageProcessor.sendMessage
 // and AbstractSendMessageProcessor.msgCheck). `rewriteForStore` sends delayed messages to the schedule
 // topic; a transactional send (TRAN_MSG) is stored as a half message instead (../transaction).
-import type { PutMessageInput } from '@pulsejet/core';
+import type { PutMessageInput, TopicConfigView } from '@pulsejet/core';
 import * as core from '@pulsejet/core';
 import * as protocol from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
@@ -45,7 +45,8 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
       if (error instanceof HeaderError) return createResponse(request, ResponseCode.SYSTEM_ERROR, `bad SEND_MESSAGE header: ${error.message}`);
       throw error;
     }
-    const checked = await checkMessage(ctx, header, request.body ?? Buffer.alloc(0), channel.remoteAddress);
+    const checking = checkMessage(ctx, header, request.body ?? Buffer.alloc(0), channel.remoteAddress);
+    const checked = checking instanceof Promise ? await checking : checking;
     if (!checked.ok) return createResponse(request, checked.code, checked.remark);
 
     const half = isHalfMessageSend(checked.input);
@@ -54,7 +55,8 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
     }
     // A half message's reply carries the half's msgId and queue offset: END_TRANSACTION names them.
     const input = half ? toHalfMessage(checked.input, header.producerGroup) : rewriteForStore(checked.input, ctx.options.delayLevelsMs);
-    const result = await awaitReplica(ctx, await ctx.store.putMessage(input), input.waitStoreMsgOK !== false);
+    const replicating = awaitReplica(ctx, await ctx.store.putMessage(input), input.waitStoreMsgOK !== false);
+    const result = replicating instanceof Promise ? await replicating : replicating;
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
     const stored = result.stored?.[0];
     if (!isStoredStatus(result.status) || stored === undefined) {
@@ -72,8 +74,12 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
   };
 }
 
-/** Validates a send and builds the store input; an expected refusal is a value, not an exception. */
-export async function checkMessage(ctx: BrokerContext, header: SendMessageRequestHeader, body: Buffer, remoteAddress: string): Promise<Checked> {
+/**
+ * Validates a send and builds the store input; an expected refusal is a value, not an exception.
+ * Synchronous when the topic exists, as on almost every send: only creating a topic is awaited, and
+ * callers await the result only when it is a promise (an `await` costs each send a microtask turn).
+ */
+export function checkMessage(ctx: BrokerContext, header: SendMessageRequestHeader, body: Buffer, remoteAddress: string): Checked | Promise<Checked> {
   const { options, topics } = ctx;
   if (options.brokerRole === 'SLAVE') {
     return { ok: false, code: ResponseCode.SERVICE_NOT_AVAILABLE, remark: `broker ${options.brokerName} is a slave; send to its master` };
@@ -83,9 +89,22 @@ export async function checkMessage(ctx: BrokerContext, header: SendMessageReques
   if (isNotAllowedSendTopic(header.topic)) {
     return { ok: false, code: ResponseCode.NO_PERMISSION, remark: `Sending message to topic[${header.topic}] is forbidden.` };
   }
-  // The topic exists on almost every send: read in place, without the async creation path (its
-  // promise and microtask turn) and without get()'s defensive copy.
-  const config = topics.view(header.topic) ?? (await topics.getOrCreateForSend(header.topic, header.defaultTopic, header.defaultTopicQueueNums));
+  // Read in place, without get()'s defensive copy.
+  const config = topics.view(header.topic);
+  if (config !== undefined) return checkAgainstTopic(ctx, config, header, body, remoteAddress);
+  return topics
+    .getOrCreateForSend(header.topic, header.defaultTopic, header.defaultTopicQueueNums)
+    .then((created) => checkAgainstTopic(ctx, created, header, body, remoteAddress));
+}
+
+function checkAgainstTopic(
+  ctx: BrokerContext,
+  config: TopicConfigView | undefined,
+  header: SendMessageRequestHeader,
+  body: Buffer,
+  remoteAddress: string,
+): Checked {
+  const { options } = ctx;
   if (config === undefined) {
     return { ok: false, code: ResponseCode.TOPIC_NOT_EXIST, remark: `topic[${header.topic}] not exist, apply first please!` };
   }
