@@ -120,7 +120,7 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
       `of ${BATCH_SIZE} messages (bodies encoded ahead). A fresh broker per flush type and round; each row warms up ` +
       `${formatSeconds(config.warmupMs)}, then counts acknowledged messages for ${formatSeconds(config.durationMs)}, except the **sustained** rows, whose ` +
       `window runs from the log's end after the warm-up until the log has grown by one segment (${formatBytes(brokerSegmentBytes(config))}, read from the replies' ` +
-      'offset message ids): every such window holds one pre-fill of the next segment file (started at each half segment) and one roll to it, ' +
+      'offset message ids): every such window holds one pre-fill of the next segment file (started once an eighth of the segment is written) and one roll to it, ' +
       'which a time window catches or misses (a SYNC_FLUSH broker\'s fsyncs queue behind the pre-fill\'s zeros); the async and SYNC_FLUSH ' +
       `targets read them. The median of ` +
       `${config.rounds} round${config.rounds === 1 ? '' : 's'} is shown. Latency is per request (a batch is one request). CPU per message is user + system ` +
@@ -247,7 +247,7 @@ function uniqKeyLines(results: BrokerBenchResults): string[] {
   const without = find(results, { ...HEADLINE_CASE, withoutUniqKey: true });
   if (withKey === undefined || without === undefined) return [];
   // The main thread only, paired round by round. The whole process's CPU per message also counts
-  // the thread that writes the next segment's zeros once the log passes half a segment: with the
+  // the thread that writes the next segment's zeros once an eighth of the segment is written: with the
   // rows before the headline row replayed, that pre-fill ran exactly in the headline row's window
   // (then on the thread pool, its four threads at 1.1-1.9 us per message each). And the host's speed moved by
   // half between rounds of one run, so the rows are compared round by round.
@@ -256,7 +256,7 @@ function uniqKeyLines(results: BrokerBenchResults): string[] {
   return [
     'The row without `UNIQ_KEY` sends the same messages without the client message id that every RocketMQ producer sets and the broker ' +
       `indexes (hash slots in LevelDB rows, off the put path but in the same process; see docs/storage.md). The CPU per message of the broker's main thread ` +
-      `(its event loop, where the index is built; another thread writes the next segment's zeros, in whichever row runs when the log passes half a segment) ` +
+      `(its event loop, where the index is built; another thread writes the next segment's zeros, in whichever row runs when an eighth of a segment is written) ` +
       `with / without it, round by round: ${perRound}; carrying and indexing it is ${formatPercent(share)} of that thread's CPU per message (geometric mean of the rounds' ratios` +
       `${withKey.brokerMainCpuRounds.length >= TRIM_FROM_ROUNDS ? ' without the lowest and highest' : ''}).`,
     '',

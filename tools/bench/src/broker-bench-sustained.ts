@@ -1,5 +1,5 @@
 // A send row measured over a stretch of the broker's log instead of a stretch of time. The store
-// does periodic work that a 4-second window either catches or misses: at each half segment it
+// does periodic work that a 4-second window either catches or misses: once an eighth of a segment is written it
 // pre-fills the next segment file (1 GiB of zeros on a worker thread, with its own datasyncs), and at
 // each segment's end it rolls to the next file. A SYNC_FLUSH broker's fsyncs queue behind those
 // zeros, so its short windows read anywhere from a quarter to all of the async rate depending on

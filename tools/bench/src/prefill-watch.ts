@@ -1,5 +1,5 @@
 // Whether the store pre-filled its next commit-log segment while a row ran. The pre-fill writes a
-// segment's worth of zeros on a worker thread of the broker once the log passes half a segment, so it
+// segment's worth of zeros on a worker thread of the broker once an eighth of the segment is written, so it
 // lands in whichever row runs then: replaying the rows before the 1 KiB headline row, it ran exactly
 // in that row's window (then on the thread pool, its four threads at 1.1-1.9 us per message each) beside a slower main
 // thread. Marking the rounds it overlapped lets a reader tell that from a slower broker.
