@@ -13,6 +13,8 @@
 //   subVersion            int64   optional, default 0
 //   expressionType        string  optional, "TAG" (default) or "SQL92" (not supported)
 
+import { plainInt } from '../remoting/plain-int';
+
 /** Bits of the pull request's sysFlag (Java PullSysFlag). */
 export const PullSysFlag = {
   COMMIT_OFFSET: 1,
@@ -75,6 +77,12 @@ function intField(ext: Readonly<Record<string, string>>, name: string, min: numb
   if (raw === undefined || raw === '') {
     if (fallback === undefined) problems.push(`${name} is missing`);
     return fallback ?? 0;
+  }
+  // What every client sends, read without the checks below (this runs for each field of every pull).
+  const plain = plainInt(raw);
+  if (plain !== undefined) {
+    if (plain < min) problems.push(`${name} must be >= ${min}, got ${plain}`);
+    return plain;
   }
   const trimmed = raw.trim();
   const value = Number(trimmed);

@@ -2,7 +2,10 @@
 // PullMessageProcessor.processRequest's switch). nextBeginOffset comes from the store, which already
 // applies the §7 offsets; only the slave correction is done here.
 import type { GetMessageStatus } from '@pulsejet/core';
-import { ResponseCode } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
+
+// Bound once at load (see pull-message-processor.ts): this runs for every pull.
+const { ResponseCode } = protocol;
 
 export type PullReplyCode =
   | typeof ResponseCode.SUCCESS

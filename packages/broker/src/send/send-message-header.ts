@@ -1,6 +1,7 @@
 // SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310) request headers (Java SendMessageRequestHeader and
 // SendMessageRequestHeaderV2; reference §3.8). V2 carries the same fields under single letters.
 import { HeaderReader } from '../remoting/header-fields';
+import { plainInt } from '../remoting/plain-int';
 
 export interface SendMessageRequestHeader {
   producerGroup: string;
@@ -116,22 +117,6 @@ function readPlainV2(ext: Readonly<Record<string, string>>): SendMessageRequestH
 /** Java writes a null field as the text "null"; it means absent. */
 function present(value: string | undefined): string | undefined {
   return value === undefined || value === 'null' ? undefined : value;
-}
-
-/** An optional decimal with up to 15 digits (always a safe integer), nothing else; otherwise undefined. */
-function plainInt(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const length = value.length;
-  const negative = length > 0 && value.charCodeAt(0) === 45; // '-'
-  const start = negative ? 1 : 0;
-  if (length === start || length - start > 15) return undefined;
-  let result = 0;
-  for (let i = start; i < length; i++) {
-    const digit = value.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return undefined;
-    result = result * 10 + digit;
-  }
-  return negative ? -result : result;
 }
 
 /** undefined when absent, null when present but not plain (the HeaderReader must look). */
