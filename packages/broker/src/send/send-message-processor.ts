@@ -97,6 +97,7 @@ export function checkMessage(ctx: BrokerContext, header: SendMessageRequestHeade
     .then((created) => checkAgainstTopic(ctx, created, header, body, remoteAddress));
 }
 
+/** The rest of checkMessage, given the topic's config (undefined: the topic neither exists nor could be created). */
 function checkAgainstTopic(
   ctx: BrokerContext,
   config: TopicConfigView | undefined,
