@@ -78,20 +78,20 @@ function intField(ext: Readonly<Record<string, string>>, name: string, min: numb
     if (fallback === undefined) problems.push(`${name} is missing`);
     return fallback ?? 0;
   }
-  // What every client sends, read without the checks below (this runs for each field of every pull).
-  const plain = plainInt(raw);
-  if (plain !== undefined) {
-    if (plain < min) problems.push(`${name} must be >= ${min}, got ${plain}`);
-    return plain;
-  }
-  const trimmed = raw.trim();
-  const value = Number(trimmed);
-  if (!INTEGER.test(trimmed) || !Number.isSafeInteger(value)) {
-    problems.push(`${name} must be an integer, got ${JSON.stringify(raw)}`);
-    return 0;
-  }
+  // A plain decimal, what every client sends, is read by a loop; anything else takes the full check.
+  const value = plainInt(raw) ?? checkedInt(raw, name, problems);
+  if (value === undefined) return 0;
   if (value < min) problems.push(`${name} must be >= ${min}, got ${value}`);
   return value;
+}
+
+/** `raw` as a safe integer (blanks around it allowed), or undefined with a problem saying why not. */
+function checkedInt(raw: string, name: string, problems: string[]): number | undefined {
+  const trimmed = raw.trim();
+  const value = Number(trimmed);
+  if (INTEGER.test(trimmed) && Number.isSafeInteger(value)) return value;
+  problems.push(`${name} must be an integer, got ${JSON.stringify(raw)}`);
+  return undefined;
 }
 
 export function hasFlag(sysFlag: number, flag: number): boolean {

@@ -136,7 +136,8 @@ export class CommitLog {
       // RocketMQ keeps at least a blank header's room after the last record of a segment.
       if (position + request.totalSize + BLANK_RECORD_MIN_SIZE > segmentEnd) {
         const blankSize = segmentEnd - position;
-        staged = this.writeStaged(stagedStart, staged);
+        this.writeStaged(stagedStart, staged);
+        staged = 0;
         // Only the blank's header is written: its TOTALSIZE tells a scanner to skip to the next segment.
         this.blank.writeInt32BE(blankSize, RecordField.TOTAL_SIZE);
         this.blank.writeInt32BE(BLANK_MAGIC_CODE, RecordField.MAGIC);
@@ -148,7 +149,8 @@ export class CommitLog {
         this.log.obtain(segmentEnd);
       }
       if (staged + request.totalSize > this.staging.length) {
-        staged = this.writeStaged(stagedStart, staged);
+        this.writeStaged(stagedStart, staged);
+        staged = 0;
         stagedStart = position;
         if (request.totalSize > this.staging.length) this.staging = Buffer.allocUnsafe(request.totalSize);
       }
@@ -187,17 +189,15 @@ export class CommitLog {
   }
 
   /**
-   * Writes the first `staged` bytes of the staging buffer at log position `stagedStart`; returns 0,
-   * what is staged afterwards. A method, not a closure in appendUnchecked: under tsx every closure
-   * creation also names the function (esbuild's keepNames: an Object.defineProperty call), which the
-   * profile of single sends showed once per append.
+   * Writes the first `staged` bytes of the staging buffer at log position `stagedStart`. A method, not
+   * a closure in appendUnchecked: under tsx every closure creation also names the function (esbuild's
+   * keepNames: an Object.defineProperty call), which the profile of single sends showed once per append.
    */
-  private writeStaged(stagedStart: number, staged: number): 0 {
-    if (staged === 0) return 0;
+  private writeStaged(stagedStart: number, staged: number): void {
+    if (staged === 0) return;
     const segment = this.log.obtain(stagedStart);
     segment.write(this.staging, 0, staged, stagedStart - segment.start);
     this.dirty.add(segment);
-    return 0;
   }
 
   /**
