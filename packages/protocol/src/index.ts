@@ -67,6 +67,9 @@ export { DEFAULT_MAX_FRAME_SIZE, encodeCommand, encodeCommandInto, encodeCommand
 export { FrameSlab } from './remoting/frame-slab';
 export type { FrameWriter } from './remoting/frame-slab';
 export { FrameDecoder } from './remoting/frame-decoder';
+export type { FrameDecoderOptions } from './remoting/frame-decoder';
+export { rawExtFieldsOf } from './remoting/binary-header';
+export type { RawExtFields } from './remoting/binary-header';
 export { resolveFrameCodecOptions } from './remoting/frame-layout';
 export type { FrameCodecOptions, ResolvedFrameCodecOptions } from './remoting/frame-layout';
 export { LanguageCode, languageName, languageCodeOf } from './remoting/language-code';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { plainInt } from './plain-int';
+import { plainInt, plainIntAt } from './plain-int';
 
 describe('plainInt', () => {
   it.each<[string, number]>([
@@ -20,6 +20,17 @@ describe('plainInt', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^-?[0-9]{1,15}$/), (text) => {
         expect(Object.is(plainInt(text), Number(text))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('plainIntAt', () => {
+  it('reads the bytes of any text as plainInt reads the text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^-?[0-9]{0,17}$/), fc.string({ maxLength: 8 })), fc.nat({ max: 3 }), (text, offset) => {
+        const bytes = Buffer.concat([Buffer.alloc(offset, 0x31), Buffer.from(text, 'utf8'), Buffer.from('9')]);
+        expect(plainIntAt(bytes, offset, bytes.length - offset - 1)).toBe(plainInt(Buffer.from(text, 'utf8').toString('utf8')));
       }),
     );
   });

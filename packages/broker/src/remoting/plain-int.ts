@@ -18,3 +18,18 @@ export function plainInt(value: string | undefined): number | undefined {
   }
   return negative ? -result : result;
 }
+
+/** plainInt of the text in bytes[at, at + length) (ASCII digits): no string is made for it. */
+export function plainIntAt(bytes: Uint8Array, at: number, length: number): number | undefined {
+  const negative = length > 0 && bytes[at] === 45; // '-'
+  const start = negative ? at + 1 : at;
+  const end = at + length;
+  if (end === start || end - start > 15) return undefined;
+  let result = 0;
+  for (let i = start; i < end; i++) {
+    const digit = bytes[i]! - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    result = result * 10 + digit;
+  }
+  return negative ? -result : result;
+}

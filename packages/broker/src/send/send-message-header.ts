@@ -1,7 +1,14 @@
 // SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310) request headers (Java SendMessageRequestHeader and
 // SendMessageRequestHeaderV2; reference §3.8). V2 carries the same fields under single letters.
+import * as protocol from '@pulsejet/protocol';
+import type { RemotingCommand } from '@pulsejet/protocol';
 import { HeaderReader } from '../remoting/header-fields';
 import { plainInt } from '../remoting/plain-int';
+import { readRawV2 } from './send-header-raw';
+import { plainHeader } from './send-plain-fields';
+
+// Bound once at load (see send-message-processor.ts).
+const { rawExtFieldsOf } = protocol;
 
 export interface SendMessageRequestHeader {
   producerGroup: string;
@@ -40,6 +47,16 @@ export const SEND_MESSAGE_V2_KEYS: Readonly<Record<keyof SendMessageRequestHeade
 
 const v2KeyOf = (field: string): string => SEND_MESSAGE_V2_KEYS[field as keyof SendMessageRequestHeader];
 
+/**
+ * The send header of `request`: from its bytes when it arrived as a binary V2 header the transport
+ * has not decoded into extFields (./send-header-raw), else from extFields. Throws as
+ * parseSendMessageHeader.
+ */
+export function parseSendRequestHeader(request: RemotingCommand, v2: boolean): SendMessageRequestHeader {
+  const raw = v2 ? rawExtFieldsOf(request) : undefined;
+  return (raw === undefined ? undefined : readRawV2(raw)) ?? parseSendMessageHeader(request.extFields, v2);
+}
+
 /** Throws HeaderError naming the first missing or malformed field. */
 export function parseSendMessageHeader(ext: Readonly<Record<string, string>>, v2: boolean): SendMessageRequestHeader {
   return (v2 ? readPlainV2(ext) : undefined) ?? readHeader(new HeaderReader(ext, v2 ? v2KeyOf : undefined));
@@ -71,47 +88,22 @@ function readHeader(r: HeaderReader): SendMessageRequestHeader {
  * and the HeaderReader decides, with its error messages.
  */
 function readPlainV2(ext: Readonly<Record<string, string>>): SendMessageRequestHeader | undefined {
-  const producerGroup = present(ext['a']);
-  const topic = present(ext['b']);
-  const defaultTopic = present(ext['c']);
-  const defaultTopicQueueNums = plainInt(ext['d']);
-  const queueId = plainInt(ext['e']);
-  const sysFlag = plainInt(ext['f']);
-  const bornTimestamp = plainInt(ext['g']);
-  const flag = plainInt(ext['h']);
-  if (
-    producerGroup === undefined ||
-    topic === undefined ||
-    defaultTopic === undefined ||
-    defaultTopicQueueNums === undefined ||
-    queueId === undefined ||
-    sysFlag === undefined ||
-    bornTimestamp === undefined ||
-    flag === undefined
-  ) {
-    return undefined;
-  }
-  const reconsumeTimes = optionalPlainInt(ext['j']);
-  const unitMode = optionalPlainBoolean(ext['k']);
-  const maxReconsumeTimes = optionalPlainInt(ext['l']);
-  const batch = optionalPlainBoolean(ext['m']);
-  if (reconsumeTimes === null || unitMode === null || maxReconsumeTimes === null || batch === null) return undefined;
-  return {
-    producerGroup,
-    topic,
-    defaultTopic,
-    defaultTopicQueueNums,
-    queueId,
-    sysFlag,
-    bornTimestamp,
-    flag,
+  return plainHeader({
+    producerGroup: present(ext['a']),
+    topic: present(ext['b']),
+    defaultTopic: present(ext['c']),
+    defaultTopicQueueNums: plainInt(ext['d']),
+    queueId: plainInt(ext['e']),
+    sysFlag: plainInt(ext['f']),
+    bornTimestamp: plainInt(ext['g']),
+    flag: plainInt(ext['h']),
     properties: present(ext['i']),
-    reconsumeTimes,
-    unitMode,
-    batch,
-    maxReconsumeTimes,
+    reconsumeTimes: optionalPlainInt(ext['j']),
+    unitMode: optionalPlainBoolean(ext['k']),
+    batch: optionalPlainBoolean(ext['m']),
+    maxReconsumeTimes: optionalPlainInt(ext['l']),
     brokerName: present(ext['n']),
-  };
+  });
 }
 
 /** Java writes a null field as the text "null"; it means absent. */

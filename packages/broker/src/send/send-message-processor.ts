@@ -15,7 +15,7 @@ import { isNotAllowedSendTopic } from '../topic/system-topics';
 import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
-import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
+import { parseSendRequestHeader, type SendMessageRequestHeader } from './send-message-header';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call on the protocol
 // barrel's exports, which the broker's send profile showed per message.
@@ -40,7 +40,7 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
   return async (request: RemotingCommand, { channel }: RequestContext): Promise<RemotingCommand> => {
     let header: SendMessageRequestHeader;
     try {
-      header = parseSendMessageHeader(request.extFields, v2);
+      header = parseSendRequestHeader(request, v2);
     } catch (error) {
       if (error instanceof HeaderError) return createResponse(request, ResponseCode.SYSTEM_ERROR, `bad SEND_MESSAGE header: ${error.message}`);
       throw error;

@@ -3,7 +3,7 @@
 // reference §1.4 with Buffer.from / toString: same bytes out, same strings in, for strings on both
 // sides of the loop/native threshold, non-ASCII text, lone surrogates and invalid UTF-8.
 import fc from 'fast-check';
-import { binaryHeaderBound, decodeBinaryHeader, writeBinaryHeaderAt } from './binary-header';
+import { binaryHeaderBound, decodeBinaryHeader, rawExtFieldsOf, writeBinaryHeaderAt } from './binary-header';
 import { languageCodeOf } from './language-code';
 import type { RemotingCommand } from './remoting-command';
 
@@ -85,5 +85,63 @@ describe('binary header fast paths', () => {
     const end = writeBinaryHeaderAt(input, out, 0);
     expect(decodeBinaryHeader(out, 0, end)).toEqual(input);
     expect(decodeBinaryHeader(out, 0, end)).toEqual(input);
+  });
+});
+
+/** A RemotingCommand's fields as a plain object (a lazy command's extFields is an accessor). */
+function plain(decoded: RemotingCommand): RemotingCommand {
+  const { code, language, version, opaque, flag, remark, extFields, body, serializeType } = decoded;
+  return { code, language, version, opaque, flag, remark, extFields, body, serializeType };
+}
+
+describe('binary header, lazy extFields', () => {
+  const input = command('why', { a: 'group', b: 'Topic', i: 'TAGS\u0001TagA\u0002', 中: '😀' });
+  const header = Buffer.alloc(binaryHeaderBound(input));
+  const end = writeBinaryHeaderAt(input, header, 0);
+
+  it('decodes to what the eager decode gives, extFields built on first read', () => {
+    const lazy = decodeBinaryHeader(header, 0, end, true);
+    expect(rawExtFieldsOf(lazy)).toBeDefined();
+    expect(plain(lazy)).toEqual(plain(decodeBinaryHeader(header, 0, end)));
+    expect(lazy.extFields).toBe(lazy.extFields);
+    // Read once, the bytes are no longer offered: the object is what callers see (and may change).
+    expect(rawExtFieldsOf(lazy)).toBeUndefined();
+  });
+
+  it('offers the bytes of the extFields block: every entry, nothing else', () => {
+    const raw = rawExtFieldsOf(decodeBinaryHeader(header, 0, end, true))!;
+    const expected = referenceHeader(input);
+    // The block is the reference header's last bytes, after its int32 length.
+    expect(raw.rawBuffer.subarray(raw.rawStart, raw.rawEnd)).toEqual(expected.subarray(expected.length - (raw.rawEnd - raw.rawStart)));
+    expect(raw.rawEnd).toBe(end);
+  });
+
+  it('takes assigned extFields instead of decoding them', () => {
+    const lazy = decodeBinaryHeader(header, 0, end, true);
+    lazy.extFields = { x: 'y' };
+    expect(lazy.extFields).toEqual({ x: 'y' });
+    expect(rawExtFieldsOf(lazy)).toBeUndefined();
+  });
+
+  it('offers no bytes for an eagerly decoded command or a plain object', () => {
+    expect(rawExtFieldsOf(decodeBinaryHeader(header, 0, end))).toBeUndefined();
+    expect(rawExtFieldsOf(input)).toBeUndefined();
+  });
+
+  it('refuses every malformed header the eager decode refuses, with the same error (fuzz)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: end - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat({ max: end }), (edits, cut) => {
+        const bytes = Buffer.from(header.subarray(0, end));
+        for (const [at, value] of edits) bytes[at] = value;
+        const outcome = (lazy: boolean): unknown => {
+          try {
+            return plain(decodeBinaryHeader(bytes, 0, Math.max(cut, 0) || end, lazy));
+          } catch (error) {
+            return (error as Error).message;
+          }
+        };
+        expect(outcome(true)).toEqual(outcome(false));
+      }),
+    );
   });
 });

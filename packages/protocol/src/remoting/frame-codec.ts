@@ -141,9 +141,10 @@ export function decodeCommandFrame(frame: Buffer, options?: FrameCodecOptions): 
 /**
  * Decodes the frame in `buffer[start, end)` (without its length prefix), unchecked against
  * maxFrameSize: for FrameDecoder, which checked the prefix and decodes frames in place in the chunk
- * they arrived in (no view per frame). The body is a view into `buffer`.
+ * they arrived in (no view per frame). The body is a view into `buffer`. `lazyExtFields`: a binary
+ * header's extFields are built on first read (decodeBinaryHeader's `lazy`).
  */
-export function decodeFrameAt(buffer: Buffer, start: number, end: number): RemotingCommand {
+export function decodeFrameAt(buffer: Buffer, start: number, end: number, lazyExtFields = false): RemotingCommand {
   const frameLength = end - start;
   if (frameLength < HEADER_WORD_SIZE) {
     throw new ProtocolError(ProtocolErrorCode.BAD_FRAME, `a remoting frame of ${frameLength} bytes has no room for its header word`);
@@ -161,7 +162,7 @@ export function decodeFrameAt(buffer: Buffer, start: number, end: number): Remot
   }
   let command: RemotingCommand;
   if (serializeType === JSON_TYPE) command = decodeJsonHeader(buffer, headerStart, headerEnd);
-  else if (serializeType === ROCKETMQ_TYPE) command = decodeBinaryHeader(buffer, headerStart, headerEnd);
+  else if (serializeType === ROCKETMQ_TYPE) command = decodeBinaryHeader(buffer, headerStart, headerEnd, lazyExtFields);
   else {
     throw new ProtocolError(
       ProtocolErrorCode.BAD_FRAME,

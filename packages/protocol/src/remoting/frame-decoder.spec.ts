@@ -104,6 +104,18 @@ describe('FrameDecoder: split-chunk feeding', () => {
     );
   });
 
+  it('with lazyExtFields, decodes the same commands (binary extFields read through the accessor)', () => {
+    const fieldsOf = ({ code, language, version, opaque, flag, remark, extFields, body, serializeType }: RemotingCommand): RemotingCommand => ({ code, language, version, opaque, flag, remark, extFields, body, serializeType });
+    fc.assert(
+      fc.property(fc.array(anyCommandArb, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 20 }), (commands, cuts) => {
+        const stream = Buffer.concat(commands.map((command) => encodeCommand(command)));
+        const decoded = feed(new FrameDecoder({ lazyExtFields: true }), cut(stream, cuts));
+        expect(decoded.map(fieldsOf)).toEqual(commands.map(fieldsOf));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('decodes a large frame trickled in tiny chunks (the small-chunk buffer path)', () => {
     const body = Buffer.alloc(200_000);
     for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 0xff;

@@ -25,8 +25,18 @@ const SMALL_CHUNK = 4096;
 /** Capacity of a tail buffer (less when the current frame needs less). */
 const TAIL_CAPACITY = 16 * 1024;
 
+export interface FrameDecoderOptions extends FrameCodecOptions {
+  /**
+   * Binary headers' extFields are built when first read, and rawExtFieldsOf gives their bytes until
+   * then (./binary-header). For servers, whose processors read every field by name; commands from such
+   * a decoder keep extFields out of object spreads and JSON.stringify. @default false
+   */
+  lazyExtFields?: boolean;
+}
+
 export class FrameDecoder {
   private readonly maxFrameSize: number;
+  private readonly lazyExtFields: boolean;
   /** Held bytes, oldest first; the first chunk's bytes before `headOffset` are already consumed. */
   private readonly chunks: Buffer[] = [];
   private headOffset = 0;
@@ -41,8 +51,9 @@ export class FrameDecoder {
   private failure: unknown;
   private failed = false;
 
-  constructor(options?: FrameCodecOptions) {
+  constructor(options?: FrameDecoderOptions) {
     this.maxFrameSize = resolveFrameCodecOptions(options).maxFrameSize;
+    this.lazyExtFields = options?.lazyExtFields ?? false;
   }
 
   /**
@@ -125,11 +136,11 @@ export class FrameDecoder {
         this.held -= end - this.headOffset;
         this.headOffset = end;
         if (end === first.length) this.shiftChunk();
-        commands.push(decodeFrameAt(first, start, end));
+        commands.push(decodeFrameAt(first, start, end, this.lazyExtFields));
       } else {
         this.skip(LENGTH_PREFIX_SIZE);
         const frame = this.take(end - start);
-        commands.push(decodeFrameAt(frame, 0, frame.length));
+        commands.push(decodeFrameAt(frame, 0, frame.length, this.lazyExtFields));
       }
     }
     return commands;

@@ -52,6 +52,7 @@ export class TcpRemotingClient extends RemotingClientBase {
             writeDrainTimeoutMs: this.options.writeDrainTimeoutMs,
             idleTimeoutMs: 0,
             pauseReadsWhileCongested: false,
+            lazyExtFields: false,
           }),
         );
       });

@@ -59,6 +59,7 @@ export class TcpRemotingServer extends RemotingServerBase {
       writeDrainTimeoutMs: this.options.writeDrainTimeoutMs,
       idleTimeoutMs: this.options.channelIdleTimeoutMs,
       pauseReadsWhileCongested: true,
+      lazyExtFields: true,
     });
     this.addChannel(channel);
   };
