@@ -15,6 +15,27 @@ describe('startZeroFill', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  // First in the file: its fill starts the module's worker, the one thread this test sees appear.
+  // Reads /proc (Linux, where the project's tests and CI run); elsewhere the worker cannot name its
+  // thread to setpriority() and runs at the default priority.
+  it('runs its worker at the lowest priority (nice 19), leaving every other thread as it was', async () => {
+    const niceByThread = (): Map<string, number> =>
+      new Map(
+        fs.readdirSync('/proc/self/task').map((tid) => {
+          const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+        }),
+      );
+    const before = niceByThread();
+    await expect(startZeroFill(path.join(root, 'small'), 4096).done).resolves.toBe(true);
+    const after = niceByThread();
+    const started = [...after].filter(([tid]) => !before.has(tid));
+    expect(started.length).toBeGreaterThan(0);
+    expect(started.every(([, nice]) => nice === 19)).toBe(true);
+    for (const [tid, nice] of before) if (after.has(tid)) expect(after.get(tid)).toBe(nice);
+    expect(after.get(String(process.pid))).toBe(0);
+  });
+
   it('writes the whole file with zeros, also when the size is not a multiple of the chunk', async () => {
     const file = path.join(root, 'a');
     fs.writeFileSync(file, Buffer.alloc(10, 0x41)); // replaced, not appended to
