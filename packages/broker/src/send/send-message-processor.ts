@@ -9,7 +9,7 @@ import type { ProcessorOptions, RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { bornHostOf } from '../remoting/born-host';
 import { HeaderError } from '../remoting/header-fields';
-import { delayPropertyProblem } from '../schedule/delay-property-check';
+import { delayPropertyProblem, mayBeScheduled } from '../schedule/delay-property-check';
 import { rewriteDelayed } from '../schedule/schedule-rewrite';
 import { isNotAllowedSendTopic } from '../topic/system-topics';
 import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
@@ -34,7 +34,8 @@ export const SEND_PROCESSOR_OPTIONS: Readonly<ProcessorOptions> = { maxConcurren
 /** Java adds these to every send reply; ali-ons ignores them. */
 export const DEFAULT_MSG_REGION = 'DefaultRegion';
 
-type Checked = { ok: true; input: PutMessageInput } | { ok: false; code: number; remark: string };
+/** `scheduled`: the message may carry a delay or timer property (mayBeScheduled); when false it carries none. */
+type Checked = { ok: true; input: PutMessageInput; scheduled: boolean } | { ok: false; code: number; remark: string };
 
 export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
   return async (request: RemotingCommand, { channel }: RequestContext): Promise<RemotingCommand> => {
@@ -54,7 +55,7 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
       return createResponse(request, ResponseCode.NO_PERMISSION, `the broker[${ctx.options.brokerIP1}] sending transaction message is forbidden`);
     }
     // A half message's reply carries the half's msgId and queue offset: END_TRANSACTION names them.
-    const input = half ? toHalfMessage(checked.input, header.producerGroup) : rewriteForStore(checked.input, ctx.options.delayLevelsMs);
+    const input = half ? toHalfMessage(checked.input, header.producerGroup) : checked.scheduled ? rewriteForStore(checked.input, ctx.options.delayLevelsMs) : checked.input;
     const replicating = awaitReplica(ctx, await ctx.store.putMessage(input), input.waitStoreMsgOK !== false);
     const result = replicating instanceof Promise ? await replicating : replicating;
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
@@ -125,9 +126,11 @@ function checkAgainstTopic(
     return { ok: false, code: ResponseCode.MESSAGE_ILLEGAL, remark: `the message body size ${body.length} exceeds maxMessageSize ${options.maxMessageSize}` };
   }
 
-  const properties = decodeProperties(header.properties ?? '');
+  const encoded = header.properties ?? '';
+  const properties = decodeProperties(encoded);
+  const scheduled = mayBeScheduled(encoded);
   // A malformed DELAY or timer property is refused, not stored undelayed (RocketMQ 5: MESSAGE_ILLEGAL).
-  const delayProblem = delayPropertyProblem(properties);
+  const delayProblem = scheduled ? delayPropertyProblem(properties) : undefined;
   if (delayProblem !== undefined) return { ok: false, code: ResponseCode.MESSAGE_ILLEGAL, remark: delayProblem };
   // Java keeps WAIT out of the stored properties and adds the cluster name.
   const waitStoreMsgOK = properties[WAIT_STORE_MSG_OK] !== 'false';
@@ -150,6 +153,7 @@ function checkAgainstTopic(
       reconsumeTimes: header.reconsumeTimes ?? 0,
       waitStoreMsgOK,
     },
+    scheduled,
   };
 }
 
