@@ -39,7 +39,7 @@ export {
   writeBlankRecord,
 } from './stored-record-encode';
 export { decodeStoredRecord, decodeStoredRecords, readStoredRecord } from './stored-record-decode';
-export { prepareStoredRecord, writePreparedRecord } from './prepared-record';
+export { prepareStoredRecord, writePreparedRecord, propertiesBytesLength, lastPropertiesByte } from './prepared-record';
 export type { PreparedRecord, PropertiesBytes } from './prepared-record';
 export { inspectStoredRecord } from './stored-record-inspect';
 export type { InspectOptions } from './stored-record-inspect';

@@ -29,11 +29,30 @@ export interface PreparedRecord {
   readonly properties: string;
 }
 
-/** Encoded properties (RocketMQ's `name\u0001value` pairs joined by `\u0002`): source[start, end). */
+/**
+ * Encoded properties (RocketMQ's `name\u0001value` pairs joined by `\u0002`): source[start, end),
+ * less source[cutStart, cutEnd) when a cut is given (a broker leaves out a single send's WAIT pair
+ * with one of its separators, so the rest is still well formed).
+ */
 export interface PropertiesBytes {
   readonly source: Uint8Array;
   readonly start: number;
   readonly end: number;
+  readonly cutStart?: number;
+  readonly cutEnd?: number;
+}
+
+/** How many bytes `bytes` stands for (its cut left out). */
+export function propertiesBytesLength(bytes: PropertiesBytes): number {
+  return bytes.end - bytes.start - (bytes.cutEnd === undefined ? 0 : bytes.cutEnd - bytes.cutStart!);
+}
+
+/** The last byte `bytes` stands for, or -1 when it stands for none. */
+export function lastPropertiesByte(bytes: PropertiesBytes): number {
+  const { source, start, cutStart, cutEnd } = bytes;
+  let end = bytes.end;
+  if (cutEnd === end) end = cutStart!;
+  return end > start ? source[end - 1]! : -1;
 }
 
 // Field positions as plain constants: this file runs per message, and module-export getters are not free.
@@ -66,7 +85,7 @@ const HOST_BYTES = HOST_ADDRESS_SIZE;
  * a batch entry's properties as they came, as Java's does, instead of decoding and encoding them.
  */
 export function prepareStoredRecord(input: StoredRecordInput, leading?: PropertiesBytes): PreparedRecord {
-  const size = encodedRecordSize(input, leading === undefined ? 0 : leading.end - leading.start);
+  const size = encodedRecordSize(input, leading === undefined ? 0 : propertiesBytesLength(leading));
   const bodyCrc32 = crc32(input.body);
   return {
     size,
@@ -152,7 +171,12 @@ const SHORT_BYTES = 64;
 const SHORT_TEXT = 32;
 
 function copyBytes(bytes: PropertiesBytes, target: Buffer, at: number): number {
-  const { source, start, end } = bytes;
+  const { source, start, end, cutStart, cutEnd } = bytes;
+  if (cutEnd === undefined) return copyRun(source, start, end, target, at);
+  return copyRun(source, cutEnd, end, target, copyRun(source, start, cutStart!, target, at));
+}
+
+function copyRun(source: Uint8Array, start: number, end: number, target: Buffer, at: number): number {
   if (end - start <= SHORT_BYTES) {
     for (let i = start; i < end; i += 1) target[at + i - start] = source[i]!;
   } else {

@@ -57,6 +57,8 @@ export function readRawV2(raw: RawExtFields): SendMessageRequestHeader | undefin
   let maxReconsumeTimes: number | undefined | null;
   let batch: boolean | undefined | null;
   let brokerName: string | undefined;
+  let propertiesAt = -1;
+  let propertiesLength = 0;
   // The block's lengths were checked when the frame was decoded. A repeated key: the last one
   // counts, as when extFields are decoded.
   for (let p = raw.rawStart; p < raw.rawEnd; ) {
@@ -94,6 +96,8 @@ export function readRawV2(raw: RawExtFields): SendMessageRequestHeader | undefin
       case 0x69: // i
         // Decoded as UTF-8 outright: for ~100 bytes that costs less than checking they are ASCII first.
         properties = isNull(bytes, p, length) ? undefined : bytes.toString('utf8', p, p + length);
+        propertiesAt = properties === undefined ? -1 : p;
+        propertiesLength = length;
         break;
       case 0x6a: // j
         reconsumeTimes = isNull(bytes, p, length) ? undefined : (plainIntAt(bytes, p, length) ?? null);
@@ -113,7 +117,8 @@ export function readRawV2(raw: RawExtFields): SendMessageRequestHeader | undefin
     }
     p += length;
   }
-  return plainHeader({ producerGroup, topic, defaultTopic, defaultTopicQueueNums, queueId, sysFlag, bornTimestamp, flag, properties, reconsumeTimes, unitMode, batch, maxReconsumeTimes, brokerName });
+  const propertiesBytes = propertiesAt < 0 ? undefined : { source: bytes, start: propertiesAt, end: propertiesAt + propertiesLength };
+  return plainHeader({ producerGroup, topic, defaultTopic, defaultTopicQueueNums, queueId, sysFlag, bornTimestamp, flag, properties, reconsumeTimes, unitMode, batch, maxReconsumeTimes, brokerName, propertiesBytes });
 }
 
 /** Java's text "null" for a null field, which means absent (send-message-header's present()). */

@@ -1,7 +1,7 @@
 // SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310) request headers (Java SendMessageRequestHeader and
 // SendMessageRequestHeaderV2; reference §3.8). V2 carries the same fields under single letters.
 import * as protocol from '@pulsejet/protocol';
-import type { RemotingCommand } from '@pulsejet/protocol';
+import type { PropertiesBytes, RemotingCommand } from '@pulsejet/protocol';
 import { HeaderReader } from '../remoting/header-fields';
 import { plainInt } from '../remoting/plain-int';
 import { readRawV2 } from './send-header-raw';
@@ -25,10 +25,15 @@ export interface SendMessageRequestHeader {
   batch: boolean | undefined;
   maxReconsumeTimes: number | undefined;
   brokerName: string | undefined;
+  /**
+   * Where `properties` lies in the request, when the header was read from its bytes
+   * (./send-header-raw): the processor may store those bytes as they came.
+   */
+  propertiesBytes?: PropertiesBytes;
 }
 
 /** SendMessageRequestHeaderV2's letter for each field (reference §3.8). */
-export const SEND_MESSAGE_V2_KEYS: Readonly<Record<keyof SendMessageRequestHeader, string>> = {
+export const SEND_MESSAGE_V2_KEYS: Readonly<Record<Exclude<keyof SendMessageRequestHeader, 'propertiesBytes'>, string>> = {
   producerGroup: 'a',
   topic: 'b',
   defaultTopic: 'c',
@@ -45,7 +50,7 @@ export const SEND_MESSAGE_V2_KEYS: Readonly<Record<keyof SendMessageRequestHeade
   brokerName: 'n',
 };
 
-const v2KeyOf = (field: string): string => SEND_MESSAGE_V2_KEYS[field as keyof SendMessageRequestHeader];
+const v2KeyOf = (field: string): string => SEND_MESSAGE_V2_KEYS[field as keyof typeof SEND_MESSAGE_V2_KEYS];
 
 /**
  * The send header of `request`: from its bytes when it arrived as a binary V2 header the transport

@@ -1,7 +1,7 @@
 // SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310): plain messages (Java SendMessageProcessor.sendMessage
 // and AbstractSendMessageProcessor.msgCheck). `rewriteForStore` sends delayed messages to the schedule
 // topic; a transactional send (TRAN_MSG) is stored as a half message instead (../transaction).
-import type { PutMessageInput, TopicConfigView } from '@pulsejet/core';
+import type { EncodedProperties, PutMessageInput, TopicConfigView } from '@pulsejet/core';
 import * as core from '@pulsejet/core';
 import * as protocol from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
@@ -16,10 +16,12 @@ import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
 import { parseSendRequestHeader, type SendMessageRequestHeader } from './send-message-header';
+import { scanSendProperties } from './send-properties-scan';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call on the protocol
 // barrel's exports, which the broker's send profile showed per message.
-const { MessageConst, ResponseCode, createResponse, decodeProperties, validateTopicName } = protocol;
+const { MessageConst, MessageSysFlag, NAME_VALUE_SEPARATOR, ResponseCode, createResponse, decodeProperties, transactionType, validateTopicName } = protocol;
+const { TRANSACTION_PREPARED_TYPE } = MessageSysFlag;
 const { CLUSTER, UNIQ_KEY, WAIT_STORE_MSG_OK } = MessageConst;
 const { PERM_WRITE } = core;
 
@@ -127,6 +129,10 @@ function checkAgainstTopic(
   }
 
   const encoded = header.properties ?? '';
+  const stored = storedAsSent(ctx, header, encoded);
+  if (stored !== undefined) {
+    return { ok: true, input: putInput(header, queueId, body, remoteAddress, stored.properties, stored.waitStoreMsgOK, stored.encoded), scheduled: false };
+  }
   const properties = decodeProperties(encoded);
   const scheduled = mayBeScheduled(encoded);
   // A malformed DELAY or timer property is refused, not stored undelayed (RocketMQ 5: MESSAGE_ILLEGAL).
@@ -138,22 +144,71 @@ function checkAgainstTopic(
   // measured), and encodeProperties leaves out undefined values.
   (properties as Record<string, string | undefined>)[WAIT_STORE_MSG_OK] = undefined;
   if (options.clusterPropertyEnable) properties[CLUSTER] = options.brokerClusterName;
+  return { ok: true, input: putInput(header, queueId, body, remoteAddress, properties, waitStoreMsgOK, undefined), scheduled };
+}
 
+function putInput(
+  header: SendMessageRequestHeader,
+  queueId: number,
+  body: Buffer,
+  remoteAddress: string,
+  properties: Record<string, string>,
+  waitStoreMsgOK: boolean,
+  encodedProperties: EncodedProperties | undefined,
+): PutMessageInput {
   return {
-    ok: true,
-    input: {
-      topic: header.topic,
-      queueId,
-      body,
-      properties,
-      flag: header.flag,
-      sysFlag: header.sysFlag,
-      bornTimestamp: header.bornTimestamp,
-      bornHost: bornHostOf(remoteAddress),
-      reconsumeTimes: header.reconsumeTimes ?? 0,
-      waitStoreMsgOK,
+    topic: header.topic,
+    queueId,
+    body,
+    properties,
+    encodedProperties,
+    flag: header.flag,
+    sysFlag: header.sysFlag,
+    bornTimestamp: header.bornTimestamp,
+    bornHost: bornHostOf(remoteAddress),
+    reconsumeTimes: header.reconsumeTimes ?? 0,
+    waitStoreMsgOK,
+  };
+}
+
+/** CLUSTER's encoded pair for a broker cluster name, kept from send to send. */
+let clusterName: string | undefined;
+let clusterPair = '';
+
+/**
+ * A single send's properties stored as they came (less WAIT, plus CLUSTER), as the batch path
+ * stores each entry's: when the header was read from the request's bytes, its properties text is
+ * one character per byte (so text positions are byte positions), the message is not a half message,
+ * and the scan finds nothing that must be rewritten (./send-properties-scan). Otherwise undefined.
+ */
+function storedAsSent(
+  ctx: BrokerContext,
+  header: SendMessageRequestHeader,
+  text: string,
+): { properties: Record<string, string>; waitStoreMsgOK: boolean; encoded: EncodedProperties } | undefined {
+  const bytes = header.propertiesBytes;
+  if (bytes === undefined || bytes.end - bytes.start !== text.length || transactionType(header.sysFlag) === TRANSACTION_PREPARED_TYPE) return undefined;
+  const scan = scanSendProperties(text);
+  if (scan === undefined) return undefined;
+  const { options } = ctx;
+  if (!options.clusterPropertyEnable) clusterPair = '';
+  else if (clusterName !== options.brokerClusterName) {
+    clusterName = options.brokerClusterName;
+    clusterPair = `${CLUSTER}${NAME_VALUE_SEPARATOR}${clusterName}`;
+  }
+  return {
+    // What the store reads (the tag code, the key index). Literal names: one object shape for all.
+    properties: { TAGS: scan.tags, KEYS: scan.keys, UNIQ_KEY: scan.uniqKey } as Record<string, string>,
+    waitStoreMsgOK: scan.wait !== 'false',
+    encoded: {
+      source: bytes.source,
+      start: bytes.start,
+      end: bytes.end,
+      // Always both fields, set or not: one object shape.
+      cutStart: scan.cutStart < 0 ? undefined : bytes.start + scan.cutStart,
+      cutEnd: scan.cutStart < 0 ? undefined : bytes.start + scan.cutEnd,
+      appended: clusterPair,
     },
-    scheduled,
   };
 }
 

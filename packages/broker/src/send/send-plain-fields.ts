@@ -1,5 +1,6 @@
 // What the fast readers of a send header (readPlainV2 from extFields, readRawV2 from the bytes) find,
 // and the one check that turns it into a header or sends the request to the full check.
+import type { PropertiesBytes } from '@pulsejet/protocol';
 import type { SendMessageRequestHeader } from './send-message-header';
 
 /**
@@ -22,6 +23,7 @@ export interface PlainSendFields {
   batch: boolean | undefined | null;
   maxReconsumeTimes: number | undefined | null;
   brokerName: string | undefined;
+  propertiesBytes?: PropertiesBytes;
 }
 
 /**

@@ -13,7 +13,9 @@ const {
   createOffsetMessageId,
   encodeProperties,
   keysOf,
+  lastPropertiesByte,
   prepareStoredRecord,
+  propertiesBytesLength,
   validateTopicName,
   withRecordCrcPlaceholder,
 } = protocol;
@@ -123,7 +125,7 @@ export function preparePut(
     } catch (error) {
       return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
     }
-    const propertiesBytes = (encoded === undefined ? 0 : encoded.end - encoded.start) + Buffer.byteLength(properties);
+    const propertiesBytes = (encoded === undefined ? 0 : propertiesBytesLength(encoded)) + Buffer.byteLength(properties);
     if (propertiesBytes > PROPERTIES_MAX_BYTES) {
       return fail('PROPERTIES_SIZE_EXCEEDED', `message properties take ${propertiesBytes} bytes, over ${PROPERTIES_MAX_BYTES}; use fewer or shorter properties`);
     }
@@ -171,7 +173,8 @@ let lastText = withRecordCrcPlaceholder('');
 function textAfter(encoded: EncodedProperties): string {
   // Bytes that end without a separator need one before anything appended (clients may or may not
   // end theirs with one: ali-ons does).
-  const open = encoded.end > encoded.start && encoded.source[encoded.end - 1] !== PROPERTY_SEPARATOR_CODE;
+  const last = lastPropertiesByte(encoded);
+  const open = last >= 0 && last !== PROPERTY_SEPARATOR_CODE;
   const appended = encoded.appended;
   if (appended !== lastAppended || open !== lastOpen) {
     lastAppended = appended;
