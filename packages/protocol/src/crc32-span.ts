@@ -1,13 +1,17 @@
-// CRC-32 (zlib.crc32's value) of a byte range, without cutting a subarray for it. zlib is the faster
-// loop over long ranges (~5 GB/s here), but each call costs ~50-60 ns, the subarray another ~60, and
-// for ranges under ~50 bytes, or the tail of any range, zlib goes byte by byte at ~2 ns per byte.
-// A record's header and its topic and properties are such short ranges. Measured on the development
-// VM: 64 bytes 89 ns in JavaScript against 305 ns through subarray and zlib, 128 bytes 109 vs 198,
-// 290 bytes 316 vs 351, 1,152 bytes 928 vs 445.
-import { crc32 } from 'node:zlib';
+// CRC-32 (zlib.crc32's value) of a byte range, without cutting a subarray for it. The native CRC
+// (./crc32) is the faster loop over long ranges, but each call costs ~50-130 ns and the subarray
+// another ~60, and zlib goes byte by byte at ~2 ns per byte for ranges under ~50 bytes. A record's
+// header and its topic and properties are such short ranges. Measured on the development VM (AMD
+// EPYC) against zlib: 64 bytes 89 ns in JavaScript against 305 ns through subarray and zlib, 128
+// bytes 109 vs 198, 290 bytes 316 vs 351, 1,152 bytes 928 vs 445; on the Intel Xeon VM against
+// @node-rs/crc32: 128 bytes 161 vs 199 ns, 160 bytes 208 vs 211, 192 bytes 226 vs 218, 256 bytes
+// 300 vs 209.
+import * as checksum from './crc32';
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call.
+const { crc32 } = checksum;
 
-/** Up to this many bytes the table loop below is used, above it zlib. */
-const JS_MAX_BYTES = 256;
+/** Up to this many bytes the table loop below is used, above it the native CRC (zlib's: 256). */
+const JS_MAX_BYTES = checksum.CRC32_IMPLEMENTATION === 'zlib' ? 256 : 176;
 
 /** Slicing-by-8 tables for the reflected polynomial 0xEDB88320: TABLES[k * 256 + b]. */
 const TABLES = new Int32Array(8 * 256);

@@ -45,6 +45,8 @@ export { inspectStoredRecord } from './stored-record-inspect';
 export type { InspectOptions } from './stored-record-inspect';
 export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlaceholder, sealRecordCrc, sealRecordCrcKnowingBody, verifyRecordCrc } from './record-crc';
 export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
+export { crc32, CRC32_IMPLEMENTATION } from './crc32';
+export type { Crc32 } from './crc32';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';
 export { BatchDecodeError, encodeMessageBatch, decodeMessageBatch, readMessageBatch } from './message-batch';

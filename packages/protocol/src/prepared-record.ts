@@ -3,8 +3,10 @@
 // the writer assigns (writePreparedRecord). No intermediate record buffer, no second validation.
 import { HOST_ADDRESS_SIZE, hostAddressBytes } from './host';
 import { MESSAGE_MAGIC_CODE_V1, RecordField, type StoredRecordInput } from './stored-record';
-import { crc32 } from 'node:zlib';
+import * as checksum from './crc32';
 import * as encode from './stored-record-encode';
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call.
+const { crc32 } = checksum;
 
 export interface PreparedRecord {
   /** TOTALSIZE of the record. */

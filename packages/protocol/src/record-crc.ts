@@ -6,11 +6,13 @@
 // Why: the V1 BODYCRC covers only the body, so a write torn inside the properties (or a header field)
 // goes unnoticed by recovery. The store seals every record after its position fields are final.
 // Readers that do not know the property see one more property and ignore it.
-import { crc32 } from 'node:zlib';
+import * as checksum from './crc32';
 import { crc32Combine, crc32CombineByTable, crc32ShiftTable } from './crc32-combine';
 import { crc32Span } from './crc32-span';
 import { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from './properties';
 import { RecordField } from './stored-record';
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call.
+const { crc32 } = checksum;
 
 export const RECORD_CRC_PROPERTY = '__CRC32#';
 const DIGITS = 10;

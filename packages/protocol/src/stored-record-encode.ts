@@ -1,6 +1,6 @@
 // Writing records: the producer-side encoder, the store's position patch and segment-end padding.
 // Layout and sizes come from ./stored-record (reference §6.1; Java `CommitLog.MessageExtEncoder`).
-import { crc32 } from 'node:zlib';
+import * as checksum from './crc32';
 import { ProtocolError, ProtocolErrorCode } from './errors';
 import { encodeHostAddress, hostAddressBytes } from './host';
 import { writeUInt64 } from './int64';
@@ -8,9 +8,9 @@ import { assertTopicName } from './topic';
 import { MessageSysFlag } from './sys-flag';
 import * as record from './stored-record';
 import type { StoredRecordInput } from './stored-record';
-
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
 // and encodedRecordSize runs for every stored message.
+const { crc32 } = checksum;
 const { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, MESSAGE_MAGIC_CODE_V1, PROPERTIES_LENGTH_SIZE, PROPERTIES_MAX_BYTES, RECORD_FIXED_SIZE, RecordField, storedRecordSize } = record;
 
 const INT32_MIN = -0x8000_0000;
