@@ -9,7 +9,7 @@ import { sendV2, startTestBroker, uniqueTopic, type TestBroker } from './helpers
 /** The stored properties of the message a send reply names, without the record CRC the store adds. */
 function storedProperties(b: TestBroker, topic: string, reply: RemotingCommand): Record<string, string> {
   expect(reply.code).toBe(ResponseCode.SUCCESS);
-  const got = b.broker.store.getMessage(topic, Number(reply.extFields['queueId']), Number(reply.extFields['queueOffset']), { maxMessages: 1 });
+  const got = b.broker.store.getMessage(topic, Number(reply.extFields['queueId']), Number(reply.extFields['queueOffset']), { maxMsgNums: 1 });
   const { [RECORD_CRC_PROPERTY]: crc, ...properties } = decodeStoredRecord(got.messages[0]!).properties;
   expect(crc).toMatch(/^\d{10}$/);
   return properties;
@@ -17,7 +17,7 @@ function storedProperties(b: TestBroker, topic: string, reply: RemotingCommand):
 
 /** The raw properties text of the stored message a send reply names. */
 function storedText(b: TestBroker, topic: string, reply: RemotingCommand): string {
-  const record = b.broker.store.getMessage(topic, Number(reply.extFields['queueId']), Number(reply.extFields['queueOffset']), { maxMessages: 1 }).messages[0]!;
+  const record = b.broker.store.getMessage(topic, Number(reply.extFields['queueId']), Number(reply.extFields['queueOffset']), { maxMsgNums: 1 }).messages[0]!;
   let at = RecordField.BODY + record.readInt32BE(RecordField.BODY_LENGTH);
   at += 1 + record[at]!;
   const length = record.readInt16BE(at);

@@ -12,7 +12,6 @@ export type Crc32 = (data: Uint8Array, value?: number) => number;
 function loadCrc32(): { crc32: Crc32; name: string } {
   try {
     // Required, not imported: on a platform without a prebuilt binary the package throws on load.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const native = (require('@node-rs/crc32') as { crc32: Crc32 }).crc32;
     // A binary that loads but disagrees with zlib must not checksum the log.
     const probe = Buffer.from('pulsejet: the same CRC-32 as zlib and Java');
