@@ -55,6 +55,32 @@ describe('prepared records', () => {
     );
   });
 
+  it('leave a cut out of the leading bytes, the tail text alternating between records (its bytes are kept)', () => {
+    const noSeparators = (s: string) => !s.includes('\u0001') && !s.includes('\u0002');
+    const text = fc.oneof(fc.string({ maxLength: 70 }), fc.string({ unit: 'binary', maxLength: 40 })).filter(noSeparators);
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), fc.nat(8), fc.nat(8), text, text, (values, cutAt, before, tailA, tailB) => {
+        // Pairs, one of which is cut with its separator, as the broker cuts a single send's WAIT.
+        const pairs = values.map((value, i) => `P${i}\u0001${value}\u0002`);
+        const cut = cutAt % pairs.length;
+        const kept = pairs.filter((_, i) => i !== cut).join('');
+        const sourceText = pairs.join('');
+        const source = Buffer.concat([Buffer.alloc(before, 0xaa), Buffer.from(sourceText, 'utf8')]);
+        const cutStart = before + Buffer.byteLength(pairs.slice(0, cut).join(''), 'utf8');
+        const cutEnd = cutStart + Buffer.byteLength(pairs[cut]!, 'utf8');
+        for (const tail of [`A\u0001${tailA}`, `B\u0001${tailB}`, `A\u0001${tailA}`]) {
+          const expected = encodeStoredRecord({ ...input(Buffer.from('body'), kept + tail), queueOffset: 7, physicalOffset: 9, storeTimestamp: 1_800_000_000_000 });
+          const prepared = prepareStoredRecord(input(Buffer.from('body'), tail), { source, start: before, end: source.length, cutStart, cutEnd });
+          expect(prepared.size).toBe(expected.length);
+          const target = Buffer.alloc(prepared.size + 8, 0xee);
+          writePreparedRecord(prepared, target, 4, 7, 9, 1_800_000_000_000);
+          expect(target.subarray(4, 4 + prepared.size).equals(expected)).toBe(true);
+          expect(target[4 + prepared.size]).toBe(0xee);
+        }
+      }),
+    );
+  });
+
   it('validate like the encoder', () => {
     expect(() => prepareStoredRecord(input(Buffer.from('x'), '', 'bad topic'))).toThrow(expect.objectContaining({ code: 'INVALID_TOPIC' }));
   });

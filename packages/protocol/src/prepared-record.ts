@@ -159,8 +159,26 @@ export function writePreparedRecord(record: PreparedRecord, target: Buffer, at: 
   view.setInt16(pos, end - pos - 2);
   pos += 2;
   const leading = record.leadingProperties;
-  if (leading !== undefined) pos = copyBytes(leading, target, pos);
-  writeText(record.properties, target, pos, end);
+  if (leading === undefined) writeText(record.properties, target, pos, end);
+  else writeTail(record.properties, target, copyBytes(leading, target, pos));
+}
+
+/** The last text written after properties bytes, and its UTF-8. */
+let tailText = '';
+let tailBytes: Uint8Array = new Uint8Array(0);
+
+/**
+ * What follows properties bytes (the store's appended pairs and the CRC placeholder) is the same text
+ * from record to record: its bytes are kept and copied, where Buffer#write encoded it each time (a
+ * native call: 4.6% of a batched broker's main thread with its wrapper).
+ */
+function writeTail(text: string, target: Buffer, at: number): void {
+  if (text !== tailText) {
+    tailBytes = Buffer.from(text, 'utf8');
+    tailText = text;
+  }
+  const bytes = tailBytes;
+  for (let i = 0; i < bytes.length; i += 1) target[at + i] = bytes[i]!;
 }
 
 /**

@@ -7,12 +7,15 @@
 // goes unnoticed by recovery. The store seals every record after its position fields are final.
 // Readers that do not know the property see one more property and ignore it.
 import * as checksum from './crc32';
-import { crc32Combine, crc32CombineByTable, crc32ShiftTable } from './crc32-combine';
-import { crc32Span } from './crc32-span';
+import * as combine from './crc32-combine';
+import * as span from './crc32-span';
 import { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from './properties';
 import { RecordField } from './stored-record';
-// Bound once at load: under CommonJS every use of an imported name is a module-export getter call.
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and the seal runs per stored record.
 const { crc32 } = checksum;
+const { crc32Combine, crc32CombineByTable, crc32ShiftTable } = combine;
+const { crc32Span } = span;
 
 export const RECORD_CRC_PROPERTY = '__CRC32#';
 const DIGITS = 10;

@@ -11,7 +11,7 @@ import { bornHostOf } from '../remoting/born-host';
 import { HeaderError } from '../remoting/header-fields';
 import { delayPropertyProblem, mayBeScheduled } from '../schedule/delay-property-check';
 import { rewriteDelayed } from '../schedule/schedule-rewrite';
-import { isNotAllowedSendTopic } from '../topic/system-topics';
+import * as systemTopics from '../topic/system-topics';
 import { isHalfMessageSend, toHalfMessage } from '../transaction/half-message';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
@@ -22,6 +22,7 @@ import { scanSendProperties } from './send-properties-scan';
 // barrel's exports, which the broker's send profile showed per message.
 const { MessageConst, MessageSysFlag, NAME_VALUE_SEPARATOR, ResponseCode, createResponse, decodeProperties, transactionType, validateTopicName } = protocol;
 const { TRANSACTION_PREPARED_TYPE } = MessageSysFlag;
+const { isNotAllowedSendTopic } = systemTopics;
 const { CLUSTER, UNIQ_KEY, WAIT_STORE_MSG_OK } = MessageConst;
 const { PERM_WRITE } = core;
 

@@ -1,7 +1,16 @@
 import type { AbstractSublevel } from 'abstract-level';
 import { HashedKeys } from './hashed-keys';
 import { KeyKind, hashIndexKey, type KeyHasher } from './key-hash';
-import {
+import * as layout from './key-index-layout';
+import type { GenerationSummary, KeyIndexMeta } from './key-index-layout';
+import { validateEntries, validateHashedKeys, type KeyIndexEntry } from './key-index-entry';
+import { ActiveGeneration, slotPageRows } from './key-index-generation';
+import type { KvDatabase } from './open-level';
+import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger, assertTimestamp } from './validate';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and writeEntry and its neighbours run per indexed key.
+const {
   ENTRY_BYTES,
   META_KEY,
   SLOTS_PER_PAGE,
@@ -21,13 +30,7 @@ import {
   slotPagesBelow,
   summaryKey,
   writeEntry,
-  type GenerationSummary,
-  type KeyIndexMeta,
-} from './key-index-layout';
-import { validateEntries, validateHashedKeys, type KeyIndexEntry } from './key-index-entry';
-import { ActiveGeneration, slotPageRows } from './key-index-generation';
-import type { KvDatabase } from './open-level';
-import { assertNonEmptyString, assertNonNegativeInteger, assertPositiveInteger, assertTimestamp } from './validate';
+} = layout;
 
 export type { KeyIndexEntry } from './key-index-entry';
 

@@ -21,7 +21,12 @@ import { classifyCommitLogOffset, type CommitLogOffsetKind } from '../replica/re
 import { AppendWriter } from './append-writer';
 import { IndexDispatcher } from './index-dispatcher';
 import { getMessage, type GetMessageOptions, type GetMessageResult } from './message-reader';
-import { preparePut, storedPositions, type PreparedPut, type PutMessageInput, type PutMessageResult, type TagsCodeFunction } from './put-message';
+import * as putMessage from './put-message';
+import type { PreparedPut, PutMessageInput, PutMessageResult, TagsCodeFunction } from './put-message';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and these run per put.
+const { preparePut, storedPositions } = putMessage;
 
 /** Told after each append, so long-polling pulls can wake (the broker's MessageArrivingListener). */
 export type MessageArrivalListener = (topic: string, queueId: number, nextQueueOffset: number, tagsCode: number) => void;
