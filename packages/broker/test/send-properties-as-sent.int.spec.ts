@@ -62,6 +62,21 @@ describe('single sends with binary headers: properties stored as sent', () => {
     }
   });
 
+  it('appends each broker\'s own CLUSTER when a process holds several (one without it, one of another cluster)', async () => {
+    const without = await startTestBroker({ clusterPropertyEnable: false });
+    const other = await startTestBroker({ brokerClusterName: 'OtherCluster' });
+    try {
+      for (const [broker, cluster] of [[without, undefined], [b, 'DefaultCluster'], [other, 'OtherCluster'], [without, undefined], [b, 'DefaultCluster']] as const) {
+        const topic = uniqueTopic();
+        const properties = storedProperties(broker, topic, await broker.send(send(topic, 'TAGS\u0001a\u0002WAIT\u0001true', 'ROCKETMQ')));
+        expect(properties).toEqual(cluster === undefined ? { TAGS: 'a' } : { TAGS: 'a', CLUSTER: cluster });
+      }
+    } finally {
+      await without.close();
+      await other.close();
+    }
+  });
+
   it('stores for readers what the decoded path stores, for any properties (random texts)', async () => {
     const name = fc.oneof(fc.constantFrom('TAGS', 'KEYS', 'UNIQ_KEY', 'WAIT', 'CLUSTER', 'DELAY', 'TRAN_MSG', 'TIMER_DELAY_MS', 'color'), fc.string({ maxLength: 4 }));
     const value = fc.oneof(fc.constantFrom('true', 'false', '1', 'a b', 'é', ''), fc.string({ maxLength: 6 }));

@@ -172,9 +172,17 @@ function putInput(
   };
 }
 
-/** CLUSTER's encoded pair for a broker cluster name, kept from send to send. */
+/** CLUSTER's encoded pair for the last cluster name asked for, kept from send to send. */
 let clusterName: string | undefined;
 let clusterPair = '';
+
+function clusterPairOf(name: string): string {
+  if (name !== clusterName) {
+    clusterName = name;
+    clusterPair = `${CLUSTER}${NAME_VALUE_SEPARATOR}${name}`;
+  }
+  return clusterPair;
+}
 
 /**
  * A single send's properties stored as they came (less WAIT, plus CLUSTER), as the batch path
@@ -192,11 +200,8 @@ function storedAsSent(
   const scan = scanSendProperties(text);
   if (scan === undefined) return undefined;
   const { options } = ctx;
-  if (!options.clusterPropertyEnable) clusterPair = '';
-  else if (clusterName !== options.brokerClusterName) {
-    clusterName = options.brokerClusterName;
-    clusterPair = `${CLUSTER}${NAME_VALUE_SEPARATOR}${clusterName}`;
-  }
+  // Per broker: a process may hold several (embedded clusters, tests), each with its own options.
+  const appended = options.clusterPropertyEnable ? clusterPairOf(options.brokerClusterName) : '';
   return {
     // What the store reads (the tag code, the key index). Literal names: one object shape for all.
     properties: { TAGS: scan.tags, KEYS: scan.keys, UNIQ_KEY: scan.uniqKey } as Record<string, string>,
@@ -208,7 +213,7 @@ function storedAsSent(
       // Always both fields, set or not: one object shape.
       cutStart: scan.cutStart < 0 ? undefined : bytes.start + scan.cutStart,
       cutEnd: scan.cutStart < 0 ? undefined : bytes.start + scan.cutEnd,
-      appended: clusterPair,
+      appended,
     },
   };
 }
