@@ -116,6 +116,15 @@ describe('binary header, lazy extFields', () => {
     expect(raw.rawEnd).toBe(end);
   });
 
+  it('lets go of the frame once extFields are read (a held request must not keep its read chunk alive)', () => {
+    const lazy = decodeBinaryHeader(header, 0, end, true);
+    const holdsFrame = (command: RemotingCommand): boolean => Object.values(command).some((value) => value === header);
+    expect(holdsFrame(lazy)).toBe(true);
+    void lazy.extFields;
+    expect(holdsFrame(lazy)).toBe(false);
+    expect(lazy.extFields).toEqual(decodeBinaryHeader(header, 0, end).extFields);
+  });
+
   it('takes assigned extFields instead of decoding them', () => {
     const lazy = decodeBinaryHeader(header, 0, end, true);
     lazy.extFields = { x: 'y' };

@@ -196,6 +196,11 @@ class LazyFieldsCommand implements RemotingCommand, RawExtFields {
   body: Buffer | undefined = undefined;
   serializeType: SerializeType = 'ROCKETMQ';
   private fields: Record<string, string> | undefined = undefined;
+  /**
+   * The frame's bytes until extFields are read or assigned, then dropped: a request a processor keeps
+   * (a long-polling pull held for seconds) must not keep the whole read chunk it arrived in alive.
+   */
+  private source: Buffer | undefined;
 
   constructor(
     public code: number,
@@ -204,23 +209,34 @@ class LazyFieldsCommand implements RemotingCommand, RawExtFields {
     public opaque: number,
     public flag: number,
     remark: string | undefined,
-    readonly rawBuffer: Buffer,
+    source: Buffer,
     readonly rawStart: number,
     readonly rawEnd: number,
   ) {
     this.remark = remark;
+    this.source = source;
+  }
+
+  /** Only while unread() (rawExtFieldsOf checks). */
+  get rawBuffer(): Buffer {
+    return this.source!;
   }
 
   get extFields(): Record<string, string> {
-    return (this.fields ??= readExtFields(this.rawBuffer as SlicingBuffer, this.rawStart, this.rawEnd));
+    if (this.fields === undefined) {
+      this.fields = readExtFields(this.source as SlicingBuffer, this.rawStart, this.rawEnd);
+      this.source = undefined;
+    }
+    return this.fields;
   }
 
   set extFields(fields: Record<string, string>) {
     this.fields = fields;
+    this.source = undefined;
   }
 
   unread(): boolean {
-    return this.fields === undefined;
+    return this.source !== undefined;
   }
 }
 
