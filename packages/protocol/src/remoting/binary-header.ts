@@ -159,23 +159,16 @@ export function decodeBinaryHeader(frame: Buffer, start: number, end: number, la
   checkLength('extFieldsLength', mapLength, end - p);
   const mapEnd = p + mapLength;
   if (mapEnd !== end) throw badHeader(`${end - mapEnd} bytes follow extFields inside the header`);
-  checkExtFields(frame, p, mapEnd);
+  const extFields: Record<string, string> | undefined = lazy ? undefined : {};
+  readExtFields(buf, p, mapEnd, extFields);
 
   const code = ((frame[start + CODE]! << 24) >> 16) | frame[start + CODE + 1]!;
   const language = languageName(frame[start + LANGUAGE]!);
   const version = ((frame[start + VERSION]! << 24) >> 16) | frame[start + VERSION + 1]!;
   const opaque = readInt32(frame, start + OPAQUE);
   const flag = readInt32(frame, start + FLAG);
-  if (lazy) return new LazyFieldsCommand(code, language, version, opaque, flag, remark, buf, p, mapEnd);
-  const command: RemotingCommand = {
-    code,
-    language,
-    version,
-    opaque,
-    flag,
-    extFields: readExtFields(buf, p, mapEnd),
-    serializeType: 'ROCKETMQ',
-  };
+  if (extFields === undefined) return new LazyFieldsCommand(code, language, version, opaque, flag, remark, buf, p, mapEnd);
+  const command: RemotingCommand = { code, language, version, opaque, flag, extFields, serializeType: 'ROCKETMQ' };
   if (remark !== undefined) command.remark = remark;
   return command;
 }
@@ -224,7 +217,9 @@ class LazyFieldsCommand implements RemotingCommand, RawExtFields {
 
   get extFields(): Record<string, string> {
     if (this.fields === undefined) {
-      this.fields = readExtFields(this.source as SlicingBuffer, this.rawStart, this.rawEnd);
+      const fields: Record<string, string> = {};
+      readExtFields(this.source as SlicingBuffer, this.rawStart, this.rawEnd, fields);
+      this.fields = fields;
       this.source = undefined;
     }
     return this.fields;
@@ -240,42 +235,31 @@ class LazyFieldsCommand implements RemotingCommand, RawExtFields {
   }
 }
 
-/** Checks that the entries of the extFields block `frame[p, mapEnd)` fit it, without reading them. */
-function checkExtFields(frame: Buffer, p: number, mapEnd: number): void {
+/**
+ * Walks the extFields block `buf[p, mapEnd)`, checking that every length fits before it is used, and
+ * stores its entries into `into` when given (without it, only checks: a lazy decode). One walk per
+ * decode either way; a lazy command's later read walks again with checks that can no longer fail.
+ */
+function readExtFields(buf: SlicingBuffer, p: number, mapEnd: number, into?: Record<string, string>): void {
+  // The block as one character per byte, for the ASCII strings to be cut from (unused without the
+  // slicers: readString and readKey then decode every string with Buffer#toString).
+  const text = into !== undefined && CAN_SLICE ? buf.latin1Slice(p, mapEnd) : '';
+  const start = p;
   while (p < mapEnd) {
     if (mapEnd - p < KEY_LENGTH_SIZE) throw badHeader('extFields ends inside a keyLength');
-    const keyLength = ((frame[p]! << 24) >> 16) | frame[p + 1]!; // int16, sign-extended
+    const keyLength = ((buf[p]! << 24) >> 16) | buf[p + 1]!; // int16, sign-extended
     p += KEY_LENGTH_SIZE;
     checkLength('keyLength', keyLength, mapEnd - p);
     const keyAt = p;
     p += keyLength;
-    // The key is read for the message only: these checks run on every header.
-    if (mapEnd - p < VALUE_LENGTH_SIZE) throw badHeader(`extFields ends inside the valueLength of key "${frame.toString('utf8', keyAt, p)}"`);
-    const valueLength = readInt32(frame, p);
-    p += VALUE_LENGTH_SIZE;
-    if (valueLength < 0 || valueLength > mapEnd - p) checkLength(`valueLength of key "${frame.toString('utf8', keyAt, keyAt + keyLength)}"`, valueLength, mapEnd - p);
-    p += valueLength;
-  }
-}
-
-/** The extFields of the block `buf[p, mapEnd)`, which checkExtFields accepted. */
-function readExtFields(buf: SlicingBuffer, p: number, mapEnd: number): Record<string, string> {
-  // The block as one character per byte, for the ASCII strings to be cut from (unused without the
-  // slicers: readString and readKey then decode every string with Buffer#toString).
-  const text = CAN_SLICE ? buf.latin1Slice(p, mapEnd) : '';
-  const start = p;
-  const extFields: Record<string, string> = {};
-  while (p < mapEnd) {
-    const keyLength = (buf[p]! << 8) | buf[p + 1]!;
-    p += KEY_LENGTH_SIZE;
-    const key = readKey(buf, text, start, p, keyLength);
-    p += keyLength;
+    // The key is read for a message only when no entry is stored.
+    if (mapEnd - p < VALUE_LENGTH_SIZE) throw badHeader(`extFields ends inside the valueLength of key "${buf.toString('utf8', keyAt, p)}"`);
     const valueLength = readInt32(buf, p);
     p += VALUE_LENGTH_SIZE;
-    setField(extFields, key, readString(buf, text, start, p, valueLength));
+    if (valueLength < 0 || valueLength > mapEnd - p) checkLength(`valueLength of key "${buf.toString('utf8', keyAt, keyAt + keyLength)}"`, valueLength, mapEnd - p);
+    if (into !== undefined) setField(into, readKey(buf, text, start, keyAt, keyLength), readString(buf, text, start, p, valueLength));
     p += valueLength;
   }
-  return extFields;
 }
 
 /** UTF-8 of `value` at out[pos]; returns its byte length. */
