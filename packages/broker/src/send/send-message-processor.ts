@@ -187,8 +187,9 @@ function clusterPairOf(name: string): string {
 /**
  * A single send's properties stored as they came (less WAIT, plus CLUSTER), as the batch path
  * stores each entry's: when the header was read from the request's bytes, its properties text is
- * one character per byte (so text positions are byte positions), the message is not a half message,
- * and the scan finds nothing that must be rewritten (./send-properties-scan). Otherwise undefined.
+ * one character per byte (so text positions are byte positions), the message is not a half message
+ * and names no delay or timer property (mayBeScheduled), and the scan finds no TRAN_MSG and one WAIT
+ * at most (./send-properties-scan). Otherwise undefined.
  */
 function storedAsSent(
   ctx: BrokerContext,
@@ -196,7 +197,7 @@ function storedAsSent(
   text: string,
 ): { properties: Record<string, string>; waitStoreMsgOK: boolean; encoded: EncodedProperties } | undefined {
   const bytes = header.propertiesBytes;
-  if (bytes === undefined || bytes.end - bytes.start !== text.length || transactionType(header.sysFlag) === TRANSACTION_PREPARED_TYPE) return undefined;
+  if (bytes === undefined || bytes.end - bytes.start !== text.length || transactionType(header.sysFlag) === TRANSACTION_PREPARED_TYPE || mayBeScheduled(text)) return undefined;
   const scan = scanSendProperties(text);
   if (scan === undefined) return undefined;
   const { options } = ctx;

@@ -6,19 +6,13 @@
 // the broker's main thread under 1 KiB single sends.
 //
 // Messages the broker must rewrite (a half message, a delayed or timed one) are left to the decoded
-// path: the scan answers undefined when a TRAN_MSG, DELAY or timer property is there (valid or not),
-// or when WAIT comes twice.
+// path: the scan answers undefined when a TRAN_MSG property is there (valid or not), or when WAIT
+// comes twice; its caller first asks mayBeScheduled (../schedule) about delay and timer properties.
 import * as protocol from '@pulsejet/protocol';
 
 // Bound once at load (see send-message-processor.ts): these run per message.
 const { MessageConst, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } = protocol;
-const { DELAY_TIME_LEVEL, KEYS, START_DELIVER_TIME, TAGS, TIMER_DELAY_MS, TIMER_DELAY_SEC, TIMER_DELIVER_MS, TRANSACTION_PREPARED, UNIQ_KEY, WAIT_STORE_MSG_OK } =
-  MessageConst;
-
-/** Names that send the message to the decoded path. */
-const REWRITTEN = [TRANSACTION_PREPARED, DELAY_TIME_LEVEL, TIMER_DELIVER_MS, TIMER_DELAY_MS, TIMER_DELAY_SEC, START_DELIVER_TIME];
-const REWRITTEN_BY_LENGTH: (string[] | undefined)[] = [];
-for (const name of REWRITTEN) (REWRITTEN_BY_LENGTH[name.length] ??= []).push(name);
+const { KEYS, TAGS, TRANSACTION_PREPARED, UNIQ_KEY, WAIT_STORE_MSG_OK } = MessageConst;
 
 export interface SendPropertiesScan {
   /** The values decodeProperties gives: a later duplicate wins, a pair without a name or a value is not there. */
@@ -31,7 +25,10 @@ export interface SendPropertiesScan {
   cutEnd: number;
 }
 
-/** The scan of `text` (the properties of a single send), or undefined for the decoded path (see the file comment). */
+/**
+ * The scan of `text` (the properties of a single send, for which mayBeScheduled said no), or
+ * undefined for the decoded path (see the file comment).
+ */
 export function scanSendProperties(text: string): SendPropertiesScan | undefined {
   const scan: SendPropertiesScan = { tags: undefined, keys: undefined, uniqKey: undefined, wait: undefined, cutStart: -1, cutEnd: -1 };
   const length = text.length;
@@ -55,9 +52,9 @@ export function scanSendProperties(text: string): SendPropertiesScan | undefined
         }
       } else if (nameLength === UNIQ_KEY.length && text.startsWith(UNIQ_KEY, index)) {
         scan.uniqKey = text.slice(separator + 1, end);
+      } else if (nameLength === TRANSACTION_PREPARED.length && text.startsWith(TRANSACTION_PREPARED, index)) {
+        return undefined;
       }
-      const rewritten = REWRITTEN_BY_LENGTH[nameLength];
-      if (rewritten !== undefined) for (const name of rewritten) if (text.startsWith(name, index)) return undefined;
     }
     index = end + 1;
   }
