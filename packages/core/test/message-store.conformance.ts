@@ -1,4 +1,4 @@
-import { decodeStoredRecords, decodeOffsetMessageId, tagsHashCode } from '@pulsejet/protocol';
+import { decodeStoredRecords, decodeOffsetMessageId, encodeMessageBatch, readMessageBatchLayout, tagsHashCode, type BatchEntryInput } from '@pulsejet/protocol';
 import type { MessageStore } from '../src/index';
 import { uniqueTopic, type StoreBackend } from './store-backends';
 
@@ -143,6 +143,69 @@ export function messageStoreConformance(makeBackend: () => StoreBackend): void {
       const result = await store.putMessage(encodedPut(uniqueTopic(), `big\u0001${'v'.repeat(32_760)}`, 'CLUSTER\u0001c1', {}));
       expect(result.status).toBe('PROPERTIES_SIZE_EXCEEDED');
       expect(result.message).toMatch(/32767/);
+    });
+  });
+
+  describe('batch puts from the bytes they came in (putMessageBatch)', () => {
+    const ENTRIES: BatchEntryInput[] = [
+      { flag: 3, body: Buffer.from('first'), properties: 'TAGS\u0001a\u0002WAIT\u0001true\u0002KEYS\u0001k1 k2\u0002UNIQ_KEY\u0001U-b0' },
+      // ali-ons ends its properties with a separator; non-ASCII and a long value.
+      { flag: 0, body: Buffer.alloc(300, 9), properties: `TAGS\u0001b\u0002note\u0001caf\u00e9 ${'x'.repeat(90)}\u0002` },
+      { flag: 0, body: Buffer.alloc(0), properties: '' },
+    ];
+    /** What the broker reads from each entry's bytes, by index. */
+    const READ = { tags: ['a', 'b', undefined], keys: ['k1 k2', undefined, undefined], uniqKeys: ['U-b0', undefined, undefined] };
+    const batchPut = (topic: string, queueId: number, entries: BatchEntryInput[], read = READ, appended = 'CLUSTER\u0001c1') => {
+      const source = encodeMessageBatch(entries);
+      return store.putMessageBatch({ topic, queueId, bornTimestamp: 1_700_000_000_000, bornHost: { address: '10.0.0.1', port: 5555 }, source, layout: readMessageBatchLayout(source), ...read, appended });
+    };
+
+    it('stores what putMessages stores for the same entries with encoded properties', async () => {
+      const topic = uniqueTopic();
+      const source = encodeMessageBatch(ENTRIES);
+      const layout = readMessageBatchLayout(source);
+      const viaInputs = await store.putMessages(
+        ENTRIES.map((entry, i) => ({
+          topic,
+          queueId: 1,
+          body: entry.body,
+          flag: entry.flag,
+          bornTimestamp: 1_700_000_000_000,
+          bornHost: { address: '10.0.0.1', port: 5555 },
+          properties: {},
+          encodedProperties: { source, start: layout.fields[i * 5 + 3]!, end: layout.fields[i * 5 + 4]!, appended: 'CLUSTER\u0001c1' },
+        })),
+      );
+      const viaBatch = await batchPut(topic, 2, ENTRIES);
+      expect(viaBatch.status).toBe('PUT_OK');
+      expect(viaBatch.stored!.map((s) => s.queueOffset)).toEqual([0, 1, 2]);
+      const strip = ({ queueId: _q, queueOffset: _o, physicalOffset: _p, storeTimestamp: _s, msgId: _m, properties: { '__CRC32#': _c, ...properties }, ...rest }: ReturnType<typeof decodeStoredRecords>[number]) => ({ ...rest, properties });
+      const inputs = readAll(topic, 1).messages;
+      const batch = readAll(topic, 2).messages;
+      expect(batch.map(strip)).toEqual(inputs.map(strip));
+      expect(batch.map((m) => m.msgId)).toEqual(viaBatch.stored!.map((s) => s.msgId));
+      expect(viaInputs.stored!.map((s) => s.size)).toEqual(viaBatch.stored!.map((s) => s.size));
+    });
+
+    it('takes the tag codes and index keys the caller read', async () => {
+      const topic = uniqueTopic();
+      const result = await batchPut(topic, 0, ENTRIES);
+      const filtered = store.getMessage(topic, 0, 0, { maxMsgNums: 10, maxTotalBytes: 1 << 20, filter: (code) => code === tagsHashCode('b') });
+      expect(filtered.queueOffsets).toEqual([1]);
+      await store.waitForIndex();
+      expect((await store.queryMessageByKey(topic, 'k2', 10)).map((m) => m.queueOffset)).toEqual([0]);
+      expect((await store.queryMessageByUniqKey(topic, 'U-b0'))?.physicalOffset).toBe(result.stored![0]!.physicalOffset);
+    });
+
+    it('refuses a batch as putMessages would, storing none of it', async () => {
+      const topic = uniqueTopic();
+      const oversized = await batchPut(topic, 0, [ENTRIES[0]!, { flag: 0, body: Buffer.alloc(store.options.maxMessageSize + 1), properties: '' }]);
+      expect(oversized).toMatchObject({ status: 'MESSAGE_ILLEGAL', message: expect.stringMatching(/maxMessageSize/) });
+      const crowded = await batchPut(topic, 0, [{ flag: 0, body: Buffer.from('x'), properties: `big\u0001${'v'.repeat(32_760)}` }], { tags: [undefined], keys: [undefined], uniqKeys: [undefined] });
+      expect(crowded).toMatchObject({ status: 'PROPERTIES_SIZE_EXCEEDED', message: expect.stringMatching(/32767/) });
+      expect((await batchPut('bad topic', 0, ENTRIES)).status).toBe('MESSAGE_ILLEGAL');
+      expect((await batchPut(topic, 0, [], { tags: [], keys: [], uniqKeys: [] })).status).toBe('MESSAGE_ILLEGAL');
+      expect(store.getMaxOffsetInQueue(topic, 0)).toBe(0);
     });
   });
 
@@ -340,6 +403,9 @@ export function messageStoreConformance(makeBackend: () => StoreBackend): void {
       const after = await put(topic, 0, 'late');
       expect(after.status).toBe('SERVICE_NOT_AVAILABLE');
       expect(after.message).toBeTruthy();
+      const source = encodeMessageBatch([{ flag: 0, body: Buffer.from('late'), properties: '' }]);
+      const batch = await store.putMessageBatch({ topic, queueId: 0, source, layout: readMessageBatchLayout(source), tags: [undefined], keys: [undefined], uniqKeys: [undefined], appended: '' });
+      expect(batch.status).toBe('SERVICE_NOT_AVAILABLE');
     });
 
     it('acknowledges SYNC_FLUSH puts after a flush, sharing flushes between concurrent puts', async () => {

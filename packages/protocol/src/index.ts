@@ -49,8 +49,10 @@ export { crc32, CRC32_IMPLEMENTATION } from './crc32';
 export type { Crc32 } from './crc32';
 export { messageToProperties, keysOf, userPropertiesOf } from './message';
 export type { Message } from './message';
-export { BatchDecodeError, encodeMessageBatch, decodeMessageBatch, readMessageBatch } from './message-batch';
-export type { BatchEntry, BatchEntryInput, BatchEntryView } from './message-batch';
+export { BATCH_ENTRY_FIELDS, BatchDecodeError, BatchEntryField, encodeMessageBatch, decodeMessageBatch, readMessageBatch, readMessageBatchLayout } from './message-batch';
+export type { BatchEntry, BatchEntryInput, BatchEntryView, MessageBatchLayout } from './message-batch';
+export { batchTails, prepareStoredBatch, writeBatchRecord } from './prepared-batch';
+export type { BatchRecordFields, BatchTails, PreparedBatch } from './prepared-batch';
 export { PropertyPicker } from './property-picker';
 export {
   RemotingCommandFlag,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { propertiesArb } from '../test/records';
 import { ProtocolError, ProtocolErrorCode } from './errors';
-import { BatchDecodeError, decodeMessageBatch, encodeMessageBatch, readMessageBatch, type BatchEntry } from './message-batch';
+import { BATCH_ENTRY_FIELDS, BatchDecodeError, decodeMessageBatch, encodeMessageBatch, readMessageBatch, readMessageBatchLayout, type BatchEntry } from './message-batch';
 import { encodeProperties } from './properties';
 
 /** The layout written field by field, one buffer per entry: what the encoder must produce. */
@@ -96,5 +96,16 @@ describe('message batch codec', () => {
     // bytes, one over; one 'a' fewer than that is exactly the 32,767 that fit.
     expect(() => encodeMessageBatch([{ flag: 0, body: Buffer.alloc(0), properties: { k: 'é'.repeat(16_383) } }])).toThrow(ProtocolError);
     expect(encodeMessageBatch([{ flag: 0, body: Buffer.alloc(0), properties: { k: `${'é'.repeat(16_382)}a` } }]).length).toBe(22 + 32_767);
+  });
+  it('lays out batches of any number of entries, past its first guess of their count', () => {
+    // 22-byte entries: more of them than the layout's first allocation (one per 64 bytes) holds.
+    const bytes = encodeMessageBatch(Array.from({ length: 100 }, (_, i) => ({ flag: i, body: Buffer.alloc(0), properties: '' })));
+    const layout = readMessageBatchLayout(bytes);
+    expect(layout.count).toBe(100);
+    const views = readMessageBatch(bytes);
+    views.forEach((view, i) => {
+      const slot = i * BATCH_ENTRY_FIELDS;
+      expect([layout.fields[slot], layout.fields[slot + 3], layout.fields[slot + 4]]).toEqual([i, view.propertiesStart, view.propertiesEnd]);
+    });
   });
 });

@@ -1,12 +1,14 @@
 // The store's hot path: validate and checksum a message once (prepareStoredRecord, when the put
 // arrives), then write its bytes straight into the writer's staging buffer with the position fields
 // the writer assigns (writePreparedRecord). No intermediate record buffer, no second validation.
-import { HOST_ADDRESS_SIZE, hostAddressBytes } from './host';
+import { hostAddressBytes } from './host';
 import { MESSAGE_MAGIC_CODE_V1, RecordField, type StoredRecordInput } from './stored-record';
 import * as checksum from './crc32';
 import * as encode from './stored-record-encode';
+import * as copying from './byte-copy';
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call.
 const { crc32 } = checksum;
+const { copyRun, targetViewOf } = copying;
 
 export interface PreparedRecord {
   /** TOTALSIZE of the record. */
@@ -79,7 +81,6 @@ const TWO_POW_32 = 0x1_0000_0000;
 // A local binding: under CommonJS a call through the import is a module-export getter call per message.
 const encodedRecordSize = encode.encodedRecordSize;
 const INT32_MAX = 0x7fffffff;
-const HOST_BYTES = HOST_ADDRESS_SIZE;
 
 /**
  * Validates `input` (throws ProtocolError like encodeStoredRecord) and computes the body CRC. With
@@ -109,58 +110,73 @@ export function prepareStoredRecord(input: StoredRecordInput, leading?: Properti
 }
 
 /**
- * The DataView of the last target buffer: the writer's staging buffer is the same from call to call.
- * DataView's setters compile to plain stores, where each Buffer#writeInt32BE is a call with its own
- * range checks (about 20 of those per record; the fields were validated by encodedRecordSize).
- */
-let lastTarget: Buffer | undefined;
-let lastView: DataView = new DataView(new ArrayBuffer(0));
-
-function viewOf(target: Buffer): DataView {
-  if (target !== lastTarget) {
-    lastTarget = target;
-    lastView = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  }
-  return lastView;
-}
-
-/**
  * Writes a prepared record at `at` with its final position fields. The caller guarantees room for
  * `record.size` bytes and safe non-negative integers (the store's own counters).
  */
 export function writePreparedRecord(record: PreparedRecord, target: Buffer, at: number, queueOffset: number, physicalOffset: number, storeTimestamp: number): void {
-  const view = viewOf(target);
-  view.setInt32(at + TOTAL_SIZE, record.size);
-  view.setInt32(at + MAGIC, MAGIC_V1);
-  view.setInt32(at + BODY_CRC, record.bodyCrc);
-  view.setInt32(at + QUEUE_ID, record.queueId);
-  view.setInt32(at + FLAG, record.flag);
-  writeUnsigned64(view, at + QUEUE_OFFSET, queueOffset);
-  writeUnsigned64(view, at + PHYSICAL_OFFSET, physicalOffset);
-  view.setInt32(at + SYS_FLAG, record.sysFlag);
-  writeUnsigned64(view, at + BORN_TIMESTAMP, record.bornTimestamp);
-  copyHost(record.bornHost, target, at + BORN_HOST);
-  writeUnsigned64(view, at + STORE_TIMESTAMP, storeTimestamp);
-  copyHost(record.storeHost, target, at + STORE_HOST);
-  view.setInt32(at + RECONSUME_TIMES, record.reconsumeTimes);
-  writeUnsigned64(view, at + PREPARED_TX_OFFSET, record.preparedTransactionOffset);
   const body = record.body;
-  view.setInt32(at + BODY_LENGTH, body.length);
+  const view = targetViewOf(target);
+  writeRecordHead(view, at, record.size, record.bodyCrc, record.queueId, record.flag, queueOffset, physicalOffset, record.sysFlag, record.bornTimestamp, record.bornHost, storeTimestamp, record.storeHost, record.reconsumeTimes, record.preparedTransactionOffset, body.length);
   // TypedArray#set, not Buffer#copy: a builtin rather than a call into C++ (~60 ns here, per message).
   target.set(body, at + BODY);
-  let pos = at + BODY + body.length;
-  const topic = record.topic;
-  target[pos] = topic.length;
-  pos += 1;
-  // A valid topic is ASCII (encodedRecordSize checked it) and short: a loop beats a native write.
-  for (let i = 0; i < topic.length; i += 1) target[pos + i] = topic.charCodeAt(i);
-  pos += topic.length;
   const end = at + record.size;
-  view.setInt16(pos, end - pos - 2);
-  pos += 2;
+  const pos = writeTopicAndPropertiesLength(view, target, at + BODY + body.length, record.topic, end);
   const leading = record.leadingProperties;
   if (leading === undefined) writeText(record.properties, target, pos, end);
   else writeTail(record.properties, target, copyBytes(leading, target, pos));
+}
+
+/**
+ * The fields before BODY, written with plain DataView stores. Shared by writePreparedRecord and the
+ * batch writer (prepared-batch.ts), so the record layout is spelled out once.
+ */
+export function writeRecordHead(
+  view: DataView,
+  at: number,
+  size: number,
+  bodyCrc: number,
+  queueId: number,
+  flag: number,
+  queueOffset: number,
+  physicalOffset: number,
+  sysFlag: number,
+  bornTimestamp: number,
+  bornHost: Buffer,
+  storeTimestamp: number,
+  storeHost: Buffer,
+  reconsumeTimes: number,
+  preparedTransactionOffset: number,
+  bodyLength: number,
+): void {
+  view.setInt32(at + TOTAL_SIZE, size);
+  view.setInt32(at + MAGIC, MAGIC_V1);
+  view.setInt32(at + BODY_CRC, bodyCrc);
+  view.setInt32(at + QUEUE_ID, queueId);
+  view.setInt32(at + FLAG, flag);
+  writeUnsigned64(view, at + QUEUE_OFFSET, queueOffset);
+  writeUnsigned64(view, at + PHYSICAL_OFFSET, physicalOffset);
+  view.setInt32(at + SYS_FLAG, sysFlag);
+  writeUnsigned64(view, at + BORN_TIMESTAMP, bornTimestamp);
+  copyHost(view, bornHost, at + BORN_HOST);
+  writeUnsigned64(view, at + STORE_TIMESTAMP, storeTimestamp);
+  copyHost(view, storeHost, at + STORE_HOST);
+  view.setInt32(at + RECONSUME_TIMES, reconsumeTimes);
+  writeUnsigned64(view, at + PREPARED_TX_OFFSET, preparedTransactionOffset);
+  view.setInt32(at + BODY_LENGTH, bodyLength);
+}
+
+/**
+ * TOPICLEN, the topic and PROPLEN at `pos` (just after the body) of a record ending at `end`; returns
+ * where the properties start. A valid topic is ASCII (checked at prepare time) and short: a loop
+ * beats a native write.
+ */
+export function writeTopicAndPropertiesLength(view: DataView, target: Buffer, pos: number, topic: string, end: number): number {
+  target[pos] = topic.length;
+  pos += 1;
+  for (let i = 0; i < topic.length; i += 1) target[pos + i] = topic.charCodeAt(i);
+  pos += topic.length;
+  view.setInt16(pos, end - pos - 2);
+  return pos + 2;
 }
 
 /** The last text written after properties bytes, and its UTF-8. */
@@ -169,40 +185,28 @@ let tailBytes: Uint8Array = new Uint8Array(0);
 
 /**
  * What follows properties bytes (the store's appended pairs and the CRC placeholder) is the same text
- * from record to record: its bytes are kept and copied, where Buffer#write encoded it each time (a
- * native call: 4.6% of a batched broker's main thread with its wrapper).
+ * from record to record: its bytes are kept and copied whole (byte-copy.ts), where Buffer#write encoded
+ * it each time (a native call: 4.6% of a batched broker's main thread with its wrapper).
  */
 function writeTail(text: string, target: Buffer, at: number): void {
   if (text !== tailText) {
-    tailBytes = Buffer.from(text, 'utf8');
+    tailBytes = new Uint8Array(Buffer.from(text, 'utf8'));
     tailText = text;
   }
-  const bytes = tailBytes;
-  for (let i = 0; i < bytes.length; i += 1) target[at + i] = bytes[i]!;
+  target.set(tailBytes, at);
 }
 
 /**
- * Byte runs and ASCII strings up to these lengths are copied by a loop, longer ones natively. Measured
- * on the development VM: a byte loop ~1.3 ns a byte against ~120 ns for TypedArray#set of a subarray
- * (even at ~90 bytes); a character loop 54 ns for 20 characters and 115 for 44, against 91 and 98 ns
- * for Buffer#write (even at ~35).
+ * ASCII strings up to this length are written by a loop, longer ones natively. Measured on the
+ * development VM: a character loop 54 ns for 20 characters and 115 for 44, against 91 and 98 ns for
+ * Buffer#write (even at ~35).
  */
-const SHORT_BYTES = 64;
 const SHORT_TEXT = 32;
 
 function copyBytes(bytes: PropertiesBytes, target: Buffer, at: number): number {
   const { source, start, end, cutStart, cutEnd } = bytes;
   if (cutEnd === undefined) return copyRun(source, start, end, target, at);
   return copyRun(source, cutEnd, end, target, copyRun(source, start, cutStart!, target, at));
-}
-
-function copyRun(source: Uint8Array, start: number, end: number, target: Buffer, at: number): number {
-  if (end - start <= SHORT_BYTES) {
-    for (let i = start; i < end; i += 1) target[at + i - start] = source[i]!;
-  } else {
-    target.set(source.subarray(start, end), at);
-  }
-  return at + end - start;
 }
 
 /** Writes `text` as UTF-8 into target[at, end), which its encoding fills exactly. */
@@ -215,9 +219,10 @@ function writeText(text: string, target: Buffer, at: number, end: number): void 
   }
 }
 
-/** The 8 bytes of an encoded host (IPv4 and port), copied by a loop: Buffer#copy is a native call. */
-function copyHost(host: Buffer, target: Buffer, at: number): void {
-  for (let i = 0; i < HOST_BYTES; i += 1) target[at + i] = host[i]!;
+/** The 8 bytes of an encoded host (IPv4 and port), as two words: Buffer#copy is a native call. */
+function copyHost(view: DataView, host: Buffer, at: number): void {
+  view.setInt32(at, (host[0]! << 24) | (host[1]! << 16) | (host[2]! << 8) | host[3]!);
+  view.setInt32(at + 4, (host[4]! << 24) | (host[5]! << 16) | (host[6]! << 8) | host[7]!);
 }
 
 function writeUnsigned64(view: DataView, at: number, value: number): void {

@@ -2,9 +2,8 @@
 // MessageBatch-encoded messages for one topic and queue, stored together with consecutive queue
 // offsets (Java SendMessageProcessor.asyncSendBatchMessage). The reply's msgId lists every offset
 // msgId, comma-separated; queueOffset is the first message's.
-import type { EncodedProperties, PutMessageInput } from '@pulsejet/core';
 import * as protocol from '@pulsejet/protocol';
-import type { BatchEntryView, RemotingCommand } from '@pulsejet/protocol';
+import type { MessageBatchLayout, RemotingCommand } from '@pulsejet/protocol';
 import type { RequestContext } from '@pulsejet/remoting';
 import type { BrokerContext } from '../broker-context';
 import { HeaderError } from '../remoting/header-fields';
@@ -20,7 +19,8 @@ import { DEFAULT_MSG_REGION, checkMessage } from './send-message-processor';
 
 // Bound once at load (see send-message-processor.ts): the per-entry loops below would otherwise call a
 // getter of the protocol barrel for every message of a batch.
-const { MessageConst, NAME_VALUE_SEPARATOR, PropertyPicker, ResponseCode, createResponse, readMessageBatch } = protocol;
+const { BATCH_ENTRY_FIELDS, BatchEntryField, MessageConst, NAME_VALUE_SEPARATOR, PropertyPicker, ResponseCode, createResponse, readMessageBatchLayout } = protocol;
+const { PROPERTIES_START, PROPERTIES_END } = BatchEntryField;
 const { CLUSTER, DELAY_TIME_LEVEL, KEYS, START_DELIVER_TIME, TAGS, TIMER_DELAY_MS, TIMER_DELAY_SEC, TIMER_DELIVER_MS, TRANSACTION_PREPARED, UNIQ_KEY } = MessageConst;
 
 /** The properties read from each entry's bytes: the store's (slots 0-2), then the checks' (3-8). */
@@ -51,40 +51,43 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     const checked = checking instanceof Promise ? await checking : checking;
     if (!checked.ok) return createResponse(request, checked.code, checked.remark);
 
-    let entries: BatchEntryView[];
+    let layout: MessageBatchLayout;
     try {
-      entries = readMessageBatch(body);
+      layout = readMessageBatchLayout(body);
     } catch (error) {
       if (error instanceof BatchDecodeError) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, `bad batch body: ${error.message}`);
       throw error;
     }
-    if (entries.length === 0) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages');
+    const count = layout.count;
+    if (count === 0) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no messages');
     const base = checked.input;
 
     // Only the properties the store and the checks below need are read from each entry's bytes: per
-    // message that spares an object of every property and its re-encoding.
+    // message that spares an object of every property and its re-encoding. The store takes the
+    // entries where they lie (putMessageBatch), with these values in columns.
     const values: (string | undefined)[] = [];
-    const inputs: PutMessageInput[] = new Array<PutMessageInput>(entries.length);
+    const tags = new Array<string | undefined>(count);
+    const keys = new Array<string | undefined>(count);
+    const uniqKeys = new Array<string | undefined>(count);
+    const entries = layout.fields;
     // The first entry (by index) that each check refuses: the answers below keep the order of checks.
     let half = -1;
     let delayProblem: string | undefined;
     let delayProblemAt = -1;
     let delayed = -1;
     const now = Date.now();
-    for (let index = 0; index < entries.length; index++) {
-      const entry = entries[index]!;
-      picker.pick(body, entry.propertiesStart, entry.propertiesEnd, values);
+    for (let index = 0, slot = 0; index < count; index++, slot += BATCH_ENTRY_FIELDS) {
+      picker.pick(body, entries[slot + PROPERTIES_START]!, entries[slot + PROPERTIES_END]!, values);
       if (values[TRAN_SLOT] !== undefined || hasScheduling(values)) {
         // Rare: these messages are refused below. The checks read a properties object.
         const properties = pickedProperties(values);
-        if (half < 0 && isHalfMessageSend(withProperties(base, properties))) half = index;
+        if (half < 0 && isHalfMessageSend({ ...base, properties })) half = index;
         if (delayProblemAt < 0 && (delayProblem = delayPropertyProblem(properties, now)) !== undefined) delayProblemAt = index;
         if (delayed < 0 && isDelayed(properties)) delayed = index;
       }
-      // What the store reads (the tag code, the key index); the bytes are what it stores.
-      // Literal names (MessageConst's TAGS, KEYS, UNIQ_KEY), not computed ones: one object shape for all.
-      const read = { TAGS: values[TAGS_SLOT], KEYS: values[KEYS_SLOT], UNIQ_KEY: values[UNIQ_SLOT] } as Record<string, string>;
-      inputs[index] = withProperties(base, read, entry.body, entry.flag, { source: body, start: entry.propertiesStart, end: entry.propertiesEnd, appended });
+      tags[index] = values[TAGS_SLOT];
+      keys[index] = values[KEYS_SLOT];
+      uniqKeys[index] = values[UNIQ_SLOT];
     }
 
     // Java's producer refuses to batch transactional messages ("Batching does not support transactions");
@@ -100,7 +103,22 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
     }
 
     // One wait for the batch's end: the slave receives the batch in commit-log order.
-    const replicating = awaitReplica(ctx, await ctx.store.putMessages(inputs), base.waitStoreMsgOK !== false);
+    const put = ctx.store.putMessageBatch({
+      topic: base.topic,
+      queueId: base.queueId,
+      sysFlag: base.sysFlag,
+      bornTimestamp: base.bornTimestamp,
+      bornHost: base.bornHost,
+      reconsumeTimes: base.reconsumeTimes,
+      waitStoreMsgOK: base.waitStoreMsgOK,
+      source: body,
+      layout,
+      tags,
+      keys,
+      uniqKeys,
+      appended,
+    });
+    const replicating = awaitReplica(ctx, await put, base.waitStoreMsgOK !== false);
     const result = replicating instanceof Promise ? await replicating : replicating;
     const code = PUT_STATUS_RESPONSE_CODE[result.status];
     const stored = result.stored;
@@ -114,29 +132,6 @@ export function createSendBatchMessageProcessor(ctx: BrokerContext) {
       MSG_REGION: DEFAULT_MSG_REGION,
       TRACE_ON: 'true',
     });
-  };
-}
-
-/** One message of the batch: the request's fields with the entry's own properties (and body and flag). */
-function withProperties(
-  base: PutMessageInput,
-  properties: Readonly<Record<string, string>>,
-  body = base.body,
-  flag = base.flag,
-  encodedProperties?: EncodedProperties,
-): PutMessageInput {
-  return {
-    topic: base.topic,
-    queueId: base.queueId,
-    body,
-    properties,
-    encodedProperties,
-    flag,
-    sysFlag: base.sysFlag,
-    bornTimestamp: base.bornTimestamp,
-    bornHost: base.bornHost,
-    reconsumeTimes: base.reconsumeTimes,
-    waitStoreMsgOK: base.waitStoreMsgOK,
   };
 }
 

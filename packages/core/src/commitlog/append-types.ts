@@ -1,4 +1,4 @@
-import type { PreparedRecord } from '@pulsejet/protocol';
+import type { PreparedBatch, PreparedRecord } from '@pulsejet/protocol';
 
 /** One record to append: validated and checksummed, written by the writer with its position. */
 export interface AppendRecord {
@@ -15,8 +15,19 @@ export interface AppendRecord {
 export interface AppendRequest {
   readonly topic: string;
   readonly queueId: number;
+  /** The records, unless `batch` holds them. */
   readonly records: readonly AppendRecord[];
+  /** A batch send's records in columns (then `records` is empty). */
+  readonly batch?: AppendBatch;
   readonly totalSize: number;
+}
+
+/** The records of a batch send, prepared in columns (protocol's prepareStoredBatch). */
+export interface AppendBatch {
+  readonly prepared: PreparedBatch;
+  /** Each entry's consume-queue tag code. */
+  readonly tagsCodes: Float64Array;
+  readonly storeTimestamp: number;
 }
 
 /** Where an appended record went: what a consume-queue entry and a send reply need. */

@@ -5,7 +5,7 @@ import { SegmentedLog } from './segmented-log';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
 // which the profile of the append path showed per message.
-const { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, sealRecordCrcKnowingBody, writePreparedRecord } = protocol;
+const { BLANK_MAGIC_CODE, BLANK_RECORD_MIN_SIZE, RecordField, sealRecordCrcKnowingBody, writeBatchRecord, writePreparedRecord } = protocol;
 
 /** The next segment is prepared once 1/PREPARE_NEXT_AFTER of the current one is written (see prepareFollowing). */
 const PREPARE_NEXT_AFTER = 8;
@@ -159,24 +159,31 @@ export class CommitLog {
       if (!savedOffsets.has(key)) savedOffsets.set(key, this.nextQueueOffsets.get(key));
       let queueOffset = this.nextQueueOffsets.get(key) ?? 0;
       const appended: AppendedRecord[] = [];
-      for (const record of request.records) {
-        const at = staged;
-        const size = record.prepared.size;
-        writePreparedRecord(record.prepared, this.staging, at, queueOffset, stagedStart + at, record.storeTimestamp);
-        // The position fields are final only now, so the whole-record CRC is computed here (reusing
-        // the body's CRC from prepareStoredRecord instead of reading the body a second time).
-        sealRecordCrcKnowingBody(this.staging, at, size, record.prepared.bodyCrc32);
-        appended.push({
-          topic: request.topic,
-          queueId: request.queueId,
-          queueOffset,
-          physicalOffset: stagedStart + at,
-          size,
-          tagsCode: record.tagsCode,
-          storeTimestamp: record.storeTimestamp,
-        });
-        staged += size;
-        queueOffset += 1;
+      const batch = request.batch;
+      // The position fields are final only now, so the whole-record CRC is computed here (reusing
+      // the body's CRC from the prepare step instead of reading the body a second time).
+      if (batch === undefined) {
+        for (const record of request.records) {
+          const at = staged;
+          const size = record.prepared.size;
+          writePreparedRecord(record.prepared, this.staging, at, queueOffset, stagedStart + at, record.storeTimestamp);
+          sealRecordCrcKnowingBody(this.staging, at, size, record.prepared.bodyCrc32);
+          appended.push(appendedRecord(request, queueOffset, stagedStart + at, size, record.tagsCode, record.storeTimestamp));
+          staged += size;
+          queueOffset += 1;
+        }
+      } else {
+        const { prepared, tagsCodes, storeTimestamp } = batch;
+        const { sizes, bodyCrc32s } = prepared;
+        for (let index = 0; index < sizes.length; index++) {
+          const at = staged;
+          const size = sizes[index]!;
+          writeBatchRecord(prepared, index, this.staging, at, queueOffset, stagedStart + at, storeTimestamp);
+          sealRecordCrcKnowingBody(this.staging, at, size, bodyCrc32s[index]!);
+          appended.push(appendedRecord(request, queueOffset, stagedStart + at, size, tagsCodes[index]!, storeTimestamp));
+          staged += size;
+          queueOffset += 1;
+        }
       }
       this.nextQueueOffsets.set(key, queueOffset);
       results.push({ records: appended, endOffset: stagedStart + staged });
@@ -278,6 +285,10 @@ export class CommitLog {
   close(): void {
     this.log.close();
   }
+}
+
+function appendedRecord(request: AppendRequest, queueOffset: number, physicalOffset: number, size: number, tagsCode: number, storeTimestamp: number): AppendedRecord {
+  return { topic: request.topic, queueId: request.queueId, queueOffset, physicalOffset, size, tagsCode, storeTimestamp };
 }
 
 function queueKey(topic: string, queueId: number): string {

@@ -22,11 +22,11 @@ import { AppendWriter } from './append-writer';
 import { IndexDispatcher } from './index-dispatcher';
 import { getMessage, type GetMessageOptions, type GetMessageResult } from './message-reader';
 import * as putMessage from './put-message';
-import type { PreparedPut, PutMessageInput, PutMessageResult, TagsCodeFunction } from './put-message';
+import type { BatchPutInput, PreparedPut, PutLimits, PutMessageInput, PutMessageResult, TagsCodeFunction } from './put-message';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
 // and these run per put.
-const { preparePut, storedPositions } = putMessage;
+const { prepareBatchPut, preparePut, storedPositions } = putMessage;
 
 /** Told after each append, so long-polling pulls can wake (the broker's MessageArrivingListener). */
 export type MessageArrivalListener = (topic: string, queueId: number, nextQueueOffset: number, tagsCode: number) => void;
@@ -67,7 +67,7 @@ export class MessageStore {
   private readonly growthListeners = new Set<(maxOffset: number) => void>();
   private readonly retention: Retention;
   private closing: Promise<void> | undefined;
-  private readonly putLimits: { maxMessageSize: number; storeHost: { address: string; port: number }; tagsCodeOf: TagsCodeFunction };
+  private readonly putLimits: PutLimits;
 
   private constructor(
     options: ResolvedStoreOptions,
@@ -177,6 +177,17 @@ export class MessageStore {
   putMessages(inputs: readonly PutMessageInput[]): Promise<PutMessageResult> {
     if (this.closing) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', message: 'the message store is closing; retry against another broker' });
     const outcome = preparePut(inputs, this.putLimits);
+    if (!outcome.ok) return Promise.resolve(outcome.result);
+    return this.writer.submit(outcome.prepared);
+  }
+
+  /**
+   * Stores the messages of a batch send from the bytes they came in (BatchPutInput): as putMessages
+   * would store them with each entry's properties as encodedProperties, without an input per message.
+   */
+  putMessageBatch(input: BatchPutInput): Promise<PutMessageResult> {
+    if (this.closing) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', message: 'the message store is closing; retry against another broker' });
+    const outcome = prepareBatchPut(input, this.putLimits);
     if (!outcome.ok) return Promise.resolve(outcome.result);
     return this.writer.submit(outcome.prepared);
   }
