@@ -1,5 +1,5 @@
-// Copying short runs of bytes from a request into a record being written, the hot loop of the store's
-// write path (properties bytes, batch entries' bodies, the CRC tail).
+// Short runs of bytes on the hot paths: copied from a request into a record being written (properties
+// bytes, batch entries' bodies, the CRC tail), and checked for ASCII before properties are read.
 //
 // Measured on the Intel Xeon VM (ns per copy, by run length 8 / 20 / 43 / 63 / 128 / 256 bytes): a
 // byte loop 35 / 45 / 88 / 127 / 259 / 507, 32-bit words through DataViews 14 / 26 / 51 / 71 / 135 /
@@ -50,4 +50,17 @@ export function copyRun(source: Uint8Array, start: number, end: number, target: 
   for (; i + 4 <= length; i += 4) to.setInt32(at + i, from.getInt32(start + i));
   for (; i < length; i += 1) target[at + i] = source[start + i]!;
   return at + length;
+}
+
+/**
+ * Whether source[start, end) is all ASCII (no byte from 0x80), read four bytes at a time: a run of
+ * encoded properties that is can be read as Latin-1 and sliced, with no UTF-8 decoding per value.
+ */
+export function isAsciiRun(source: Uint8Array, start: number, end: number): boolean {
+  const view = sourceViewOf(source);
+  let high = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) high |= view.getInt32(i);
+  for (; i < end; i += 1) high |= source[i]!;
+  return (high & 0x80808080) === 0;
 }

@@ -31,11 +31,13 @@ export class HashedKeys {
 
   /** Hashes and appends the indexed keys of `entries` (KEYS without empty and repeated ones, then UNIQ_KEY). */
   addEntries(entries: readonly KeyIndexEntry[], hasher: KeyHasher): void {
-    for (const entry of entries) {
-      const keys = entry.keys;
-      for (let i = 0; i < keys.length; i++) if (isIndexedKey(keys, i)) this.addKey(hasher, KeyKind.KEY, entry.topic, keys[i]!, entry.physicalOffset, entry.storeTimestamp);
-      if (entry.uniqKey) this.addKey(hasher, KeyKind.UNIQ_KEY, entry.topic, entry.uniqKey, entry.physicalOffset, entry.storeTimestamp);
-    }
+    for (const entry of entries) this.addMessage(hasher, entry.topic, entry.keys, entry.uniqKey, entry.physicalOffset, entry.storeTimestamp);
+  }
+
+  /** addEntries for one message, given its fields rather than an entry (the store's hand-over per append). */
+  addMessage(hasher: KeyHasher, topic: string, keys: readonly string[], uniqKey: string | undefined, offset: number, timestamp: number): void {
+    for (let i = 0; i < keys.length; i++) if (isIndexedKey(keys, i)) this.addKey(hasher, KeyKind.KEY, topic, keys[i]!, offset, timestamp);
+    if (uniqKey) this.addKey(hasher, KeyKind.UNIQ_KEY, topic, uniqKey, offset, timestamp);
   }
 
   addKey(hasher: KeyHasher, kind: KeyKind, topic: string, key: string, offset: number, timestamp: number): void {

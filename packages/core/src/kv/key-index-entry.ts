@@ -1,7 +1,12 @@
 // What the key index is given per message, and the checks of a batch of them: dispatch hands them
 // over in commit-log order, and a batch is refused whole if one entry is malformed.
 import type { HashedKeys } from './hashed-keys';
-import { assertNonEmptyString, assertNonNegativeInteger } from './validate';
+import * as validate from './validate';
+// Bound once at load: validateHashedKeys checks every key the index writes, and under CommonJS each use
+// of an imported name is a module-export getter call.
+// (Annotated: TypeScript calls an assertion function only through a name with a declared type.)
+const assertNonEmptyString: typeof validate.assertNonEmptyString = validate.assertNonEmptyString;
+const assertNonNegativeInteger: typeof validate.assertNonNegativeInteger = validate.assertNonNegativeInteger;
 
 /** One stored message as the index sees it (RocketMQ's IndexService input from dispatch). */
 export interface KeyIndexEntry {

@@ -93,12 +93,16 @@ export function firstEntryOf(rowKey: string): number {
   return Number.parseInt(rowKey.slice(rowKey.lastIndexOf('!') + 1), 16);
 }
 
-export function writeEntry(row: Buffer, at: number, hashA: number, hashB: number, offset: number, timestamp: number, prev: number): void {
-  row.writeUInt32LE(hashA, at + AT_HASH_A);
-  row.writeUInt32LE(hashB, at + AT_HASH_B);
-  row.writeDoubleLE(offset, at + AT_OFFSET);
-  row.writeDoubleLE(timestamp, at + AT_TIMESTAMP);
-  row.writeUInt32LE(prev, at + AT_PREV);
+/**
+ * Writes an entry through a DataView of its row (the same bytes as Buffer#writeUInt32LE and
+ * writeDoubleLE): those are calls with their own checks, five per indexed key.
+ */
+export function writeEntry(row: DataView, at: number, hashA: number, hashB: number, offset: number, timestamp: number, prev: number): void {
+  row.setUint32(at + AT_HASH_A, hashA, true);
+  row.setUint32(at + AT_HASH_B, hashB, true);
+  row.setFloat64(at + AT_OFFSET, offset, true);
+  row.setFloat64(at + AT_TIMESTAMP, timestamp, true);
+  row.setUint32(at + AT_PREV, prev, true);
 }
 
 export const entryHashA = (row: Buffer, at: number): number => row.readUInt32LE(at + AT_HASH_A);

@@ -154,6 +154,11 @@ export class KeyIndex {
     into.addEntries(entries, this.hasher);
   }
 
+  /** hashEntries for one message's keys, given as fields (no entry object per message). */
+  hashMessageKeys(topic: string, keys: readonly string[], uniqKey: string | undefined, physicalOffset: number, storeTimestamp: number, into: HashedKeys): void {
+    into.addMessage(this.hasher, topic, keys, uniqKey, physicalOffset, storeTimestamp);
+  }
+
   /** Commit-log offset up to which entries have been written (0 when empty). */
   async indexedOffset(): Promise<number> {
     await this.settled();
@@ -256,12 +261,13 @@ export class KeyIndex {
       // One row per run of entries within a generation.
       const rowEntries = Math.min(length - next, this.entriesPerGeneration - this.active.count);
       const row = Buffer.allocUnsafe(rowEntries * ENTRY_BYTES);
+      const rowView = new DataView(row.buffer, row.byteOffset, row.byteLength);
       const rowFirst = this.active.count;
       for (let i = 0; i < rowEntries; i++, next++) {
         const offset = offsets[next]!;
         const timestamp = timestamps[next]!;
         const prev = this.active.link(hashA[next]!, offset, timestamp);
-        writeEntry(row, i * ENTRY_BYTES, hashA[next]!, hashB[next]!, offset, timestamp, prev);
+        writeEntry(rowView, i * ENTRY_BYTES, hashA[next]!, hashB[next]!, offset, timestamp, prev);
       }
       ops.push({ type: 'put', key: entryRowKey(this.active.generation, rowFirst), value: row });
     }

@@ -83,12 +83,25 @@ export class IndexDispatcher {
     this.persisted = indexed;
   }
 
-  /** The writer appended [from, upTo); `entries` are its messages that have keys. */
+  /** The writer appended [from, upTo); `entries` are its messages that have keys (or were given by handOverKeys). */
   handOver(entries: readonly KeyIndexEntry[], from: number, upTo: number): void {
     if (this.overflowed) return;
     this.pendingFrom ??= from;
     this.pendingUpTo = upTo;
     this.index.hashEntries(entries, this.pending);
+    this.checkOverflow();
+  }
+
+  /**
+   * One appended message's keys, hashed into the hand-over at once; the append's handOver (with no
+   * entries) follows. The writer's way: no entry object per message.
+   */
+  handOverKeys(topic: string, keys: readonly string[], uniqKey: string | undefined, physicalOffset: number, storeTimestamp: number): void {
+    if (this.overflowed) return;
+    this.index.hashMessageKeys(topic, keys, uniqKey, physicalOffset, storeTimestamp, this.pending);
+  }
+
+  private checkOverflow(): void {
     if (this.pending.length - this.pendingStart > MAX_PENDING_ENTRIES) {
       this.overflowed = true;
       this.pending.clear();

@@ -469,28 +469,27 @@ export class MessageStore {
 
   private afterAppend(puts: readonly PreparedPut[], results: readonly AppendResult[]): void {
     if (this.growthListeners.size > 0) this.notifyGrowth();
-    const records = results.length === 1 ? results[0]!.records : results.flatMap((result) => result.records);
-    this.queues.dispatch(records);
-    const entries: KeyIndexEntry[] = [];
-    // Plain loops and one literal per keyed message: this runs for every message of every append.
-    for (let i = 0; i < puts.length; i++) {
+    const dispatcher = this.indexDispatcher;
+    // Per put: a batch's records are one queue's run (the consume queue's fast path), and a message's
+    // keys go straight into the index's hand-over (no entry object per message).
+    for (let i = 0; i < results.length; i++) {
+      const records = results[i]!.records;
+      this.queues.dispatch(records);
       const indexKeys = puts[i]!.indexKeys;
       if (!indexKeys) continue;
-      const appended = results[i]!.records;
       for (let j = 0; j < indexKeys.length; j++) {
         const keys = indexKeys[j];
-        const record = appended[j];
-        if (!keys || !record) continue;
-        const entry: KeyIndexEntry = { topic: record.topic, keys: keys.keys, physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp };
-        if (keys.uniqKey) entry.uniqKey = keys.uniqKey;
-        entries.push(entry);
+        const record = records[j];
+        if (keys && record) dispatcher.handOverKeys(record.topic, keys.keys, keys.uniqKey, record.physicalOffset, record.storeTimestamp);
       }
     }
-    const first = records[0];
-    if (first) this.indexDispatcher.handOver(entries, first.physicalOffset, results[results.length - 1]!.endOffset);
+    const first = results[0]?.records[0];
+    if (first) dispatcher.handOver(NO_ENTRIES, first.physicalOffset, results[results.length - 1]!.endOffset);
     if (this.listeners.size === 0) return;
-    for (const record of records) {
-      for (const listener of this.listeners) listener(record.topic, record.queueId, record.queueOffset + 1, record.tagsCode);
+    for (const result of results) {
+      for (const record of result.records) {
+        for (const listener of this.listeners) listener(record.topic, record.queueId, record.queueOffset + 1, record.tagsCode);
+      }
     }
   }
 
@@ -504,6 +503,7 @@ export class MessageStore {
 // and this runs for every put.
 const TAGS = MessageConst.TAGS;
 const hashTags = tagsHashCode;
+const NO_ENTRIES: readonly KeyIndexEntry[] = [];
 
 function defaultTagsCode(_topic: string, properties: Readonly<Record<string, string>>): number {
   return hashTags(properties[TAGS]);
