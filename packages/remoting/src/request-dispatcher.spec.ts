@@ -1,4 +1,4 @@
-import { ResponseCode, createRequest, createResponse } from '@pulsejet/protocol';
+import { FrameDecoder, ResponseCode, createRequest, createResponse, encodeCommand } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { RequestDispatcher, resolveProcessorOptions } from './request-dispatcher';
 import type { DispatchTarget } from './request-dispatcher';
@@ -31,6 +31,18 @@ describe('RequestDispatcher', () => {
     const to = target();
     dispatcher.dispatch(request(10, 42, { serializeType: 'ROCKETMQ' }), to);
     expect(to.responses[0]).toMatchObject({ opaque: 42, flag: 1, serializeType: 'ROCKETMQ' });
+  });
+
+  it("keeps the fields of a decoded command it answers with (extFields behind an accessor, which a spread leaves out)", () => {
+    // A processor relaying a command it received: decoded lazily, as transports decode binary headers.
+    const received = createResponse(createRequest(10, {}, undefined, { serializeType: 'ROCKETMQ' }), ResponseCode.SUCCESS, undefined, { msgId: 'M1', queueOffset: '7' });
+    received.serializeType = 'ROCKETMQ';
+    const [decoded] = new FrameDecoder({ lazyExtFields: true }).push(encodeCommand(received));
+    const dispatcher = new RequestDispatcher(() => undefined);
+    dispatcher.register(10, () => decoded!);
+    const to = target();
+    dispatcher.dispatch(request(10, 42, { serializeType: 'ROCKETMQ' }), to);
+    expect(to.responses[0]).toMatchObject({ opaque: 42, flag: 1, extFields: { msgId: 'M1', queueOffset: '7' } });
   });
 
   it('never answers a oneway-flagged request, even on errors or when busy', async () => {

@@ -1,5 +1,5 @@
 // TcpRemotingServer lifecycle and options beyond the conformance suite.
-import { createRequest } from '@pulsejet/protocol';
+import { ResponseCode, createRequest, createResponse, rawExtFieldsOf } from '@pulsejet/protocol';
 import { DEFAULT_MAX_FRAME_SIZE } from '@pulsejet/protocol';
 import { RemotingError, TcpRemotingClient, TcpRemotingServer, resolveTcpClientOptions, resolveTcpServerOptions } from '../src';
 import { collectingLog, rejectionOf } from './helpers';
@@ -47,5 +47,29 @@ describe('TcpRemotingServer', () => {
     const error = await rejectionOf(client.request(server.address(), createRequest(1), 1000));
     expect(RemotingError.is(error) && error.code).toBe('CONNECT_FAILED');
     await client.close();
+  });
+});
+
+describe('TCP binary headers decoded lazily on both sides', () => {
+  it('hands requests and replies whose extFields are built on first read, with every field there', async () => {
+    const server = new TcpRemotingServer({ log: collectingLog().log });
+    let requestUnread: boolean | undefined;
+    server.registerProcessor(10, (request) => {
+      requestUnread = rawExtFieldsOf(request) !== undefined;
+      return createResponse(request, ResponseCode.SUCCESS, undefined, { echo: request.extFields['k'] ?? '', msgId: 'M-1' });
+    });
+    await server.start();
+    const client = new TcpRemotingClient({ log: collectingLog().log });
+    try {
+      const reply = await client.request(server.address(), createRequest(10, { k: 'v' }, undefined, { serializeType: 'ROCKETMQ' }), 3000);
+      expect(requestUnread).toBe(true);
+      // The client never built the reply's fields; reading them builds them once.
+      expect(rawExtFieldsOf(reply)).toBeDefined();
+      expect(reply.extFields).toEqual({ echo: 'v', msgId: 'M-1' });
+      expect(rawExtFieldsOf(reply)).toBeUndefined();
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });

@@ -40,11 +40,6 @@ export interface TcpChannelOptions extends ChannelOptions {
   idleTimeoutMs: number;
   /** Stop reading while writes wait for drain (servers: yes; clients: no, to never deadlock a server doing the same). */
   pauseReadsWhileCongested: boolean;
-  /**
-   * Build binary headers' extFields on first read (protocol's FrameDecoderOptions.lazyExtFields):
-   * servers, whose hottest processors read the fields they know from the bytes (rawExtFieldsOf).
-   */
-  lazyExtFields: boolean;
 }
 
 // A batch is written early once it holds this many frames or bytes. Waiting for the end of the tick
@@ -97,7 +92,11 @@ export class TcpChannel extends AbstractChannel {
     private readonly tcpOptions: TcpChannelOptions,
   ) {
     super(remoteAddress, 'tcp', tcpOptions);
-    this.decoder = new FrameDecoder({ maxFrameSize: tcpOptions.maxFrameSize, lazyExtFields: tcpOptions.lazyExtFields });
+    // Binary headers' extFields are built on first read (protocol's FrameDecoderOptions.lazyExtFields):
+    // a server's hottest processors read the fields they know from the bytes (rawExtFieldsOf), and a
+    // client that checks only a reply's code (a raw producer, heartbeats, offset commits) never builds
+    // them. Every length is checked at decode either way.
+    this.decoder = new FrameDecoder({ maxFrameSize: tcpOptions.maxFrameSize, lazyExtFields: true });
     this.encodeOptions = tcpOptions.maxFrameSize === DEFAULT_MAX_FRAME_SIZE ? undefined : { maxFrameSize: tcpOptions.maxFrameSize };
     // Requests and responses are small and latency-bound; we batch per tick ourselves.
     socket.setNoDelay(true);

@@ -52,7 +52,6 @@ export class TcpRemotingClient extends RemotingClientBase {
             writeDrainTimeoutMs: this.options.writeDrainTimeoutMs,
             idleTimeoutMs: 0,
             pauseReadsWhileCongested: false,
-            lazyExtFields: false,
           }),
         );
       });

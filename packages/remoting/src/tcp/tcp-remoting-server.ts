@@ -59,7 +59,6 @@ export class TcpRemotingServer extends RemotingServerBase {
       writeDrainTimeoutMs: this.options.writeDrainTimeoutMs,
       idleTimeoutMs: this.options.channelIdleTimeoutMs,
       pauseReadsWhileCongested: true,
-      lazyExtFields: true,
     });
     this.addChannel(channel);
   };
