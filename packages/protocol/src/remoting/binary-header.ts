@@ -25,6 +25,7 @@
 // string of the whole header (String#slice is a builtin, not a native call) and takes extFields keys
 // from the JSON scanner's cache of internalized keys, as property stores want them.
 import { ProtocolError, ProtocolErrorCode } from '../errors';
+import * as byteRuns from '../byte-copy';
 import * as slices from './buffer-slices';
 import type { SlicingBuffer } from './buffer-slices';
 import * as jsonKeys from './json-header-scan-keys';
@@ -35,6 +36,7 @@ import type { RemotingCommand, SerializeType } from './remoting-command';
 const { cachedKey } = jsonKeys;
 const { languageCodeOf, languageName } = languages;
 const { CAN_SLICE } = slices;
+const { isAsciiRun } = byteRuns;
 
 const CODE = 0;
 const LANGUAGE = 2;
@@ -244,6 +246,9 @@ function readExtFields(buf: SlicingBuffer, p: number, mapEnd: number, into?: Rec
   // The block as one character per byte, for the ASCII strings to be cut from (unused without the
   // slicers: readString and readKey then decode every string with Buffer#toString).
   const text = into !== undefined && CAN_SLICE ? buf.latin1Slice(p, mapEnd) : '';
+  // All ASCII (the usual case), checked once by words: every value is then its Latin-1 slice, long
+  // ones (a send's properties) included, with no per-value check or native UTF-8 decode.
+  const ascii = text !== '' && isAsciiRun(buf, p, mapEnd);
   const start = p;
   while (p < mapEnd) {
     if (mapEnd - p < KEY_LENGTH_SIZE) throw badHeader('extFields ends inside a keyLength');
@@ -257,7 +262,7 @@ function readExtFields(buf: SlicingBuffer, p: number, mapEnd: number, into?: Rec
     const valueLength = readInt32(buf, p);
     p += VALUE_LENGTH_SIZE;
     if (valueLength < 0 || valueLength > mapEnd - p) checkLength(`valueLength of key "${buf.toString('utf8', keyAt, keyAt + keyLength)}"`, valueLength, mapEnd - p);
-    if (into !== undefined) setField(into, readKey(buf, text, start, keyAt, keyLength), readString(buf, text, start, p, valueLength));
+    if (into !== undefined) setField(into, readKey(buf, text, start, keyAt, keyLength), ascii ? text.slice(p - start, p - start + valueLength) : readString(buf, text, start, p, valueLength));
     p += valueLength;
   }
 }
