@@ -86,9 +86,10 @@ const INT32_MAX = 0x7fffffff;
  * Validates `input` (throws ProtocolError like encodeStoredRecord) and computes the body CRC. With
  * `leading`, the record's properties are those bytes followed by `input.properties`: a broker stores
  * a batch entry's properties as they came, as Java's does, instead of decoding and encoding them.
+ * `textBytes`: the UTF-8 length of `input.properties` when the caller knows it (encodedRecordSize).
  */
-export function prepareStoredRecord(input: StoredRecordInput, leading?: PropertiesBytes): PreparedRecord {
-  const size = encodedRecordSize(input, leading === undefined ? 0 : propertiesBytesLength(leading));
+export function prepareStoredRecord(input: StoredRecordInput, leading?: PropertiesBytes, textBytes = -1): PreparedRecord {
+  const size = encodedRecordSize(input, leading === undefined ? 0 : propertiesBytesLength(leading), textBytes);
   const bodyCrc32 = crc32(input.body);
   return {
     size,

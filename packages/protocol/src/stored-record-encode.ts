@@ -35,13 +35,14 @@ export function bodyCrc(body: Uint8Array): number {
 /**
  * TOTALSIZE of the record `input` would produce. Checks every field first, so that
  * writeStoredRecord either writes a whole record or throws without touching the target.
- * `leadingPropertiesBytes` are properties bytes stored before `input.properties` (prepareStoredRecord).
+ * `leadingPropertiesBytes` are properties bytes stored before `input.properties` (prepareStoredRecord);
+ * `textBytes`, when the caller knows it, is the UTF-8 length of `input.properties` (else measured).
  */
-export function encodedRecordSize(input: StoredRecordInput, leadingPropertiesBytes = 0): number {
+export function encodedRecordSize(input: StoredRecordInput, leadingPropertiesBytes = 0, textBytes = -1): number {
   // A valid topic is ASCII and at most 127 long, so it always fits the 1-byte TOPICLEN and the
   // recovery scanner (which checks topic names) will accept what we write.
   assertTopicName(input.topic);
-  const propertiesBytes = leadingPropertiesBytes + Buffer.byteLength(input.properties, 'utf8');
+  const propertiesBytes = leadingPropertiesBytes + (textBytes >= 0 ? textBytes : Buffer.byteLength(input.properties, 'utf8'));
   if (propertiesBytes > PROPERTIES_MAX_BYTES) {
     throw badLength(`properties are ${propertiesBytes} bytes; PROPLEN is a signed short, so keep them under ${PROPERTIES_MAX_BYTES + 1}`);
   }

@@ -165,7 +165,9 @@ export function preparePut(inputs: readonly PutMessageInput[], limits: PutLimits
     } catch (error) {
       return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
     }
-    const propertiesBytes = (encoded === undefined ? 0 : propertiesBytesLength(encoded)) + Buffer.byteLength(properties);
+    // textAfter's text is the same from message to message: its length is kept with it.
+    const textBytes = encoded === undefined ? Buffer.byteLength(properties) : lastTextBytes;
+    const propertiesBytes = (encoded === undefined ? 0 : propertiesBytesLength(encoded)) + textBytes;
     if (propertiesBytes > PROPERTIES_MAX_BYTES) {
       return fail('PROPERTIES_SIZE_EXCEEDED', `message properties take ${propertiesBytes} bytes, over ${PROPERTIES_MAX_BYTES}; use fewer or shorter properties`);
     }
@@ -184,7 +186,7 @@ export function preparePut(inputs: readonly PutMessageInput[], limits: PutLimits
         body: input.body,
         properties,
         storeTimestamp: now,
-      }, encoded);
+      }, encoded, textBytes);
     } catch (error) {
       return fail('MESSAGE_ILLEGAL', ProtocolError.is(error) ? error.message : String(error));
     }
@@ -303,6 +305,7 @@ function tailText(open: boolean, appended: string): string {
 let lastAppended = '';
 let lastOpen = false;
 let lastText = withRecordCrcPlaceholder('');
+let lastTextBytes = Buffer.byteLength(lastText);
 
 /** What follows encoded properties bytes in the record: their appended pairs and the CRC placeholder. */
 function textAfter(encoded: EncodedProperties): string {
@@ -315,6 +318,7 @@ function textAfter(encoded: EncodedProperties): string {
     lastAppended = appended;
     lastOpen = open;
     lastText = tailText(open, appended);
+    lastTextBytes = Buffer.byteLength(lastText);
   }
   return lastText;
 }
