@@ -73,6 +73,7 @@ export type { FrameWriter } from './remoting/frame-slab';
 export { FrameDecoder } from './remoting/frame-decoder';
 export type { FrameDecoderOptions } from './remoting/frame-decoder';
 export { rawExtFieldsOf } from './remoting/binary-header';
+export { utf8Text } from './remoting/buffer-slices';
 export type { RawExtFields } from './remoting/binary-header';
 export { resolveFrameCodecOptions } from './remoting/frame-layout';
 export type { FrameCodecOptions, ResolvedFrameCodecOptions } from './remoting/frame-layout';
