@@ -1,7 +1,8 @@
 // Public API of @pulsejet/core: the commit-log message store. Explicit names only (STYLE.md habit 2).
 export { MessageStore } from './store/message-store';
 export type { MessageArrivalListener, MessageStoreHooks, StoreStats } from './store/message-store';
-export type { BatchPutInput, EncodedProperties, PutMessageInput, PutMessageResult, StoredPosition, TagsCodeFunction } from './store/put-message';
+export type { EncodedProperties, PutMessageInput, PutMessageResult, StoredPosition, TagsCodeFunction } from './store/put-message';
+export type { BatchPutInput } from './store/put-batch';
 export { DEFAULT_MAX_MSG_NUMS, DEFAULT_MAX_TOTAL_BYTES } from './store/message-reader';
 export type { GetMessageOptions, GetMessageResult } from './store/message-reader';
 export type { PutMessageStatus, GetMessageStatus } from './status';

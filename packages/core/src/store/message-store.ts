@@ -22,11 +22,14 @@ import { AppendWriter } from './append-writer';
 import { IndexDispatcher } from './index-dispatcher';
 import { getMessage, type GetMessageOptions, type GetMessageResult } from './message-reader';
 import * as putMessage from './put-message';
-import type { BatchPutInput, PreparedPut, PutLimits, PutMessageInput, PutMessageResult, TagsCodeFunction } from './put-message';
+import type { PreparedPut, PutLimits, PutMessageInput, PutMessageResult, TagsCodeFunction } from './put-message';
+import * as putBatch from './put-batch';
+import type { BatchPutInput } from './put-batch';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
 // and these run per put.
-const { prepareBatchPut, preparePut, storedPositions } = putMessage;
+const { preparePut, storedPositions } = putMessage;
+const { prepareBatchPut } = putBatch;
 
 /** Told after each append, so long-polling pulls can wake (the broker's MessageArrivingListener). */
 export type MessageArrivalListener = (topic: string, queueId: number, nextQueueOffset: number, tagsCode: number) => void;
