@@ -56,7 +56,7 @@ export class ConsumeQueueTable {
     if (records.length === 0) return;
     const first = records[0]!;
     if (records.every((record) => record.topic === first.topic && record.queueId === first.queueId)) {
-      this.obtain(first.topic, first.queueId).appendRun(records);
+      this.dispatchRun(records);
       return;
     }
     const runs = new Map<ConsumeQueue, QueueEntryAt[]>();
@@ -68,6 +68,15 @@ export class ConsumeQueueTable {
     }
     // Within a batch a queue's offsets are consecutive: the writer assigned them in order.
     for (const [queue, run] of runs) queue.appendRun(run);
+  }
+
+  /**
+   * dispatch for records the caller knows are one queue's, in offset order: the writer's puts (one
+   * topic and queue each, a batch included), without the check and the grouping per call.
+   */
+  dispatchRun(records: readonly AppendedRecord[]): void {
+    const first = records[0];
+    if (first !== undefined) this.obtain(first.topic, first.queueId).appendRun(records);
   }
 
   async deleteTopic(topic: string): Promise<void> {

@@ -473,11 +473,11 @@ export class MessageStore {
   private afterAppend(puts: readonly PreparedPut[], results: readonly AppendResult[]): void {
     if (this.growthListeners.size > 0) this.notifyGrowth();
     const dispatcher = this.indexDispatcher;
-    // Per put: a batch's records are one queue's run (the consume queue's fast path), and a message's
-    // keys go straight into the index's hand-over (no entry object per message).
+    // Per put: a put is one queue's run of records (preparePut and prepareBatchPut refuse mixed
+    // queues), and a message's keys go straight into the index's hand-over (no entry object each).
     for (let i = 0; i < results.length; i++) {
       const records = results[i]!.records;
-      this.queues.dispatch(records);
+      this.queues.dispatchRun(records);
       const indexKeys = puts[i]!.indexKeys;
       if (!indexKeys) continue;
       for (let j = 0; j < indexKeys.length; j++) {
