@@ -40,7 +40,8 @@ export {
 export { parseSendMessageHeader, SEND_MESSAGE_V2_KEYS } from './send/send-message-header';
 export type { SendMessageRequestHeader } from './send/send-message-header';
 export { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './send/put-status';
-export { createSendMessageProcessor, rewriteForStore, DEFAULT_MSG_REGION } from './send/send-message-processor';
+export { createSendMessageProcessor, rewriteForStore } from './send/send-message-processor';
+export { DEFAULT_MSG_REGION } from './send/send-reply-fields';
 export { createSendBatchMessageProcessor } from './send/send-batch-processor';
 export { encodeMessageBatch, decodeMessageBatch, BatchDecodeError } from './send/message-batch-codec';
 export type { BatchEntry } from './send/message-batch-codec';

@@ -63,6 +63,17 @@ export {
   createResponse,
 } from './remoting/remoting-command';
 export type { RemotingCommand, SerializeType } from './remoting/remoting-command';
+export {
+  createPreparedResponse,
+  encodeFieldKey,
+  encodeFieldEntries,
+  writeEncoded,
+  writeStringValue,
+  stringValueMaxBytes,
+  writeDecimalValue,
+  DECIMAL_VALUE_MAX_BYTES,
+} from './remoting/prepared-fields';
+export type { PreparedFields } from './remoting/prepared-fields';
 export { RequestCode } from './remoting/request-code';
 export type { RequestCodeName } from './remoting/request-code';
 export { ResponseCode } from './remoting/response-code';

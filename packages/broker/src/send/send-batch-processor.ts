@@ -15,7 +15,8 @@ import { BatchDecodeError } from './message-batch-codec';
 import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
 import { parseSendMessageHeader, type SendMessageRequestHeader } from './send-message-header';
-import { DEFAULT_MSG_REGION, checkMessage } from './send-message-processor';
+import { checkMessage } from './send-message-processor';
+import { DEFAULT_MSG_REGION } from './send-reply-fields';
 
 // Bound once at load (see send-message-processor.ts): the per-entry loops below would otherwise call a
 // getter of the protocol barrel for every message of a batch.

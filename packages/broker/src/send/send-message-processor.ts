@@ -17,10 +17,11 @@ import { PUT_STATUS_RESPONSE_CODE, isStoredStatus } from './put-status';
 import { awaitReplica } from './replica-wait';
 import { parseSendRequestHeader, type SendMessageRequestHeader } from './send-message-header';
 import { scanSendProperties } from './send-properties-scan';
+import { SendReplyFields } from './send-reply-fields';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call on the protocol
 // barrel's exports, which the broker's send profile showed per message.
-const { MessageConst, MessageSysFlag, NAME_VALUE_SEPARATOR, ResponseCode, createResponse, decodeProperties, transactionType, validateTopicName } = protocol;
+const { MessageConst, MessageSysFlag, NAME_VALUE_SEPARATOR, ResponseCode, createPreparedResponse, createResponse, decodeProperties, transactionType, validateTopicName } = protocol;
 const { TRANSACTION_PREPARED_TYPE } = MessageSysFlag;
 const { isNotAllowedSendTopic } = systemTopics;
 const { CLUSTER, UNIQ_KEY, WAIT_STORE_MSG_OK } = MessageConst;
@@ -33,9 +34,6 @@ const { PERM_WRITE } = core;
  * sendThreadPoolQueueCapacity (10,000): past it, SYSTEM_BUSY tells producers to back off.
  */
 export const SEND_PROCESSOR_OPTIONS: Readonly<ProcessorOptions> = { maxConcurrency: 1024, maxQueued: 10_000 };
-
-/** Java adds these to every send reply; ali-ons ignores them. */
-export const DEFAULT_MSG_REGION = 'DefaultRegion';
 
 /** `scheduled`: the message may carry a delay or timer property (mayBeScheduled); when false it carries none. */
 type Checked = { ok: true; input: PutMessageInput; scheduled: boolean } | { ok: false; code: number; remark: string };
@@ -67,14 +65,8 @@ export function createSendMessageProcessor(ctx: BrokerContext, v2: boolean) {
       return createResponse(request, code, result.message ?? `putting the message failed: ${result.status}`);
     }
     const uniqKey = half ? checked.input.properties[UNIQ_KEY] : undefined;
-    return createResponse(request, code, code === ResponseCode.SUCCESS ? undefined : result.status, {
-      msgId: stored.msgId,
-      queueId: String(checked.input.queueId),
-      queueOffset: String(stored.queueOffset),
-      ...(uniqKey ? { transactionId: uniqKey } : {}),
-      MSG_REGION: DEFAULT_MSG_REGION,
-      TRACE_ON: 'true',
-    });
+    const fields = new SendReplyFields(stored.msgId, checked.input.queueId, stored.queueOffset, uniqKey);
+    return createPreparedResponse(request, code, code === ResponseCode.SUCCESS ? undefined : result.status, fields);
   };
 }
 

@@ -28,8 +28,10 @@ import { ProtocolError, ProtocolErrorCode } from '../errors';
 import * as byteRuns from '../byte-copy';
 import * as slices from './buffer-slices';
 import type { SlicingBuffer } from './buffer-slices';
+import * as headerBytes from './header-bytes';
 import * as jsonKeys from './json-header-scan-keys';
 import * as languages from './language-code';
+import * as preparedFields from './prepared-fields';
 import type { RemotingCommand, SerializeType } from './remoting-command';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call (see frame-codec).
@@ -37,6 +39,9 @@ const { cachedKey } = jsonKeys;
 const { languageCodeOf, languageName } = languages;
 const { CAN_SLICE } = slices;
 const { isAsciiRun } = byteRuns;
+const { NATIVE_FROM, writeInt16, writeInt32 } = headerBytes;
+const writeString = headerBytes.writeUtf8;
+const { preparedFieldsOf } = preparedFields;
 
 const CODE = 0;
 const LANGUAGE = 2;
@@ -53,8 +58,6 @@ const VALUE_LENGTH_SIZE = 4;
 const MAX_KEY_BYTES = 0x7fff;
 /** The most UTF-8 bytes one UTF-16 unit becomes (a lone surrogate: U+FFFD, 3 bytes). */
 const MAX_BYTES_PER_UNIT = 3;
-/** Strings longer than this are written and read by one native call (see the header comment). */
-const NATIVE_FROM = 32;
 
 
 /**
@@ -65,6 +68,8 @@ export function binaryHeaderBound(command: RemotingCommand): number {
   let units = 0;
   let bytes = FIXED_SIZE + EXT_FIELDS_LENGTH_SIZE;
   if (command.remark) units += command.remark.length;
+  const prepared = preparedFieldsOf(command);
+  if (prepared !== undefined) return bytes + prepared.maxBytes + units * MAX_BYTES_PER_UNIT;
   const fields = command.extFields;
   for (const key in fields) {
     const value = fields[key];
@@ -79,6 +84,7 @@ export function binaryHeaderBound(command: RemotingCommand): number {
 export function binaryHeaderLength(command: RemotingCommand): number {
   let length = FIXED_SIZE + EXT_FIELDS_LENGTH_SIZE;
   if (command.remark) length += Buffer.byteLength(command.remark, 'utf8');
+  // Measured from the object: prepared fields know only their bound (the object is then what is written).
   const fields = command.extFields;
   for (const key in fields) {
     const value = fields[key];
@@ -110,6 +116,12 @@ export function writeBinaryHeaderAt(command: RemotingCommand, out: Buffer, start
   const mapLengthAt = p;
   p += EXT_FIELDS_LENGTH_SIZE;
   const mapStart = p;
+  const prepared = preparedFieldsOf(command);
+  if (prepared !== undefined) {
+    p = prepared.writeTo(out, mapStart);
+    writeInt32(out, mapLengthAt, p - mapStart);
+    return p;
+  }
   const fields = command.extFields;
   for (const key in fields) {
     const value = fields[key];
@@ -267,18 +279,6 @@ function readExtFields(buf: SlicingBuffer, p: number, mapEnd: number, into?: Rec
   }
 }
 
-/** UTF-8 of `value` at out[pos]; returns its byte length. */
-function writeString(out: Buffer, pos: number, value: string): number {
-  const length = value.length;
-  if (length > NATIVE_FROM) return out.write(value, pos, 'utf8');
-  for (let i = 0; i < length; i += 1) {
-    const c = value.charCodeAt(i);
-    if (c >= 0x80) return out.write(value, pos, 'utf8'); // rewrites the ASCII part too
-    out[pos + i] = c;
-  }
-  return length;
-}
-
 /** The UTF-8 string at buf[at, at + length); `text` is the header from `start` as Latin-1. */
 function readString(buf: SlicingBuffer, text: string, start: number, at: number, length: number): string {
   if (length > NATIVE_FROM || !CAN_SLICE) return buf.toString('utf8', at, at + length);
@@ -302,18 +302,6 @@ function readKey(buf: SlicingBuffer, text: string, start: number, at: number, le
 
 function readInt32(buf: Buffer, at: number): number {
   return (buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
-}
-
-function writeInt32(out: Buffer, at: number, value: number): void {
-  out[at] = value >>> 24;
-  out[at + 1] = value >>> 16;
-  out[at + 2] = value >>> 8;
-  out[at + 3] = value;
-}
-
-function writeInt16(out: Buffer, at: number, value: number): void {
-  out[at] = value >>> 8;
-  out[at + 1] = value;
 }
 
 function checkLength(field: string, length: number, remaining: number): void {

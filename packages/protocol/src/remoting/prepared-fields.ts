@@ -1,0 +1,156 @@
+// A command whose extFields write their own bytes into a binary header, for replies sent once per
+// message (a send's msgId, queueId and queueOffset). Building a fields object and encoding it walks
+// the object's keys and copies every key and value character by character (~2 ns each on the
+// development VM): ~0.5 us per send reply in isolation, ~6% of a busy broker's main thread. A
+// PreparedFields writes constant keys as pre-encoded bytes and only its values by character.
+//
+// The binary header's map layout (binary-header.ts): repeated int16 keyLength, key, int32 valueLength,
+// value, all UTF-8. A JSON header, or anyone reading `extFields`, gets the same entries as an object.
+import * as headerBytes from './header-bytes';
+import type { RemotingCommand, SerializeType } from './remoting-command';
+import { PULSEJET_REMOTING_VERSION, RemotingCommandFlag } from './remoting-command';
+
+// Bound once at load: under CommonJS every use of an imported name is a getter call (see frame-codec).
+const { writeInt32, writeUtf8 } = headerBytes;
+
+/** extFields that write their own map bytes when the command is encoded with a binary header. */
+export interface PreparedFields {
+  /** The most bytes writeTo writes (UTF-8's worst case for values of unknown text). */
+  readonly maxBytes: number;
+  /** Writes the entries at out[at...] (room for maxBytes); returns the offset after them. */
+  writeTo(out: Buffer, at: number): number;
+  /** The same entries as an object, in the same order. */
+  toRecord(): Record<string, string>;
+}
+
+/**
+ * A command carrying PreparedFields. Reading or assigning `extFields` turns them into an ordinary
+ * object, which the encoders then use instead, so a caller that changes the object sends its change.
+ */
+export class PreparedFieldsCommand implements RemotingCommand {
+  language = 'JAVA';
+  version = PULSEJET_REMOTING_VERSION;
+  body: Buffer | undefined = undefined;
+  private record: Record<string, string> | undefined = undefined;
+
+  constructor(
+    public code: number,
+    public opaque: number,
+    public flag: number,
+    public serializeType: SerializeType,
+    public remark: string | undefined,
+    private readonly prepared: PreparedFields,
+  ) {}
+
+  get extFields(): Record<string, string> {
+    if (this.record === undefined) this.record = this.prepared.toRecord();
+    return this.record;
+  }
+
+  set extFields(fields: Record<string, string>) {
+    this.record = fields;
+  }
+
+  /** The fields to write as they are, or undefined once extFields was read or assigned. */
+  unreadFields(): PreparedFields | undefined {
+    return this.record === undefined ? this.prepared : undefined;
+  }
+}
+
+/** As createResponse, with the fields prepared: same opaque and serialize type, RESPONSE flag set. */
+export function createPreparedResponse(request: RemotingCommand, code: number, remark: string | undefined, fields: PreparedFields): RemotingCommand {
+  return new PreparedFieldsCommand(code, request.opaque, RemotingCommandFlag.RESPONSE, request.serializeType, remark, fields);
+}
+
+/** The PreparedFields a binary header should write for `command`, if any. */
+export function preparedFieldsOf(command: RemotingCommand): PreparedFields | undefined {
+  return command instanceof PreparedFieldsCommand ? command.unreadFields() : undefined;
+}
+
+/** Key lengths are a Java short. */
+const MAX_KEY_BYTES = 0x7fff;
+const KEY_LENGTH_SIZE = 2;
+const VALUE_LENGTH_SIZE = 4;
+/** The most UTF-8 bytes one UTF-16 unit becomes. */
+const MAX_BYTES_PER_UNIT = 3;
+/** The most bytes of a safe integer in decimal: '-' and 16 digits. */
+const MAX_DECIMAL_DIGITS = 17;
+
+/**
+ * A key's bytes as the map holds them (int16 length, UTF-8), made once: writeKey copies them with one
+ * TypedArray#set of a standalone array (~20 ns; a character loop ~2 ns per character).
+ */
+export function encodeFieldKey(key: string): Uint8Array {
+  const keyBytes = Buffer.from(key, 'utf8');
+  if (keyBytes.length > MAX_KEY_BYTES) throw new RangeError(`extFields key "${key.slice(0, 40)}..." is ${keyBytes.length} bytes; the binary header allows ${MAX_KEY_BYTES}`);
+  const out = new Uint8Array(KEY_LENGTH_SIZE + keyBytes.length);
+  out[0] = keyBytes.length >>> 8;
+  out[1] = keyBytes.length;
+  out.set(keyBytes, KEY_LENGTH_SIZE);
+  return out;
+}
+
+/** Whole entries whose values never change (e.g. a reply's MSG_REGION), made once, written by one set. */
+export function encodeFieldEntries(entries: Readonly<Record<string, string>>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const [key, value] of Object.entries(entries)) {
+    const valueBytes = Buffer.from(value, 'utf8');
+    const valueLength = Buffer.alloc(VALUE_LENGTH_SIZE);
+    valueLength.writeInt32BE(valueBytes.length);
+    parts.push(encodeFieldKey(key), valueLength, valueBytes);
+  }
+  return Uint8Array.from(Buffer.concat(parts));
+}
+
+/** Copies pre-encoded bytes (a key, constant entries) to out[at]; returns the offset after them. */
+export function writeEncoded(out: Buffer, at: number, encoded: Uint8Array): number {
+  out.set(encoded, at);
+  return at + encoded.length;
+}
+
+/** The most bytes writeStringValue writes for `value`. */
+export function stringValueMaxBytes(value: string): number {
+  return VALUE_LENGTH_SIZE + value.length * MAX_BYTES_PER_UNIT;
+}
+
+/** A value's int32 length and UTF-8 bytes at out[at]; returns the offset after them. */
+export function writeStringValue(out: Buffer, at: number, value: string): number {
+  const start = at + VALUE_LENGTH_SIZE;
+  const length = writeUtf8(out, start, value);
+  writeInt32(out, at, length);
+  return start + length;
+}
+
+/** The most bytes writeDecimalValue writes. */
+export const DECIMAL_VALUE_MAX_BYTES = VALUE_LENGTH_SIZE + MAX_DECIMAL_DIGITS;
+
+/**
+ * A safe integer's decimal digits as a value (what String(value) gives) at out[at]; returns the offset
+ * after them. Throws RangeError for anything else: String() of it could be longer than the bound.
+ */
+export function writeDecimalValue(out: Buffer, at: number, value: number): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a safe integer`);
+  let p = at + VALUE_LENGTH_SIZE;
+  let rest = value;
+  if (rest < 0) {
+    out[p++] = 0x2d; // '-'
+    rest = -rest;
+  }
+  let digits = 1;
+  for (let scale = 10; scale <= rest; scale *= 10) digits += 1;
+  const end = p + digits;
+  let i = end - 1;
+  // Doubles until the rest fits an int32, then integer division (half the time per digit).
+  for (; rest > 0x7fffffff; i -= 1) {
+    const quotient = Math.floor(rest / 10);
+    out[i] = 0x30 + (rest - quotient * 10);
+    rest = quotient;
+  }
+  for (; i >= p; i -= 1) {
+    const quotient = (rest / 10) | 0;
+    out[i] = 0x30 + (rest - quotient * 10);
+    rest = quotient;
+  }
+  writeInt32(out, at, end - at - VALUE_LENGTH_SIZE);
+  return end;
+}
