@@ -102,7 +102,21 @@ class OffsetReadingSendLoad extends SendLoad {
     super.check(reply);
     const msgId = reply.extFields?.['msgId'];
     if (msgId === undefined) throw new Error('a send reply carried no msgId: the window cannot read the log offset');
-    const offset = decodeOffsetMessageId(msgId).physicalOffset;
+    const offset = physicalOffsetOf(msgId);
     if (offset > this.highest) this.highest = offset;
   }
 }
+
+/**
+ * The physical offset in an offset msgId's last 16 hex digits (protocol's message-id.ts), by two
+ * parseInts rather than decodeOffsetMessageId, which also decodes the id's host into an address
+ * (~0.4 us against ~0.1 per reply here): a Producer keeps the msgId as the text it came as, and the
+ * window's bookkeeping should not cost the producer's core more than a Producer would.
+ */
+export function physicalOffsetOf(msgId: string): number {
+  if (!OFFSET_MESSAGE_ID.test(msgId)) return decodeOffsetMessageId(msgId).physicalOffset; // throws what is wrong
+  const offset = Number.parseInt(msgId.slice(16, 24), 16) * 2 ** 32 + Number.parseInt(msgId.slice(24, 32), 16);
+  return Number.isSafeInteger(offset) ? offset : decodeOffsetMessageId(msgId).physicalOffset;
+}
+
+const OFFSET_MESSAGE_ID = /^[0-9A-Fa-f]{32}$/;
