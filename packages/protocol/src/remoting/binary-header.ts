@@ -39,7 +39,7 @@ const { cachedKey } = jsonKeys;
 const { languageCodeOf, languageName } = languages;
 const { CAN_SLICE } = slices;
 const { isAsciiRun } = byteRuns;
-const { NATIVE_FROM, writeInt16, writeInt32 } = headerBytes;
+const { KEY_LENGTH_SIZE, MAX_BYTES_PER_UNIT, MAX_KEY_BYTES, NATIVE_FROM, VALUE_LENGTH_SIZE, writeInt16, writeInt32 } = headerBytes;
 const writeString = headerBytes.writeUtf8;
 const { preparedFieldsOf } = preparedFields;
 
@@ -52,13 +52,6 @@ const REMARK_LENGTH = 13;
 /** Fields up to and including remarkLength. */
 const FIXED_SIZE = 17;
 const EXT_FIELDS_LENGTH_SIZE = 4;
-const KEY_LENGTH_SIZE = 2;
-const VALUE_LENGTH_SIZE = 4;
-/** Key lengths are a Java short. */
-const MAX_KEY_BYTES = 0x7fff;
-/** The most UTF-8 bytes one UTF-16 unit becomes (a lone surrogate: U+FFFD, 3 bytes). */
-const MAX_BYTES_PER_UNIT = 3;
-
 
 /**
  * Upper bound of the header's bytes for `command` (each string counted at 3 bytes per UTF-16 unit):

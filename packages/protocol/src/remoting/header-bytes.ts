@@ -1,4 +1,12 @@
-// Writes shared by the binary header's encoders (binary-header.ts, prepared-fields.ts).
+// The binary header's map layout and the writes its encoders share (binary-header.ts, prepared-fields.ts).
+
+/** An extFields entry: int16 keyLength, key, int32 valueLength, value (UTF-8). */
+export const KEY_LENGTH_SIZE = 2;
+export const VALUE_LENGTH_SIZE = 4;
+/** Key lengths are a Java short. */
+export const MAX_KEY_BYTES = 0x7fff;
+/** The most UTF-8 bytes one UTF-16 unit becomes (a lone surrogate: U+FFFD, 3 bytes). */
+export const MAX_BYTES_PER_UNIT = 3;
 
 /**
  * Strings longer than this are written by one native call. A native Buffer call costs ~60-75 ns on

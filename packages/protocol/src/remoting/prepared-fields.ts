@@ -11,7 +11,7 @@ import type { RemotingCommand, SerializeType } from './remoting-command';
 import { PULSEJET_REMOTING_VERSION, RemotingCommandFlag } from './remoting-command';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call (see frame-codec).
-const { writeInt32, writeUtf8 } = headerBytes;
+const { KEY_LENGTH_SIZE, MAX_BYTES_PER_UNIT, MAX_KEY_BYTES, VALUE_LENGTH_SIZE, writeInt32, writeUtf8 } = headerBytes;
 
 /** extFields that write their own map bytes when the command is encoded with a binary header. */
 export interface PreparedFields {
@@ -67,17 +67,11 @@ export function preparedFieldsOf(command: RemotingCommand): PreparedFields | und
   return command instanceof PreparedFieldsCommand ? command.unreadFields() : undefined;
 }
 
-/** Key lengths are a Java short. */
-const MAX_KEY_BYTES = 0x7fff;
-const KEY_LENGTH_SIZE = 2;
-const VALUE_LENGTH_SIZE = 4;
-/** The most UTF-8 bytes one UTF-16 unit becomes. */
-const MAX_BYTES_PER_UNIT = 3;
 /** The most bytes of a safe integer in decimal: '-' and 16 digits. */
 const MAX_DECIMAL_DIGITS = 17;
 
 /**
- * A key's bytes as the map holds them (int16 length, UTF-8), made once: writeKey copies them with one
+ * A key's bytes as the map holds them (int16 length, UTF-8), made once: writeEncoded copies them with one
  * TypedArray#set of a standalone array (~20 ns; a character loop ~2 ns per character).
  */
 export function encodeFieldKey(key: string): Uint8Array {
