@@ -1,4 +1,4 @@
-import { FrameDecoder, ResponseCode, createRequest, createResponse, encodeCommand } from '@pulsejet/protocol';
+import { FrameDecoder, ResponseCode, createPreparedResponse, createRequest, createResponse, encodeCommand } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { RequestDispatcher, resolveProcessorOptions } from './request-dispatcher';
 import type { DispatchTarget } from './request-dispatcher';
@@ -43,6 +43,16 @@ describe('RequestDispatcher', () => {
     const to = target();
     dispatcher.dispatch(request(10, 42, { serializeType: 'ROCKETMQ' }), to);
     expect(to.responses[0]).toMatchObject({ opaque: 42, flag: 1, extFields: { msgId: 'M1', queueOffset: '7' } });
+  });
+
+  it('keeps the fields of a prepared response it has to fix (its extFields are an accessor too)', () => {
+    const fields = { maxBytes: 0, writeTo: (_out: Buffer, at: number) => at, toRecord: () => ({ msgId: 'M2' }) };
+    const dispatcher = new RequestDispatcher(() => undefined);
+    // Prepared for a JSON request, answered to a binary one: the dispatcher re-makes it.
+    dispatcher.register(10, () => createPreparedResponse(request(10, 0), ResponseCode.SUCCESS, undefined, fields));
+    const to = target();
+    dispatcher.dispatch(request(10, 42, { serializeType: 'ROCKETMQ' }), to);
+    expect(to.responses[0]).toMatchObject({ opaque: 42, flag: 1, serializeType: 'ROCKETMQ', extFields: { msgId: 'M2' } });
   });
 
   it('never answers a oneway-flagged request, even on errors or when busy', async () => {

@@ -142,7 +142,7 @@ export class RequestDispatcher {
     // A processor that built its own response must still echo what the peer matches on (opaque),
     // mark it a response, and keep the request's header encoding (ali-ons can't read type 1).
     if (response.opaque !== request.opaque || !isResponse(response) || response.serializeType !== request.serializeType) {
-      // extFields named: a decoded command keeps them behind an accessor, which a spread leaves out.
+      // extFields named: decoded and prepared commands keep them behind an accessor, which a spread leaves out.
       response = { ...response, extFields: response.extFields, opaque: request.opaque, flag: response.flag | RemotingCommandFlag.RESPONSE, serializeType: request.serializeType };
     }
     target.respond(response);

@@ -61,11 +61,14 @@ const DONE_WRITING = 0x7fffffff;
 const LOWEST_PRIORITY = 19;
 /**
  * Linux's idle scheduling class (SCHED_IDLE), asked of `chrt` (util-linux; Node has no
- * sched_setscheduler), on top of nice 19, which still leaves the fill a share of a busy core. Linux 6.6+ schedules by EEVDF, where a waking thread
- * need not preempt a running nice-19 one before its slice ends, while a SCHED_IDLE thread gives way
- * to any other at once. Measured, a broker child under 1 KiB single sends from 256 in flight, the
- * rate during a 1 GiB fill over the rate outside it in the same run (250 ms samples), three ABBA
- * quads: 0.77-0.97 (mean 0.85) with SCHED_IDLE against 0.71-0.80 (mean 0.74) at nice 19 alone.
+ * sched_setscheduler), on top of nice 19, which still leaves the fill a share of a busy core: Linux
+ * 6.6+ schedules by EEVDF, where a waking thread need not preempt a running nice-19 one before its
+ * slice ends, while a SCHED_IDLE thread gives way to any other at once. Measured, a broker child under
+ * 1 KiB single sends from 256 in flight, the rate during a 1 GiB fill over the rate outside it in the
+ * same run (250 ms samples), three ABBA quads: 0.77-0.97 (mean 0.85) with SCHED_IDLE against
+ * 0.71-0.80 (mean 0.74) at nice 19 alone. Linux derives the thread's I/O class from the policy (idle),
+ * which matters only under an I/O scheduler that orders by class; mq-deadline, the development VM's,
+ * serves such requests when no other class waits, and any that waited its prio_aging_expire (10 s).
  * Without chrt (or off Linux) the worker keeps nice 19.
  */
 const IDLE_POLICY_ARGS = ['--idle', '--pid', '0'];

@@ -26,6 +26,8 @@ export interface PreparedFields {
 /**
  * A command carrying PreparedFields. Reading or assigning `extFields` turns them into an ordinary
  * object, which the encoders then use instead, so a caller that changes the object sends its change.
+ * As with a lazily decoded command (binary-header.ts), extFields is an accessor: an object spread or
+ * JSON.stringify leaves it out unless named.
  */
 export class PreparedFieldsCommand implements RemotingCommand {
   language = 'JAVA';
