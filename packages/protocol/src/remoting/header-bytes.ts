@@ -1,4 +1,5 @@
-// The binary header's map layout and the writes its encoders share (binary-header.ts, prepared-fields.ts).
+// The binary header's map layout, and the writes the header encoders share (binary-header.ts,
+// prepared-fields.ts, json-header-writer.ts).
 
 /** An extFields entry: int16 keyLength, key, int32 valueLength, value (UTF-8). */
 export const KEY_LENGTH_SIZE = 2;
@@ -36,4 +37,34 @@ export function writeInt32(out: Buffer, at: number, value: number): void {
 export function writeInt16(out: Buffer, at: number, value: number): void {
   out[at] = value >>> 8;
   out[at + 1] = value;
+}
+
+/**
+ * An integer's decimal digits, as String(value) gives them for a safe integer, at out[pos]; returns
+ * the offset after them (at most 17 bytes: '-' and 16 digits). Doubles while the rest is past int32,
+ * then integer division, which takes about half the time per digit.
+ */
+export function writeDecimal(out: Buffer, pos: number, value: number): number {
+  let p = pos;
+  let rest = value;
+  if (rest < 0) {
+    out[p++] = 0x2d; // '-'
+    rest = -rest;
+  }
+  let digits = 1;
+  for (let scale = 10; scale <= rest; scale *= 10) digits += 1;
+  const end = p + digits;
+  let i = end - 1;
+  // (rest - quotient * 10) first: near 2^53, 0x30 + rest would round.
+  for (; rest > 0x7fffffff; i -= 1) {
+    const quotient = Math.floor(rest / 10);
+    out[i] = 0x30 + (rest - quotient * 10);
+    rest = quotient;
+  }
+  for (; i >= p; i -= 1) {
+    const quotient = (rest / 10) | 0;
+    out[i] = 0x30 + (rest - quotient * 10);
+    rest = quotient;
+  }
+  return end;
 }

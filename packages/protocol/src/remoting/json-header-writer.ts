@@ -16,11 +16,15 @@
 //
 // The frame codec writes the header straight into the frame's place: it asks jsonHeaderBound for
 // room (a bound, so the header is never measured before it is written) and writes the length after.
+import * as headerBytes from './header-bytes';
 import type { RemotingCommand } from './remoting-command';
+
+// Bound once at load: under CommonJS every use of an imported name is a getter call (see frame-codec).
+// writeDecimal writes a JSON integer as JSON.stringify writes an int32 (no sign for 0 and -0).
+const { writeDecimal } = headerBytes;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const LOWER_U = 0x75;
 
@@ -87,15 +91,15 @@ export function jsonHeaderBound(command: RemotingCommand): number {
  */
 export function writeJsonHeaderAt(command: RemotingCommand, out: Buffer, start: number): number {
   let pos = writeConstant(out, start, CODE);
-  pos = writeInt(out, pos, command.code);
+  pos = writeDecimal(out, pos, command.code);
   pos = writeConstant(out, pos, LANGUAGE);
   pos = writeString(out, pos, command.language);
   pos = writeConstant(out, pos, VERSION);
-  pos = writeInt(out, pos, command.version);
+  pos = writeDecimal(out, pos, command.version);
   pos = writeConstant(out, pos, OPAQUE);
-  pos = writeInt(out, pos, command.opaque);
+  pos = writeDecimal(out, pos, command.opaque);
   pos = writeConstant(out, pos, FLAG);
-  pos = writeInt(out, pos, command.flag);
+  pos = writeDecimal(out, pos, command.flag);
   if (command.remark !== undefined) {
     pos = writeConstant(out, pos, REMARK);
     pos = writeString(out, pos, command.remark);
@@ -132,25 +136,6 @@ function isPlainObject(value: object): boolean {
 function writeConstant(out: Buffer, pos: number, bytes: Buffer): number {
   for (let i = 0; i < bytes.length; i += 1) out[pos + i] = bytes[i]!;
   return pos + bytes.length;
-}
-
-/** A JSON integer, as JSON.stringify writes an int32 (no sign for 0 and -0). */
-function writeInt(out: Buffer, start: number, value: number): number {
-  let pos = start;
-  let rest = value;
-  if (rest < 0) {
-    out[pos++] = MINUS;
-    rest = -rest;
-  }
-  let digits = 1;
-  for (let power = 10; power <= rest; power *= 10) digits += 1;
-  pos += digits;
-  for (let at = pos - 1; digits > 0; digits -= 1, at -= 1) {
-    const next = Math.floor(rest / 10);
-    out[at] = DIGIT_0 + (rest - next * 10);
-    rest = next;
-  }
-  return pos;
 }
 
 /** A JSON string literal, escaped as JSON.stringify escapes it. */

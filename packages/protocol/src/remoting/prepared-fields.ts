@@ -11,7 +11,7 @@ import type { RemotingCommand, SerializeType } from './remoting-command';
 import { PULSEJET_REMOTING_VERSION, RemotingCommandFlag } from './remoting-command';
 
 // Bound once at load: under CommonJS every use of an imported name is a getter call (see frame-codec).
-const { KEY_LENGTH_SIZE, MAX_BYTES_PER_UNIT, MAX_KEY_BYTES, VALUE_LENGTH_SIZE, writeInt32, writeUtf8 } = headerBytes;
+const { KEY_LENGTH_SIZE, MAX_BYTES_PER_UNIT, MAX_KEY_BYTES, VALUE_LENGTH_SIZE, writeDecimal, writeInt32, writeUtf8 } = headerBytes;
 
 /** extFields that write their own map bytes when the command is encoded with a binary header. */
 export interface PreparedFields {
@@ -126,27 +126,7 @@ export const DECIMAL_VALUE_MAX_BYTES = VALUE_LENGTH_SIZE + MAX_DECIMAL_DIGITS;
  */
 export function writeDecimalValue(out: Buffer, at: number, value: number): number {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a safe integer`);
-  let p = at + VALUE_LENGTH_SIZE;
-  let rest = value;
-  if (rest < 0) {
-    out[p++] = 0x2d; // '-'
-    rest = -rest;
-  }
-  let digits = 1;
-  for (let scale = 10; scale <= rest; scale *= 10) digits += 1;
-  const end = p + digits;
-  let i = end - 1;
-  // Doubles until the rest fits an int32, then integer division (half the time per digit).
-  for (; rest > 0x7fffffff; i -= 1) {
-    const quotient = Math.floor(rest / 10);
-    out[i] = 0x30 + (rest - quotient * 10);
-    rest = quotient;
-  }
-  for (; i >= p; i -= 1) {
-    const quotient = (rest / 10) | 0;
-    out[i] = 0x30 + (rest - quotient * 10);
-    rest = quotient;
-  }
+  const end = writeDecimal(out, at + VALUE_LENGTH_SIZE, value);
   writeInt32(out, at, end - at - VALUE_LENGTH_SIZE);
   return end;
 }
