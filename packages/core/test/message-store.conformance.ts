@@ -3,6 +3,16 @@ import type { MessageStore } from '../src/index';
 import { uniqueTopic, type StoreBackend } from './store-backends';
 
 /**
+ * Whether the event loop has finished the turn it is in: a setImmediate scheduled now has run (it
+ * runs before any that code scheduled after this call).
+ */
+function endOfTurn(): () => boolean {
+  let ended = false;
+  setImmediate(() => (ended = true));
+  return () => ended;
+}
+
+/**
  * One suite that every store implementation runs (STYLE.md habit 13): the file store and the memory
  * store must answer every call the same way.
  */
@@ -81,6 +91,43 @@ export function messageStoreConformance(makeBackend: () => StoreBackend): void {
         const next = physical[i]!.physicalOffset;
         expect(next === previous.physicalOffset + previous.size || next % store.options.mappedFileSizeCommitLog === 0).toBe(true);
       }
+    });
+
+    it('writes 32 queued puts as soon as the code that queued them returns, fewer at the end of the turn', async () => {
+      const topic = uniqueTopic();
+      const firstTurn = endOfTurn();
+      const few = Array.from({ length: 31 }, (_, i) => put(topic, 0, `few${i}`));
+      await Promise.resolve();
+      expect(store.getMaxOffsetInQueue(topic, 0)).toBe(0);
+      expect((await Promise.all(few)).every((r) => r.status === 'PUT_OK')).toBe(true);
+      expect(firstTurn()).toBe(true);
+
+      const secondTurn = endOfTurn();
+      const many = await Promise.all(Array.from({ length: 40 }, (_, i) => put(topic, 1, `many${i}`)));
+      expect(secondTurn()).toBe(false);
+      expect(many.map((r) => r.stored![0]!.queueOffset)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      expect(readAll(topic, 1).messages.map((m) => m.body.toString())).toEqual(Array.from({ length: 40 }, (_, i) => `many${i}`));
+    });
+
+    it('lets timers run while 64 callers put again as soon as each put is answered', async () => {
+      const topic = uniqueTopic();
+      // Far more than 20 ms of puts take on any machine (~10,000 at 500,000 puts/s).
+      const MAX_PUTS_BEFORE_THE_TIMER = 100_000;
+      let stopped = false;
+      const timer = setTimeout(() => (stopped = true), 20);
+      let puts = 0;
+      const caller = async (queueId: number): Promise<void> => {
+        while (!stopped) {
+          expect((await put(topic, queueId, 'loop')).status).toBe('PUT_OK');
+          puts += 1;
+          // Starved, the timer (and Jest's own timeout) never fires: fail instead of hanging.
+          if (puts > MAX_PUTS_BEFORE_THE_TIMER) throw new Error(`${puts} puts and the 20 ms timer has not run: the put loop starves the event loop`);
+        }
+      };
+      // Early writes answer in microtasks; without a limit per turn this loop never yields to the timer.
+      await Promise.all(Array.from({ length: 64 }, (_, i) => caller(i % 4)));
+      clearTimeout(timer);
+      expect(puts).toBeGreaterThanOrEqual(64);
     });
 
     it('rolls over many segments and reads across them', async () => {
