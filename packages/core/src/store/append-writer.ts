@@ -67,10 +67,7 @@ export class AppendWriter {
         this.writingEarly = true;
         queueMicrotask(this.drainEarly);
       }
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.drainScheduled);
-      }
+      this.scheduleDrain();
     });
   }
 
@@ -84,21 +81,31 @@ export class AppendWriter {
     return this.pending.length;
   }
 
+  private scheduleDrain(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.drainScheduled);
+  }
+
   private readonly drainEarly = (): void => {
     this.writingEarly = false;
     this.earlyWrites += 1;
-    if (this.pending.length > 0) this.drain();
+    // The submit that queued this also scheduled the turn's drain, which takes what is left past
+    // maxBatchBytes and tells idle()'s waiters.
+    if (this.pending.length > 0) this.writeBatch();
   };
 
   private readonly drainScheduled = (): void => {
     this.scheduled = false;
     this.earlyWrites = 0;
-    if (this.pending.length > 0) this.drain();
-    else this.notifyIdle();
+    if (this.pending.length > 0) this.writeBatch();
+    // What is left past maxBatchBytes (or put by afterAppend's listeners) waits for the next turn.
+    if (this.pending.length > 0) this.scheduleDrain();
+    else if (!this.scheduled) this.notifyIdle();
   };
 
-  /** Writes what is queued, up to maxBatchBytes; the rest waits for the next turn. */
-  private drain(): void {
+  /** Writes what is queued, up to maxBatchBytes, and answers those puts. */
+  private writeBatch(): void {
     let bytes = 0;
     let count = 0;
     while (count < this.pending.length && (count === 0 || bytes + this.pending[count]!.prepared.request.totalSize <= this.maxBatchBytes)) {
@@ -119,15 +126,6 @@ export class AppendWriter {
       const put = batch[i]!;
       this.complete(put.prepared, results instanceof Error ? results : results[i]!, put.resolve);
     }
-    if (this.pending.length > 0) {
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.drainScheduled);
-      }
-      return;
-    }
-    // An early drain leaves the turn's scheduled one due; idle() waits for that to come round.
-    if (!this.scheduled) this.notifyIdle();
   }
 
   private notifyIdle(): void {
