@@ -4,7 +4,7 @@ export { PulsejetError, ProtocolError, ProtocolErrorCode } from './errors';
 export type { PulsejetErrorOptions } from './errors';
 export { readUInt64, writeUInt64, readInt64, writeInt64 } from './int64';
 export { MessageConst, KEY_SEPARATOR, SYSTEM_PROPERTY_KEYS } from './message-const';
-export { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, encodeProperties, decodeProperties } from './properties';
+export { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, encodeProperties, decodeProperties, propertyValue } from './properties';
 export { MessageSysFlag, transactionType, resetTransactionType } from './sys-flag';
 export { javaStringHashCode, tagsHashCode } from './tags-hash';
 export { TOPIC_MAX_LENGTH, validateTopicName, assertTopicName } from './topic';
@@ -47,7 +47,7 @@ export { RECORD_CRC_PROPERTY, RECORD_CRC_RESERVED_LENGTH, withRecordCrcPlacehold
 export { createOffsetMessageId, decodeOffsetMessageId } from './message-id';
 export { crc32, CRC32_IMPLEMENTATION } from './crc32';
 export type { Crc32 } from './crc32';
-export { messageToProperties, keysOf, userPropertiesOf } from './message';
+export { messageToProperties, keysOf, splitKeys, userPropertiesOf } from './message';
 export type { Message } from './message';
 export { BATCH_ENTRY_FIELDS, BatchDecodeError, BatchEntryField, encodeMessageBatch, decodeMessageBatch, readMessageBatch, readMessageBatchLayout } from './message-batch';
 export type { BatchEntry, BatchEntryInput, BatchEntryView, MessageBatchLayout } from './message-batch';

@@ -65,7 +65,11 @@ export function messageToProperties(msg: Message): Record<string, string> {
 
 /** The message keys in a KEYS property: split on spaces, empties dropped. */
 export function keysOf(properties: Readonly<Record<string, string>>): string[] {
-  const keys: string | undefined = properties[MessageConst.KEYS];
+  return splitKeys(properties[MessageConst.KEYS]);
+}
+
+/** keysOf for the KEYS property's value itself (or undefined when the message has none). */
+export function splitKeys(keys: string | undefined): string[] {
   if (keys === undefined || keys === '') return [];
   // One key is the common case (a consumer builds this per message): no split, no filter.
   if (!keys.includes(KEY_SEPARATOR)) return [keys];

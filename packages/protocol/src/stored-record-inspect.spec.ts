@@ -65,6 +65,21 @@ describe('inspectStoredRecord', () => {
     expect(inspectAll(record).kind).toBe('corrupt');
   });
 
+  it('with checkCrc false, accepts a record whose body no longer matches its CRCs, and still refuses broken structure', () => {
+    const changedBody = golden();
+    changedBody.writeUInt8(0, RecordField.BODY);
+    changedBody.writeInt32BE(1, RecordField.BODY_CRC);
+    const unchecked = inspectStoredRecord(changedBody, 0, changedBody.length, undefined, { checkCrc: false });
+    expect(unchecked).toEqual({ ...inspectAll(golden()), kind: 'record' });
+    expect(inspectAll(changedBody).kind).toBe('corrupt');
+    const cut = golden();
+    cut.writeInt32BE(4, RecordField.BODY_LENGTH);
+    expect(inspectStoredRecord(cut, 0, cut.length, undefined, { checkCrc: false }).kind).toBe('corrupt');
+    const badTopic = golden();
+    badTopic.write(' ', RecordField.BODY + 5 + 1);
+    expect(inspectStoredRecord(badTopic, 0, badTopic.length, undefined, { checkCrc: false }).kind).toBe('corrupt');
+  });
+
   it('reports a bad offset as corrupt instead of throwing', () => {
     expect(inspectStoredRecord(golden(), -1, 125).kind).toBe('corrupt');
     expect(inspectStoredRecord(golden(), 0.5, 125).kind).toBe('corrupt');

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { prepareStoredRecord } from '@pulsejet/protocol';
+import { RecordField, prepareStoredRecord } from '@pulsejet/protocol';
 import { CommitLog } from '../commitlog/commit-log';
 import { SegmentedLog } from '../commitlog/segmented-log';
 import { KeyIndex, type KeyIndexEntry } from '../kv/key-index';
@@ -236,5 +236,21 @@ describe('IndexDispatcher', () => {
       written = mark;
     }
     expect(written).toBeGreaterThanOrEqual(PROGRESS_ONLY_PERSIST_BYTES);
+  });
+
+  it('reads the log back without checking CRCs: the store recovered it already, as RocketMQ\'s dispatch does', async () => {
+    const index = await KeyIndex.open(db);
+    const dispatcher = new IndexDispatcher(log, index);
+    const first = appendKeyed(log, 'kept-1');
+    const second = appendKeyed(log, 'kept-2');
+    // A body byte changed after the write: recovery would stop there, dispatch (no hand-over) reads on.
+    const segment = log.log.find(first.physicalOffset)!;
+    segment.write(Buffer.from('X'), 0, 1, first.physicalOffset - segment.start + RecordField.BODY);
+    while (await dispatcher.runOnce()) {
+      /* reads the log */
+    }
+    expect(await index.indexedOffset()).toBe(log.maxOffset());
+    expect(await index.queryByUniqKey(TOPIC, 'kept-1')).toEqual([first.physicalOffset]);
+    expect(await index.queryByUniqKey(TOPIC, 'kept-2')).toEqual([second.physicalOffset]);
   });
 });

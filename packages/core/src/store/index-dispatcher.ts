@@ -1,8 +1,15 @@
-import { MessageConst, decodeProperties, keysOf } from '@pulsejet/protocol';
+import * as protocol from '@pulsejet/protocol';
 import type { CommitLog } from '../commitlog/commit-log';
 import { scanLog } from '../commitlog/log-scanner';
 import { HashedKeys } from '../kv/hashed-keys';
 import type { KeyIndex, KeyIndexEntry } from '../kv/key-index';
+
+// Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
+// and a log read-back uses these per record (the getters were 6% of its time).
+const { MessageConst, propertyValue, splitKeys } = protocol;
+const { KEYS, UNIQ_KEY } = MessageConst;
+/** The index reads back a log the store has recovered: see ScanOptions.checkCrc. */
+const DISPATCH_SCAN = { checkCrc: false } as const;
 
 /** Records indexed per LevelDB batch when reading back from the log. */
 const RECORDS_PER_BATCH = 10_000;
@@ -148,24 +155,20 @@ export class IndexDispatcher {
       this.indexed = upTo;
       return upTo < this.commitLog.maxOffset();
     }
-    const entries: KeyIndexEntry[] = [];
+    const hashed = new HashedKeys();
     let records = 0;
     const stop = scanLog(this.commitLog.log, from, to, (record) => {
       if (records >= RECORDS_PER_BATCH) return false;
       records += 1;
-      // Only messages with keys cost a properties parse; most topics index nothing else.
-      if (!record.properties.includes(MessageConst.KEYS) && !record.properties.includes(MessageConst.UNIQ_KEY)) return true;
-      const properties = decodeProperties(record.properties);
-      const keys = keysOf(properties);
-      const uniqKey = properties[MessageConst.UNIQ_KEY];
-      if (keys.length > 0 || uniqKey) {
-        entries.push({ topic: record.topic, keys, ...(uniqKey ? { uniqKey } : {}), physicalOffset: record.physicalOffset, storeTimestamp: record.storeTimestamp });
-      }
+      // The two properties only, not an object of all of them (per record, at tens of thousands a second).
+      const keys = splitKeys(propertyValue(record.properties, KEYS));
+      const uniqKey = propertyValue(record.properties, UNIQ_KEY);
+      if (keys.length > 0 || uniqKey) this.index.hashMessageKeys(record.topic, keys, uniqKey, record.physicalOffset, record.storeTimestamp, hashed);
       return true;
-    });
+    }, DISPATCH_SCAN);
     if (stop.kind === 'corrupt') throw new Error(`index dispatch met a corrupt record at ${stop.offset}: ${stop.reason}`);
     from = stop.offset;
-    await this.index.writeBatch(entries, from);
+    await this.index.writeHashed(hashed, from);
     this.indexed = this.persisted = from;
     if (this.overflowed && this.pendingFrom === undefined) this.overflowed = false;
     if (this.overflowed) {
