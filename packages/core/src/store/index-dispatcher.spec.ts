@@ -186,9 +186,10 @@ describe('IndexDispatcher', () => {
     expect(await index.queryByUniqKey(TOPIC, 'unseen')).toHaveLength(1);
   });
 
-  it('refuses a batch bound that is not a positive integer', async () => {
+  it('refuses batch and hand-over bounds that are not positive integers', async () => {
     const index = await KeyIndex.open(db);
     expect(() => new IndexDispatcher(log, index, { maxEntriesPerBatch: 0 })).toThrow(RangeError);
+    expect(() => new IndexDispatcher(log, index, { maxPendingKeys: 1.5 })).toThrow(RangeError);
   });
 
   it('keeps the progress of hand-overs without keys in memory, and writes it with the next keys or at persistProgress()', async () => {
@@ -236,6 +237,40 @@ describe('IndexDispatcher', () => {
       written = mark;
     }
     expect(written).toBeGreaterThanOrEqual(PROGRESS_ONLY_PERSIST_BYTES);
+  });
+
+  it('past maxPendingKeys drops the hand-over, says so once, reads the log back and then takes hand-overs again', async () => {
+    const index = await KeyIndex.open(db);
+    const fellBehind: number[] = [];
+    const dispatcher = new IndexDispatcher(log, index, { maxPendingKeys: 10, onFellBehind: (keys) => fellBehind.push(keys) });
+    await dispatcher.progress();
+    const handOver = (prefix: string, count: number): KeyIndexEntry[] => {
+      const from = log.maxOffset();
+      const entries = Array.from({ length: count }, (_, i) => appendKeyed(log, `${prefix}${i}`));
+      dispatcher.handOver(entries, from, log.maxOffset());
+      return entries;
+    };
+    const first = [...handOver('a', 6), ...handOver('b', 6)];
+    // A third hand-over while the index is still behind: the log read covers it too; no second report.
+    const second = handOver('c', 3);
+    expect(fellBehind).toEqual([12]);
+    expect(dispatcher.lagging()).toBe(true); // must read the log
+    const batches = recordBatches(index);
+    while (await dispatcher.runOnce()) {
+      /* reads the log */
+    }
+    // One read of the log covers all 15 keys (the hand-overs kept none of them).
+    expect(batches).toEqual([{ entries: 15, upTo: log.maxOffset() }]);
+    expect(await index.indexedOffset()).toBe(log.maxOffset());
+    // After catching up, hand-overs are taken again.
+    const third = handOver('d', 2);
+    expect(dispatcher.lagging()).toBe(false); // two keys handed over: no log read due
+    while (await dispatcher.runOnce()) {
+      /* writes the hand-over */
+    }
+    expect(batches.map((b) => b.entries)).toEqual([15, 2]);
+    for (const entry of [...first, ...second, ...third]) expect(await index.queryByUniqKey(TOPIC, entry.uniqKey!)).toEqual([entry.physicalOffset]);
+    expect(fellBehind).toEqual([12]);
   });
 
   it('reads the log back without checking CRCs: the store recovered it already, as RocketMQ\'s dispatch does', async () => {

@@ -13,11 +13,11 @@ const DISPATCH_SCAN = { checkCrc: false } as const;
 
 /** Records indexed per LevelDB batch when reading back from the log. */
 const RECORDS_PER_BATCH = 10_000;
-/** Keys handed over by the writer that may wait in memory; past this the log is read instead. */
-const MAX_PENDING_ENTRIES = 100_000;
+/** Keys handed over by the writer that may wait in memory (24 bytes each); past this the log is read instead. */
+export const DEFAULT_MAX_PENDING_KEYS = 100_000;
 /**
  * Handed-over entries written per LevelDB batch. Building a batch runs on the event loop (about
- * 1-2 us per entry here), so an unbounded one after a burst (up to MAX_PENDING_ENTRIES) would stall
+ * 1-2 us per entry here), so an unbounded one after a burst (up to maxPendingKeys) would stall
  * every connection for 100+ ms; bounded, the loop yields between batches.
  */
 export const DEFAULT_INDEX_BATCH_MAX_ENTRIES = 1024;
@@ -42,6 +42,13 @@ const COMPACT_AFTER_ENTRIES = 16_384;
 export interface IndexDispatcherOptions {
   /** @default DEFAULT_INDEX_BATCH_MAX_ENTRIES */
   maxEntriesPerBatch?: number;
+  /** @default DEFAULT_MAX_PENDING_KEYS */
+  maxPendingKeys?: number;
+  /**
+   * Told when more than maxPendingKeys keys wait (`keys` of them): the hand-over is dropped and the
+   * index catches up by reading the log, which costs more per message. Once per such episode.
+   */
+  onFellBehind?: (keys: number) => void;
 }
 
 /**
@@ -65,15 +72,17 @@ export class IndexDispatcher {
   private pendingUpTo = 0;
   private overflowed = false;
   private readonly maxEntriesPerBatch: number;
+  private readonly maxPendingKeys: number;
+  private readonly onFellBehind: ((keys: number) => void) | undefined;
 
   constructor(
     private readonly commitLog: CommitLog,
     private readonly index: KeyIndex,
     options: IndexDispatcherOptions = {},
   ) {
-    const max = options.maxEntriesPerBatch ?? DEFAULT_INDEX_BATCH_MAX_ENTRIES;
-    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`IndexDispatcher: maxEntriesPerBatch must be a positive integer, got ${max}`);
-    this.maxEntriesPerBatch = max;
+    this.maxEntriesPerBatch = positiveInteger('maxEntriesPerBatch', options.maxEntriesPerBatch ?? DEFAULT_INDEX_BATCH_MAX_ENTRIES);
+    this.maxPendingKeys = positiveInteger('maxPendingKeys', options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS);
+    this.onFellBehind = options.onFellBehind;
   }
 
   /** Offset up to which the index is built. */
@@ -109,10 +118,12 @@ export class IndexDispatcher {
   }
 
   private checkOverflow(): void {
-    if (this.pending.length - this.pendingStart > MAX_PENDING_ENTRIES) {
+    const waiting = this.pending.length - this.pendingStart;
+    if (waiting > this.maxPendingKeys) {
       this.overflowed = true;
       this.pending.clear();
       this.pendingStart = 0;
+      this.onFellBehind?.(waiting);
     }
   }
 
@@ -195,4 +206,9 @@ export class IndexDispatcher {
     this.indexed = undefined;
     this.persisted = undefined;
   }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`IndexDispatcher: ${name} must be a positive integer, got ${value}`);
+  return value;
 }

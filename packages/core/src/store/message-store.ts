@@ -20,6 +20,7 @@ import { appendReplicatedUnits } from '../replica/replica-append';
 import { classifyCommitLogOffset, type CommitLogOffsetKind } from '../replica/replica-offsets';
 import { AppendWriter } from './append-writer';
 import { IndexDispatcher } from './index-dispatcher';
+import { indexLagReport } from './index-lag-report';
 import { getMessage, type GetMessageOptions, type GetMessageResult } from './message-reader';
 import * as putMessage from './put-message';
 import type { PreparedPut, PutLimits, PutMessageInput, PutMessageResult, TagsCodeFunction } from './put-message';
@@ -155,7 +156,7 @@ export class MessageStore {
       commitLog.resetPosition(recovery?.logEnd ?? 0);
       for (const queue of queues.all()) commitLog.setNextQueueOffset(queue.topic, queue.queueId, queue.maxOffset());
 
-      const store = new MessageStore(resolved, commitLog, queues, keyIndex, new IndexDispatcher(commitLog, keyIndex), metadata, databases, tagsCodeOf, recovery);
+      const store = new MessageStore(resolved, commitLog, queues, keyIndex, new IndexDispatcher(commitLog, keyIndex, { onFellBehind: indexLagReport(resolved.log) }), metadata, databases, tagsCodeOf, recovery);
       if (!memory) await store.checkpoint();
       for (const loop of store.loops) loop.start();
       return store;
