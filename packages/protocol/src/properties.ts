@@ -7,6 +7,7 @@ import { propertyName } from './property-names';
 
 export const NAME_VALUE_SEPARATOR = '\u0001';
 export const PROPERTY_SEPARATOR = '\u0002';
+const PROPERTY_SEPARATOR_CODE = PROPERTY_SEPARATOR.charCodeAt(0);
 
 function badProperty(what: string): ProtocolError {
   return new ProtocolError(
@@ -94,5 +95,3 @@ export function propertyValue(s: string, name: string): string | undefined {
   }
   return found;
 }
-
-const PROPERTY_SEPARATOR_CODE = PROPERTY_SEPARATOR.charCodeAt(0);
