@@ -4,7 +4,7 @@ export { PulsejetError, ProtocolError, ProtocolErrorCode } from './errors';
 export type { PulsejetErrorOptions } from './errors';
 export { readUInt64, writeUInt64, readInt64, writeInt64 } from './int64';
 export { MessageConst, KEY_SEPARATOR, SYSTEM_PROPERTY_KEYS } from './message-const';
-export { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, encodeProperties, decodeProperties, propertyValue } from './properties';
+export { NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, encodeProperties, decodeProperties } from './properties';
 export { MessageSysFlag, transactionType, resetTransactionType } from './sys-flag';
 export { javaStringHashCode, tagsHashCode } from './tags-hash';
 export { TOPIC_MAX_LENGTH, validateTopicName, assertTopicName } from './topic';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeProperties, encodeProperties, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, propertyValue } from './properties';
+import { decodeProperties, encodeProperties, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from './properties';
 import { ProtocolErrorCode } from './errors';
 import { propertiesArb } from '../test/records';
 
@@ -51,40 +51,5 @@ describe('decodeProperties (tolerant like Java string2messageProperties)', () =>
   it('never throws on arbitrary strings, separators included', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, '\u00e9') });
     fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), text), (s) => void decodeProperties(s)));
-  });
-});
-
-describe('propertyValue (one property, without decoding the rest)', () => {
-  it.each<[string, string, string, string | undefined]>([
-    ['a property in the middle', 'TAGS\u0001TagA\u0002UNIQ_KEY\u0001AB12\u0002KEYS\u0001k1', 'UNIQ_KEY', 'AB12'],
-    ['a missing property', 'TAGS\u0001TagA', 'KEYS', undefined],
-    ['a name that only ends like the wanted one', 'XKEYS\u0001a\u0002KEYSX\u0001b', 'KEYS', undefined],
-    ['the name inside a value', 'A\u0001x\u0001KEYS\u0001k', 'KEYS', undefined],
-    ['a duplicate name (last wins)', 'KEYS\u00011\u0002KEYS\u00012\u0002', 'KEYS', '2'],
-    ['a later empty duplicate (skipped, as decodeProperties skips it)', 'KEYS\u00011\u0002KEYS\u0001', 'KEYS', '1'],
-    ['a value holding a second \\u0001', 'KEYS\u0001x\u0001y', 'KEYS', 'x\u0001y'],
-  ])('reads %s', (_name, input, name, expected) => {
-    expect(propertyValue(input, name)).toBe(expected);
-  });
-
-  it('gives what decodeProperties gives, for any string and name', () => {
-    const unit = fc.constantFrom('K', 'E', 'Y', 'S', 'a', NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR);
-    const name = fc.constantFrom('KEYS', 'K', 'KE', 'EY', 'UNIQ_KEY', 'a');
-    // Segments made of the wanted names, separators and noise, so that matches, near misses,
-    // duplicates and empty values all come up often.
-    const segment = fc
-      .tuple(fc.oneof(name, fc.string({ unit })), fc.constantFrom('', NAME_VALUE_SEPARATOR), fc.string({ unit, maxLength: 4 }))
-      .map(([n, separator, value]) => n + separator + value);
-    const text = fc.oneof(
-      fc.string({ unit }),
-      fc.array(segment, { maxLength: 6 }).map((segments) => segments.join(PROPERTY_SEPARATOR)),
-      propertiesArb.map((props) => encodeProperties(props)),
-    );
-    fc.assert(
-      fc.property(text, name, (s, wanted) => {
-        expect(propertyValue(s, wanted)).toBe(decodeProperties(s)[wanted]);
-      }),
-      { numRuns: 2000 },
-    );
   });
 });

@@ -7,7 +7,6 @@ import { propertyName } from './property-names';
 
 export const NAME_VALUE_SEPARATOR = '\u0001';
 export const PROPERTY_SEPARATOR = '\u0002';
-const PROPERTY_SEPARATOR_CODE = PROPERTY_SEPARATOR.charCodeAt(0);
 
 function badProperty(what: string): ProtocolError {
   return new ProtocolError(
@@ -68,30 +67,4 @@ export function decodeProperties(s: string): Record<string, string> {
     index = end + 1;
   }
   return properties;
-}
-
-/**
- * decodeProperties(s)[name] without decoding the rest: for readers that want one or two properties
- * of many messages (the key index reading the log back). `name` must be non-empty and free of both
- * separators, as every name the encoder writes is.
- */
-export function propertyValue(s: string, name: string): string | undefined {
-  const prefix = name + NAME_VALUE_SEPARATOR;
-  let found: string | undefined;
-  let at = s.indexOf(prefix);
-  while (at >= 0) {
-    // A segment starts at the string's start or after a PROPERTY_SEPARATOR; anywhere else the text is
-    // inside a value (which may hold NAME_VALUE_SEPARATOR) or the end of a longer name.
-    if (at === 0 || s.charCodeAt(at - 1) === PROPERTY_SEPARATOR_CODE) {
-      const valueStart = at + prefix.length;
-      let end = s.indexOf(PROPERTY_SEPARATOR, valueStart);
-      if (end < 0) end = s.length;
-      // As decodeProperties: an empty value is skipped, and a later duplicate wins.
-      if (end > valueStart) found = s.slice(valueStart, end);
-      at = s.indexOf(prefix, end);
-    } else {
-      at = s.indexOf(prefix, at + 1);
-    }
-  }
-  return found;
 }

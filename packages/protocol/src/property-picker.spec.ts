@@ -89,3 +89,45 @@ describe('PropertyPicker', () => {
     expect(() => new PropertyPicker(names)).toThrow(/property name/);
   });
 });
+
+/** pickText's value for one name. */
+function pickedText(text: string, name: string): string | undefined {
+  const out: (string | undefined)[] = [];
+  new PropertyPicker([name]).pickText(text, out);
+  return out[0];
+}
+
+describe('PropertyPicker.pickText (properties already decoded to a string)', () => {
+  it.each<[string, string, string, string | undefined]>([
+    ['a property in the middle', 'TAGS\u0001TagA\u0002UNIQ_KEY\u0001AB12\u0002KEYS\u0001k1', 'UNIQ_KEY', 'AB12'],
+    ['a missing property', 'TAGS\u0001TagA', 'KEYS', undefined],
+    ['a name that only ends like the wanted one', 'XKEYS\u0001a\u0002KEYSX\u0001b', 'KEYS', undefined],
+    ['the name inside a value', 'A\u0001x\u0001KEYS\u0001k', 'KEYS', undefined],
+    ['a duplicate name (last wins)', 'KEYS\u00011\u0002KEYS\u00012\u0002', 'KEYS', '2'],
+    ['a later empty duplicate (skipped, as decodeProperties skips it)', 'KEYS\u00011\u0002KEYS\u0001', 'KEYS', '1'],
+    ['a value holding a second \\u0001', 'KEYS\u0001x\u0001y', 'KEYS', 'x\u0001y'],
+  ])('reads %s', (_name, input, name, expected) => {
+    expect(pickedText(input, name)).toBe(expected);
+  });
+
+  it('gives what decodeProperties gives, for any string and name', () => {
+    const unit = fc.constantFrom('K', 'E', 'Y', 'S', 'a', NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR);
+    const name = fc.constantFrom('KEYS', 'K', 'KE', 'EY', 'UNIQ_KEY', 'a');
+    // Segments made of the wanted names, separators and noise, so that matches, near misses,
+    // duplicates and empty values all come up often.
+    const segment = fc
+      .tuple(fc.oneof(name, fc.string({ unit })), fc.constantFrom('', NAME_VALUE_SEPARATOR), fc.string({ unit, maxLength: 4 }))
+      .map(([n, separator, value]) => n + separator + value);
+    const text = fc.oneof(
+      fc.string({ unit }),
+      fc.array(segment, { maxLength: 6 }).map((segments) => segments.join(PROPERTY_SEPARATOR)),
+      propertiesArb.map((props) => encodeProperties(props)),
+    );
+    fc.assert(
+      fc.property(text, name, (s, wanted) => {
+        expect(pickedText(s, wanted)).toBe(decodeProperties(s)[wanted]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

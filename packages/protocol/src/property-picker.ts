@@ -1,7 +1,8 @@
 // Reading a few properties straight from their encoded bytes (reference §6.3), without decoding the
 // rest into an object. Java's broker stores a batch entry's properties bytes as they came and reads
 // only what it needs from them; ours does the same (send-batch-processor.ts), and per message that
-// skips building an object of every property and encoding it again.
+// skips building an object of every property and encoding it again. The key index's read of the
+// commit log picks KEYS and UNIQ_KEY from the properties string its scanner hands over (pickText).
 import { CAN_SLICE, type SlicingBuffer } from './remoting/buffer-slices';
 import * as byteRuns from './byte-copy';
 import * as propertiesCodec from './properties';
@@ -38,13 +39,17 @@ export class PropertyPicker {
    * duplicate wins), for any bytes.
    */
   pick(buf: Buffer, start: number, end: number, out: (string | undefined)[]): void {
+    // All ASCII (the usual case), checked once by words: the Latin-1 text, one character per byte
+    // and cheaper to make than UTF-8's, is then the decoded text itself.
+    if (isAsciiRun(buf, start, end)) this.pickText(CAN_SLICE ? (buf as SlicingBuffer).latin1Slice(start, end) : buf.toString('latin1', start, end), out);
+    // Otherwise decoded whole: the separators are ASCII, and UTF-8 never puts a byte under 0x80
+    // inside a multi-byte sequence, so every value is what decoding its own bytes would give.
+    else this.pickText(buf.toString('utf8', start, end), out);
+  }
+
+  /** pick() for properties already decoded to a string (what the commit-log scanner hands over). */
+  pickText(text: string, out: (string | undefined)[]): void {
     for (let i = 0; i < this.names.length; i++) out[i] = undefined;
-    // One character per byte: the separators and ASCII names are found in it with string builtins
-    // rather than calls into C++. UTF-8 never puts a byte under 0x80 inside a multi-byte sequence,
-    // so the separators here are the separators of the decoded text.
-    const text = CAN_SLICE ? (buf as SlicingBuffer).latin1Slice(start, end) : buf.toString('latin1', start, end);
-    // All ASCII (the usual case), checked once by words: every value is then its Latin-1 slice.
-    const ascii = isAsciiRun(buf, start, end);
     const length = text.length;
     let index = 0;
     while (index < length) {
@@ -58,7 +63,7 @@ export class PropertyPicker {
           for (let c = 0; c < candidates.length; c++) {
             const wanted = candidates[c]!;
             if (text.startsWith(wanted.name, index)) {
-              out[wanted.slot] = ascii ? text.slice(separator + 1, segmentEnd) : valueOf(buf, text, start, separator + 1, segmentEnd);
+              out[wanted.slot] = text.slice(separator + 1, segmentEnd);
               break;
             }
           }
@@ -67,12 +72,4 @@ export class PropertyPicker {
       index = segmentEnd + 1;
     }
   }
-}
-
-/** text[from, to) as UTF-8: the latin1 characters themselves when they are all ASCII. */
-function valueOf(buf: Buffer, text: string, start: number, from: number, to: number): string {
-  for (let i = from; i < to; i++) {
-    if (text.charCodeAt(i) >= 0x80) return buf.toString('utf8', start + from, start + to);
-  }
-  return text.slice(from, to);
 }

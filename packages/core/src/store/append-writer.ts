@@ -19,8 +19,8 @@ export type CompletePut = (put: PreparedPut, appended: AppendResult | Error, res
  * busy, a quarter of the two cores idle). Written per read instead, the first answers leave while
  * later requests are still being read. Measured in one broker child with the threshold switched every
  * second (ABBA, 12 quads of 1 s slices, 1 KiB single sends from 256 in flight), messages per second
- * against writing once per turn: 32 puts 1.02x, 1.08x and 1.09x in three runs (the first on a slowed
- * host, where the broker's thread is busy throughout anyway); 64 puts 1.08x and 1.10x (32 against 64:
+ * against writing once per turn: 32 puts 1.02x, 1.08x, 1.09x and, with the limit below, 1.09x in four
+ * runs (the first on a slowed host, where the broker's thread is busy throughout anyway); 64 puts 1.08x and 1.10x (32 against 64:
  * 1.01x; 128 against 64: 0.95x); 1 KiB SYNC_FLUSH 1.03x. Counted in puts, not bytes: a 64 KiB
  * threshold wrote every read's 4 batches of 64 messages apart and cut batch sends to 0.78x (the key
  * index's LevelDB loop fell behind into re-reading the log); 32 puts are 2,048 batched messages, more

@@ -3,11 +3,13 @@ import type { CommitLog } from '../commitlog/commit-log';
 import { scanLog } from '../commitlog/log-scanner';
 import { HashedKeys } from '../kv/hashed-keys';
 import type { KeyIndex, KeyIndexEntry } from '../kv/key-index';
+import { assertPositiveInteger } from '../kv/validate';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter call,
 // and a log read-back uses these per record (the getters were 6% of its time).
-const { MessageConst, propertyValue, splitKeys } = protocol;
-const { KEYS, UNIQ_KEY } = MessageConst;
+const { MessageConst, PropertyPicker, splitKeys } = protocol;
+/** What a read-back takes from each record's properties: out[0] KEYS, out[1] UNIQ_KEY. */
+const KEY_PROPERTIES = new PropertyPicker([MessageConst.KEYS, MessageConst.UNIQ_KEY]);
 /** The index reads back a log the store has recovered: see ScanOptions.checkCrc. */
 const DISPATCH_SCAN = { checkCrc: false } as const;
 
@@ -80,8 +82,12 @@ export class IndexDispatcher {
     private readonly index: KeyIndex,
     options: IndexDispatcherOptions = {},
   ) {
-    this.maxEntriesPerBatch = positiveInteger('maxEntriesPerBatch', options.maxEntriesPerBatch ?? DEFAULT_INDEX_BATCH_MAX_ENTRIES);
-    this.maxPendingKeys = positiveInteger('maxPendingKeys', options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS);
+    const maxEntriesPerBatch = options.maxEntriesPerBatch ?? DEFAULT_INDEX_BATCH_MAX_ENTRIES;
+    const maxPendingKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
+    assertPositiveInteger('IndexDispatcher', 'options.maxEntriesPerBatch', maxEntriesPerBatch);
+    assertPositiveInteger('IndexDispatcher', 'options.maxPendingKeys', maxPendingKeys);
+    this.maxEntriesPerBatch = maxEntriesPerBatch;
+    this.maxPendingKeys = maxPendingKeys;
     this.onFellBehind = options.onFellBehind;
   }
 
@@ -167,13 +173,15 @@ export class IndexDispatcher {
       return upTo < this.commitLog.maxOffset();
     }
     const hashed = new HashedKeys();
+    const picked: (string | undefined)[] = [];
     let records = 0;
     const stop = scanLog(this.commitLog.log, from, to, (record) => {
       if (records >= RECORDS_PER_BATCH) return false;
       records += 1;
       // The two properties only, not an object of all of them (per record, at tens of thousands a second).
-      const keys = splitKeys(propertyValue(record.properties, KEYS));
-      const uniqKey = propertyValue(record.properties, UNIQ_KEY);
+      KEY_PROPERTIES.pickText(record.properties, picked);
+      const keys = splitKeys(picked[0]);
+      const uniqKey = picked[1];
       if (keys.length > 0 || uniqKey) this.index.hashMessageKeys(record.topic, keys, uniqKey, record.physicalOffset, record.storeTimestamp, hashed);
       return true;
     }, DISPATCH_SCAN);
@@ -206,9 +214,4 @@ export class IndexDispatcher {
     this.indexed = undefined;
     this.persisted = undefined;
   }
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`IndexDispatcher: ${name} must be a positive integer, got ${value}`);
-  return value;
 }
