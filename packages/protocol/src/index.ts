@@ -64,7 +64,10 @@ export {
 } from './remoting/remoting-command';
 export type { RemotingCommand, SerializeType } from './remoting/remoting-command';
 export {
+  createPreparedRequest,
   createPreparedResponse,
+  copyWithPreparedFields,
+  preparedFieldsOf,
   encodeFieldKey,
   encodeFieldEntries,
   writeEncoded,

@@ -12,7 +12,7 @@ import type { RemotingChannel, RequestContext } from './transport';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter
 // call, which the profile of the send path showed per message.
-const { RemotingCommandFlag, ResponseCode, createResponse, isResponse } = protocol;
+const { RemotingCommandFlag, ResponseCode, copyWithPreparedFields, createResponse, isResponse, preparedFieldsOf } = protocol;
 
 export interface ChannelOptions {
   /** Handles requests the peer sends on this channel. */
@@ -37,8 +37,11 @@ const REQUEST_FLAG_MASK = ~(RemotingCommandFlag.RESPONSE | RemotingCommandFlag.O
 /**
  * The command as sent: the caller's fields with this channel's opaque and flag. A literal with every
  * field, not a spread, so all of them share one hidden class (about half the cost on the hot path).
+ * Prepared fields (a producer's send) are copied unread, so the encoder still writes them directly.
  */
 function wireCopy(command: RemotingCommand, opaque: number, flag: number): RemotingCommand {
+  const prepared = preparedFieldsOf(command);
+  if (prepared !== undefined) return copyWithPreparedFields(command, prepared, opaque, flag);
   const copy: RemotingCommand = {
     code: command.code,
     language: command.language,

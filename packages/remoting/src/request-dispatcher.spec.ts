@@ -46,7 +46,7 @@ describe('RequestDispatcher', () => {
   });
 
   it('keeps the fields of a prepared response it has to fix (its extFields are an accessor too)', () => {
-    const fields = { maxBytes: 0, writeTo: (_out: Buffer, at: number) => at, toRecord: () => ({ msgId: 'M2' }) };
+    const fields = { maxBytes: 0, writeTo: (_out: Buffer, at: number) => at, toRecord: () => ({ msgId: 'M2' }), hasEmptyValue: () => false };
     const dispatcher = new RequestDispatcher(() => undefined);
     // Prepared for a JSON request, answered to a binary one: the dispatcher re-makes it.
     dispatcher.register(10, () => createPreparedResponse(request(10, 0), ResponseCode.SUCCESS, undefined, fields));

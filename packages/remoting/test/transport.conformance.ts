@@ -1,8 +1,8 @@
 // The one conformance suite every transport runs (STYLE.md habit 13, abstract-level's
 // `suite({ factory })`): tcp.spec.ts and inprocess.spec.ts call it with their factories, so the
 // in-process transport can't drift from what a real socket does.
-import { ResponseCode, createRequest, createResponse, isOneway } from '@pulsejet/protocol';
-import type { RemotingCommand } from '@pulsejet/protocol';
+import { ResponseCode, createPreparedRequest, createRequest, createResponse, encodeFieldKey, isOneway, preparedFieldsOf, writeEncoded, writeStringValue } from '@pulsejet/protocol';
+import type { PreparedFields, RemotingCommand } from '@pulsejet/protocol';
 import { RemotingError } from '../src';
 import type { ChannelEvent, RemotingChannel, RemotingClient, RemotingLog, RemotingServer, RequestProcessor } from '../src';
 import { collectingLog, deferred, rejectionOf, waitFor } from './helpers';
@@ -126,6 +126,25 @@ export function transportConformanceSuite(factory: TransportFactory): void {
       const response = await client.request(address, createRequest(ECHO, { a: 'b' }, undefined, { serializeType: 'ROCKETMQ' }), 3000);
       expect(response.serializeType).toBe('ROCKETMQ');
       expect(response.extFields).toEqual({ a: 'b' });
+    });
+
+    it("carries a request's prepared fields in either header type and leaves the caller's command as it was", async () => {
+      const { address } = await startServer();
+      const { client } = newClient();
+      const fields: PreparedFields = {
+        maxBytes: 64,
+        writeTo: (out, at) => writeStringValue(out, writeEncoded(out, at, encodeFieldKey('topic')), 'T\u00e9'),
+        toRecord: () => ({ topic: 'T\u00e9' }),
+        hasEmptyValue: () => false,
+      };
+      for (const serializeType of ['ROCKETMQ', 'JSON'] as const) {
+        const request = createPreparedRequest(ECHO, fields, Buffer.from('b'), { serializeType });
+        const response = await client.request(address, request, 3000);
+        expect(response.extFields).toEqual({ topic: 'T\u00e9' });
+        expect(response.serializeType).toBe(serializeType);
+        expect(request.opaque).toBe(0);
+        expect(preparedFieldsOf(request)).toBe(fields);
+      }
     });
 
     it('runs requests on one connection concurrently and answers them out of order', async () => {

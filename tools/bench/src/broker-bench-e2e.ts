@@ -2,12 +2,11 @@
 // queue, held on the broker until a message arrives) in this process, so send and receive times
 // come from one clock. Each body starts with its send time (performance.now(), a float64), which is
 // finer than the wire's millisecond born timestamp.
-import { RequestCode, ResponseCode, createRequest } from '@pulsejet/protocol';
+import { ResponseCode } from '@pulsejet/protocol';
 import type { RemotingClient } from '@pulsejet/remoting';
 import { createTopic } from './broker-bench-child';
 import { pullLoop } from './broker-bench-pull';
-import { CLIENT_SERIALIZE_TYPE } from './broker-bench-config';
-import { UniqueKeys, checkSendReply, sendV2Header } from './broker-bench-send';
+import { UniqueKeys, checkSendReply, singleSend } from './broker-bench-send';
 import { E2eRecorder } from './e2e-recorder';
 import { sleep } from './measure';
 import type { PauseStats, PauseWatch } from './pause-watch';
@@ -75,7 +74,7 @@ export async function runE2e(producer: RemotingClient, consumer: RemotingClient,
       const { body, sentAt } = recorder.stampedBody();
       queue = (queue + 1) % options.queues;
       const properties = `TAGS\u0001bench\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001${keys.next()}\u0002`;
-      producer.request(address, createRequest(RequestCode.SEND_MESSAGE_V2, sendV2Header(options.topic, queue, properties), body, { serializeType: CLIENT_SERIALIZE_TYPE }), 30_000).then(
+      producer.request(address, singleSend(options.topic, queue, properties, body), 30_000).then(
         (reply) => {
           if (reply.code === ResponseCode.SYSTEM_BUSY) return recorder.refused();
           try {

@@ -115,7 +115,7 @@ export function renderBrokerSection(results: BrokerBenchResults, checks: BrokerT
   push(
     '### Sends',
     '',
-    `Closed loop: "in flight" callers each await one request at a time on the producer's connection. Single sends are \`SEND_MESSAGE_V2\` ` +
+    `Closed loop: "in flight" callers each await one request at a time on the producer's connection. Single sends are \`SEND_MESSAGE_V2\` as Pulsejet's Producer builds them, ` +
       'with a fresh header per message (born timestamp, `TAGS`, `WAIT=true`, a unique `UNIQ_KEY`); batches are one `SEND_BATCH_MESSAGE` ' +
       `of ${BATCH_SIZE} messages (bodies encoded ahead). A fresh broker per flush type and round; each row warms up ` +
       `${formatSeconds(config.warmupMs)}, then counts acknowledged messages for ${formatSeconds(config.durationMs)}, except the **sustained** rows, whose ` +

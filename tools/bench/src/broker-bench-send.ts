@@ -1,7 +1,9 @@
 // The producer side of the broker benchmark: SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests as a
 // RocketMQ producer builds them (reference §3.8), N callers each awaiting one request at a time on
-// one connection, queues chosen round robin. Headers are binary ROCKETMQ, as Pulsejet's Producer
-// sends them, unless a row asks for JSON (what Java clients and ali-ons send).
+// one connection, queues chosen round robin. Single sends are built by the Producer's own
+// sendMessageRequest. Headers are binary ROCKETMQ, as Pulsejet's Producer sends them, unless a row
+// asks for JSON (what Java clients and ali-ons send).
+import { sendMessageRequest } from '@pulsejet/client';
 import { RequestCode, ResponseCode, createRequest, encodeMessageBatch, encodeProperties } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { CLIENT_SERIALIZE_TYPE } from './broker-bench-config';
@@ -26,13 +28,16 @@ export class UniqueKeys {
   }
 }
 
-/** The SEND_MESSAGE_V2 header (single-letter fields) of one message. */
+/** Queues a topic created on first send would get (SEND_MESSAGE_V2 'd'). */
+const DEFAULT_TOPIC_QUEUE_NUMS = 8;
+
+/** The SEND_MESSAGE_V2 header (single-letter fields) of a batch. */
 export function sendV2Header(topic: string, queueId: number, properties: string, batch = false): Record<string, string> {
   return {
     a: PRODUCER_GROUP,
     b: topic,
     c: 'TBW102',
-    d: '8',
+    d: String(DEFAULT_TOPIC_QUEUE_NUMS),
     e: String(queueId),
     f: '0',
     g: String(Date.now()),
@@ -50,7 +55,10 @@ export interface SendRequestFactory {
   next(): RemotingCommand;
 }
 
-/** One message per request: a fresh header (born timestamp, UNIQ_KEY unless told not to) around a shared body. */
+/**
+ * One message per request, as a Producer builds it (its sendMessageRequest): a fresh header (born
+ * timestamp, UNIQ_KEY unless told not to) around a shared body.
+ */
 export function singleSends(topic: string, queues: number, body: Buffer, uniqKey = true, serializeType = CLIENT_SERIALIZE_TYPE): SendRequestFactory {
   const keys = new UniqueKeys();
   let queue = 0;
@@ -59,9 +67,19 @@ export function singleSends(topic: string, queues: number, body: Buffer, uniqKey
     next: () => {
       queue = (queue + 1) % queues;
       const properties = `TAGS\u0001bench\u0002WAIT\u0001true\u0002${uniqKey ? `UNIQ_KEY\u0001${keys.next()}\u0002` : ''}`;
-      return createRequest(RequestCode.SEND_MESSAGE_V2, sendV2Header(topic, queue, properties), body, { serializeType });
+      return singleSend(topic, queue, properties, body, serializeType);
     },
   };
+}
+
+/** A SEND_MESSAGE_V2 of one message as a Producer builds it, born now. */
+export function singleSend(topic: string, queueId: number, properties: string, body: Buffer, serializeType = CLIENT_SERIALIZE_TYPE): RemotingCommand {
+  const request = sendMessageRequest(
+    { producerGroup: PRODUCER_GROUP, topic, defaultTopicQueueNums: DEFAULT_TOPIC_QUEUE_NUMS, queueId, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties },
+    body,
+  );
+  request.serializeType = serializeType;
+  return request;
 }
 
 /**

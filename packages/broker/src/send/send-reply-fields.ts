@@ -50,6 +50,10 @@ export class SendReplyFields implements PreparedFields {
     return writeEncoded(out, p, TRAILER);
   }
 
+  hasEmptyValue(): boolean {
+    return this.msgId === ''; // an empty transactionId is left out
+  }
+
   toRecord(): Record<string, string> {
     const record: Record<string, string> = { msgId: this.msgId, queueId: String(this.queueId), queueOffset: String(this.queueOffset) };
     if (this.transactionId) record['transactionId'] = this.transactionId;

@@ -1,5 +1,9 @@
 // Which header encoding a request to a broker goes out in (ClientInstanceOptions.serializeType).
+import * as protocol from '@pulsejet/protocol';
 import type { RemotingCommand, SerializeType } from '@pulsejet/protocol';
+
+// Bound once at load: under CommonJS every use of an imported name is a getter call.
+const { preparedFieldsOf } = protocol;
 
 /**
  * Sets `command.serializeType` to `preferred`, except that a request with an empty extFields value
@@ -9,6 +13,12 @@ import type { RemotingCommand, SerializeType } from '@pulsejet/protocol';
 export function applySerializeType(command: RemotingCommand, preferred: SerializeType): void {
   if (preferred === 'JSON') {
     command.serializeType = 'JSON';
+    return;
+  }
+  // Prepared fields answer without being turned into an object, which would undo their preparation.
+  const prepared = preparedFieldsOf(command);
+  if (prepared !== undefined) {
+    command.serializeType = prepared.hasEmptyValue() ? 'JSON' : 'ROCKETMQ';
     return;
   }
   const fields = command.extFields;

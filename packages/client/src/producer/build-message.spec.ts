@@ -4,7 +4,7 @@ import { ClientErrorCode } from '../errors';
 import { buildMessage, type BuildOptions } from './build-message';
 import { resolveProducerOptions } from './producer-options';
 import { interpretSendReply } from './send-result';
-import { endTransactionRequest, sendMessageHeader } from './send-request';
+import { endTransactionRequest, sendBatchRequest, sendMessageRequest } from './send-request';
 
 const opts: BuildOptions = { maxMessageSize: 1024 * 1024, compressOverBytes: 4096 };
 
@@ -106,10 +106,10 @@ describe('producer options', () => {
 
 describe('send requests and replies', () => {
   it('writes the SEND_MESSAGE_V2 letters (reference §3.8)', () => {
-    const header = sendMessageHeader({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 2, sysFlag: 1, bornTimestamp: 99, flag: 0, properties: encodeProperties({ TAGS: 'A' }) }, false);
+    const header = sendMessageRequest({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 2, sysFlag: 1, bornTimestamp: 99, flag: 0, properties: encodeProperties({ TAGS: 'A' }) }, Buffer.alloc(0)).extFields;
     expect(header).toEqual({ a: 'PG', b: 'T', c: 'TBW102', d: '4', e: '2', f: '1', g: '99', h: '0', i: encodeProperties({ TAGS: 'A' }), j: '0', k: 'false' });
     expect(decodeProperties(header['i']!)).toEqual({ TAGS: 'A' });
-    expect(sendMessageHeader({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: 1, flag: 0, properties: '' }, true)['m']).toBe('true');
+    expect(sendBatchRequest({ producerGroup: 'PG', topic: 'T', defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: 1, flag: 0, properties: '' }, Buffer.alloc(0)).extFields['m']).toBe('true');
   });
 
   it('writes END_TRANSACTION oneway with the Java header names', () => {

@@ -1,5 +1,6 @@
 // SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320) requests (reference §3.8; Java
-// SendMessageRequestHeaderV2): the header under single letters, the body as raw bytes.
+// SendMessageRequestHeaderV2): the header under single letters (send-header-fields.ts writes them),
+// the body as raw bytes.
 //   a producerGroup  b topic  c defaultTopic  d defaultTopicQueueNums  e queueId  f sysFlag
 //   g bornTimestamp  h flag  i properties  j reconsumeTimes  k unitMode  m batch
 // END_TRANSACTION (37), oneway (Java EndTransactionRequestHeader): producerGroup,
@@ -7,11 +8,11 @@
 // fromTransactionCheck, msgId, transactionId.
 import * as protocol from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
-import { AUTO_CREATE_TOPIC_KEY } from './producer-options';
+import { SendHeaderFields } from './send-header-fields';
 
 // Bound once at load: under CommonJS every use of an imported name is a module-export getter
 // call, which the profile of the send path showed per message.
-const { RequestCode, createRequest } = protocol;
+const { RequestCode, createPreparedRequest, createRequest } = protocol;
 
 export interface SendHeaderInput {
   producerGroup: string;
@@ -25,30 +26,12 @@ export interface SendHeaderInput {
   properties: string;
 }
 
-export function sendMessageHeader(input: SendHeaderInput, batch: boolean): Record<string, string> {
-  const header: Record<string, string> = {
-    a: input.producerGroup,
-    b: input.topic,
-    c: AUTO_CREATE_TOPIC_KEY,
-    d: String(input.defaultTopicQueueNums),
-    e: String(input.queueId),
-    f: String(input.sysFlag),
-    g: String(input.bornTimestamp),
-    h: String(input.flag),
-    i: input.properties,
-    j: '0',
-    k: 'false',
-  };
-  if (batch) header['m'] = 'true';
-  return header;
-}
-
 export function sendMessageRequest(input: SendHeaderInput, body: Buffer): RemotingCommand {
-  return createRequest(RequestCode.SEND_MESSAGE_V2, sendMessageHeader(input, false), body);
+  return createPreparedRequest(RequestCode.SEND_MESSAGE_V2, new SendHeaderFields(input, false), body);
 }
 
 export function sendBatchRequest(input: SendHeaderInput, body: Buffer): RemotingCommand {
-  return createRequest(RequestCode.SEND_BATCH_MESSAGE, sendMessageHeader(input, true), body);
+  return createPreparedRequest(RequestCode.SEND_BATCH_MESSAGE, new SendHeaderFields(input, true), body);
 }
 
 export interface EndTransactionInput {

@@ -47,6 +47,10 @@ class ListedFields implements PreparedFields {
     return p;
   }
 
+  hasEmptyValue(): boolean {
+    return Object.values(this.toRecord()).includes('');
+  }
+
   toRecord(): Record<string, string> {
     const record: Record<string, string> = {};
     for (const entry of this.entries) {
