@@ -1,9 +1,10 @@
 // SEND_MESSAGE_V2's header (send-request.ts) written straight into a binary request header, as the
-// broker writes its send replies (protocol's prepared-fields.ts). Building the header object,
-// turning five numbers into strings and encoding the object's keys and values character by
-// character took ~a third of the bench producer's busy time per 1 KiB send. Here the single-letter
+// broker writes its send replies (protocol's prepared-fields.ts). In the bench producer's profile
+// (1 KiB sends), encoding the header object took 18% of its busy time and building it 3% more: five
+// numbers turned into strings, then every key and value copied by character. Here the one-letter
 // keys and the constant entries are bytes made once, numbers are written as digits, and only the
-// group, topic and properties are copied as text.
+// group, topic and properties are copied as text. Build, channel copy and encode of a send measured
+// ~0.89x of the object's (median of 8 alternated runs), ~150 ns a send.
 import * as protocol from '@pulsejet/protocol';
 import type { PreparedFields } from '@pulsejet/protocol';
 import { AUTO_CREATE_TOPIC_KEY } from './producer-options';

@@ -1,8 +1,9 @@
 // A command whose extFields write their own bytes into a binary header, for commands sent once per
-// message: a send's reply (msgId, queueId and queueOffset) and a producer's SEND_MESSAGE_V2 request. Building a fields object and encoding it walks
-// the object's keys and copies every key and value character by character (~2 ns each on the
-// development VM): ~0.5 us per send reply in isolation, ~6% of a busy broker's main thread. A
-// PreparedFields writes constant keys as pre-encoded bytes and only its values by character.
+// message: a send's reply (msgId, queueId and queueOffset) and a producer's SEND_MESSAGE_V2 request.
+// Building a fields object and encoding it walks the object's keys and copies every key and value
+// character by character (~2 ns each on the development VM): ~0.5 us per send reply in isolation,
+// ~6% of a busy broker's main thread. A PreparedFields writes constant keys as pre-encoded bytes and
+// only its values by character.
 //
 // The binary header's map layout (binary-header.ts): repeated int16 keyLength, key, int32 valueLength,
 // value, all UTF-8. A JSON header, or anyone reading `extFields`, gets the same entries as an object.
