@@ -11,7 +11,10 @@ export function cloneCommand(command: RemotingCommand): RemotingCommand {
     // Like the JSON header: values arrive as strings, null/undefined fields are left out.
     if (value !== undefined && value !== null) extFields[key] = typeof value === 'string' ? value : String(value);
   }
-  const copy: RemotingCommand = { ...command, extFields };
+  // Named fields, not a spread: a prepared or lazily decoded command is a class instance whose own
+  // properties include its private state, which a spread would carry across.
+  const copy: RemotingCommand = { code: command.code, language: command.language, version: command.version, opaque: command.opaque, flag: command.flag, extFields, serializeType: command.serializeType };
+  if (command.remark !== undefined) copy.remark = command.remark;
   if (command.body !== undefined) copy.body = Buffer.from(command.body);
   return copy;
 }
