@@ -60,8 +60,9 @@ export function renderClientSection(results: ClientBenchResults, checks: readonl
   const lines: string[] = [
     `## Client (\`npm run bench:client\`)${config.quick ? ' — QUICK SMOKE RUN, figures not meaningful' : ''}`,
     '',
-    `Run ${results.startedAt.toISOString()} (${formatInt(results.seconds)} s). The same loads through the raw remoting protocol (hand-built ` +
-      'requests on a `RemotingClient`, as the broker section measures) and through `@pulsejet/client`\'s public API, in one run against one broker ' +
+    `Run ${results.startedAt.toISOString()} (${formatInt(results.seconds)} s). The same loads through the raw remoting protocol (requests ` +
+      "built by the Producer's `sendMessageRequest`, sent straight on a `RemotingClient`, as the broker section measures) and through " +
+      "`@pulsejet/client`'s public API, in one run against one broker " +
       `per transport: **TCP** — the broker app (\`apps/broker/src/main.ts\`, ASYNC_FLUSH) as a child process, registered with a NameServer served over ` +
       'TCP from the bench process; **embedded** — NameServer and BrokerController inside the bench process on an `InProcessNetwork` (no sockets; ' +
       `its CPU figures include the broker). ${formatBytes(config.bodyBytes)} bodies, a topic of ${config.queues} queues. ` +

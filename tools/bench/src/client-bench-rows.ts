@@ -51,7 +51,7 @@ export interface Throughput {
 interface RowBase {
   id: string;
   label: string;
-  /** What the row drives: 'raw' (hand-built requests), 'client' (the public API) or 'decorator' (@pulsejet/inversify). */
+  /** What the row drives: 'raw' (requests sent straight on a RemotingClient), 'client' (the public API) or 'decorator' (@pulsejet/inversify). */
   path: 'raw' | 'client' | 'decorator';
   /** The id of the row this one is compared with: one for every transport, or per transport. */
   baseline?: string | Readonly<Record<ClientBenchTransport, string>>;
