@@ -33,8 +33,9 @@ const FIXED_MAX_BYTES =
   DEFAULT_TOPIC_QUEUE_NUMS.length + QUEUE_ID.length + SYS_FLAG.length + BORN_TIMESTAMP.length + FLAG.length;
 
 /**
- * The entries sendMessageHeader gives, in its order, with the same values. Its numbers must be safe
- * integers (the producer's are: build-message checks the flag, the rest are its own).
+ * SEND_MESSAGE_V2's entries a to k (and m for a batch) in Java's order, as toRecord() lists them.
+ * Its numbers must be safe integers (the producer's are: build-message checks the flag, the rest are
+ * its own).
  */
 export class SendHeaderFields implements PreparedFields {
   constructor(
