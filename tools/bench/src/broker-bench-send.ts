@@ -1,10 +1,11 @@
 // The producer side of the broker benchmark: SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests as a
 // RocketMQ producer builds them (reference §3.8), N callers each awaiting one request at a time on
-// one connection, queues chosen round robin. Single sends are built by the Producer's own
-// sendMessageRequest. Headers are binary ROCKETMQ, as Pulsejet's Producer sends them, unless a row
+// one connection, queues chosen round robin. Requests are built by the Producer's own
+// sendMessageRequest and sendBatchRequest. Headers are binary ROCKETMQ, as Pulsejet's Producer sends them, unless a row
 // asks for JSON (what Java clients and ali-ons send).
-import { sendMessageRequest } from '@pulsejet/client';
-import { RequestCode, ResponseCode, createRequest, encodeMessageBatch, encodeProperties } from '@pulsejet/protocol';
+import { sendBatchRequest, sendMessageRequest } from '@pulsejet/client';
+import type { SendHeaderInput } from '@pulsejet/client';
+import { ResponseCode, encodeMessageBatch, encodeProperties } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import { CLIENT_SERIALIZE_TYPE } from './broker-bench-config';
 import type { RemotingClient } from '@pulsejet/remoting';
@@ -31,24 +32,6 @@ export class UniqueKeys {
 /** Queues a topic created on first send would get (SEND_MESSAGE_V2 'd'). */
 const DEFAULT_TOPIC_QUEUE_NUMS = 8;
 
-/** The SEND_MESSAGE_V2 header (single-letter fields) of a batch. */
-export function sendV2Header(topic: string, queueId: number, properties: string, batch = false): Record<string, string> {
-  return {
-    a: PRODUCER_GROUP,
-    b: topic,
-    c: 'TBW102',
-    d: String(DEFAULT_TOPIC_QUEUE_NUMS),
-    e: String(queueId),
-    f: '0',
-    g: String(Date.now()),
-    h: '0',
-    i: properties,
-    j: '0',
-    k: 'false',
-    ...(batch ? { m: 'true' } : {}),
-  };
-}
-
 export interface SendRequestFactory {
   /** Messages each request carries. */
   readonly messagesPerRequest: number;
@@ -74,12 +57,14 @@ export function singleSends(topic: string, queues: number, body: Buffer, uniqKey
 
 /** A SEND_MESSAGE_V2 of one message as a Producer builds it, born now. */
 export function singleSend(topic: string, queueId: number, properties: string, body: Buffer, serializeType = CLIENT_SERIALIZE_TYPE): RemotingCommand {
-  const request = sendMessageRequest(
-    { producerGroup: PRODUCER_GROUP, topic, defaultTopicQueueNums: DEFAULT_TOPIC_QUEUE_NUMS, queueId, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties },
-    body,
-  );
+  const request = sendMessageRequest(headerInput(topic, queueId, properties), body);
   request.serializeType = serializeType;
   return request;
+}
+
+/** The bench producer's header fields for a send to `queueId`, born now. */
+function headerInput(topic: string, queueId: number, properties: string): SendHeaderInput {
+  return { producerGroup: PRODUCER_GROUP, topic, defaultTopicQueueNums: DEFAULT_TOPIC_QUEUE_NUMS, queueId, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties };
 }
 
 /**
@@ -99,7 +84,9 @@ export function batchSends(topic: string, queues: number, body: Buffer, batch: n
     next: () => {
       queue = (queue + 1) % queues;
       next = (next + 1) % bodies.length;
-      return createRequest(RequestCode.SEND_BATCH_MESSAGE, sendV2Header(topic, queue, properties, true), bodies[next], { serializeType: CLIENT_SERIALIZE_TYPE });
+      const request = sendBatchRequest(headerInput(topic, queue, properties), bodies[next]!);
+      request.serializeType = CLIENT_SERIALIZE_TYPE;
+      return request;
     },
   };
 }
