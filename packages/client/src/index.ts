@@ -80,9 +80,10 @@ export {
 } from './producer/producer-options';
 export type { ProducerOptions, ResolvedProducerOptions } from './producer/producer-options';
 export { RETRIABLE_SEND_CODES } from './producer/send-result';
-// The SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests a Producer sends, for tools that speak the
-// protocol directly (bench:broker).
+// The SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests a Producer sends, and the header encoding it
+// gives them, for tools that speak the protocol directly (bench:broker).
 export { sendBatchRequest, sendMessageRequest } from './producer/send-request';
+export { applySerializeType } from './instance/request-encoding';
 export type { SendHeaderInput } from './producer/send-request';
 export type { SendResult, SendStatus, BatchSendResult } from './producer/send-result';
 export { queueForShardingKey } from './producer/queue-selector';

@@ -1,9 +1,10 @@
 // The producer side of the broker benchmark: SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests as a
 // RocketMQ producer builds them (reference §3.8), N callers each awaiting one request at a time on
 // one connection, queues chosen round robin. Requests are built by the Producer's own
-// sendMessageRequest and sendBatchRequest. Headers are binary ROCKETMQ, as Pulsejet's Producer sends them, unless a row
-// asks for JSON (what Java clients and ali-ons send).
-import { sendBatchRequest, sendMessageRequest } from '@pulsejet/client';
+// sendMessageRequest and sendBatchRequest, and get their header encoding by its applySerializeType:
+// binary ROCKETMQ, as Pulsejet's Producer sends them, unless a row asks for JSON (what Java clients
+// and ali-ons send).
+import { applySerializeType, sendBatchRequest, sendMessageRequest } from '@pulsejet/client';
 import type { SendHeaderInput } from '@pulsejet/client';
 import { ResponseCode, encodeMessageBatch, encodeProperties } from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
@@ -58,7 +59,7 @@ export function singleSends(topic: string, queues: number, body: Buffer, uniqKey
 /** A SEND_MESSAGE_V2 of one message as a Producer builds it, born now. */
 export function singleSend(topic: string, queueId: number, properties: string, body: Buffer, serializeType = CLIENT_SERIALIZE_TYPE): RemotingCommand {
   const request = sendMessageRequest(headerInput(topic, queueId, properties), body);
-  request.serializeType = serializeType;
+  applySerializeType(request, serializeType);
   return request;
 }
 
@@ -85,7 +86,7 @@ export function batchSends(topic: string, queues: number, body: Buffer, batch: n
       queue = (queue + 1) % queues;
       next = (next + 1) % bodies.length;
       const request = sendBatchRequest(headerInput(topic, queue, properties), bodies[next]!);
-      request.serializeType = CLIENT_SERIALIZE_TYPE;
+      applySerializeType(request, CLIENT_SERIALIZE_TYPE);
       return request;
     },
   };
