@@ -3,6 +3,7 @@
 import type { MessageStore } from '@pulsejet/core';
 import type { ReplicaWaitResult } from '@pulsejet/replication';
 import type { ResolvedBrokerOptions } from './broker-options';
+import type { HistoryLossGuard } from './offset/history-loss-guard';
 import type { TopicConfigManager } from './topic/topic-config-manager';
 
 export interface BrokerContext {
@@ -16,4 +17,6 @@ export interface BrokerContext {
   readonly waitForReplica?: (endOffset: number) => Promise<ReplicaWaitResult>;
   /** Replication entries of GET_BROKER_RUNTIME_INFO (masterAddr, slaveFallBehindMuch, haSlaveState, haConnectedSlaves...). */
   readonly haRuntimeInfo?: () => Record<string, string>;
+  /** A master's check of consumer offsets once it learns it lost part of its log; absent on a slave. */
+  readonly historyGuard?: HistoryLossGuard;
 }

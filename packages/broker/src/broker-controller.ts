@@ -11,6 +11,7 @@ import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
 import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from './broker-options';
 import { startHA, type HAHandle } from './ha/start-ha';
+import { HistoryLossGuard } from './offset/history-loss-guard';
 import { registerPeerProcessors, type PeerProcessorsHandle } from './peer-processors';
 import { registerLockProcessors } from './lock/lock-processors';
 import { RebalanceLockManager } from './lock/rebalance-lock-manager';
@@ -194,13 +195,20 @@ export class BrokerController {
       if (ownsServer) await server.close();
       throw error;
     }
+    // Where each queue ends before this process writes anything: offsets past it may number messages a
+    // master lost, should a slave turn out to be ahead of it (HistoryLossGuard). Slaves never move consumers.
+    const historyGuard = options.brokerRole === 'SLAVE' ? undefined : HistoryLossGuard.atStartup(store.queueEnds(), store.metadata, log);
     // A master listens for slaves before it registers, so the nameserver can hand its HA address to them.
     let ha: HAHandle;
     try {
       // On an injected (in-process) server, listenPort is not a real port, so listenPort + 1 would
       // claim a fixed TCP port for nothing: without an explicit haListenPort, take a free loopback one.
       const inProcessDefault = !ownsServer && this.haListenPortDefaulted;
-      ha = await startHA(options, store, inProcessDefault ? { port: 0, host: '127.0.0.1' } : { port: options.haListenPort, host: options.bindAddress });
+      const listen = inProcessDefault ? { port: 0, host: '127.0.0.1' } : { port: options.haListenPort, host: options.bindAddress };
+      ha = await startHA(options, store, listen, {
+        onSlaveAhead: ({ slaveAddress, slaveEnd, masterStartEnd }) =>
+          historyGuard?.historyLost(`slave ${slaveAddress} holds a commit log up to ${slaveEnd}; this master's ended at ${masterStartEnd} when it started`),
+      });
     } catch (error) {
       await store.close();
       if (ownsServer) await server.close();
@@ -208,7 +216,14 @@ export class BrokerController {
     }
     const topics = new TopicConfigManager(store.metadata, options);
     await topics.init();
-    const ctx: BrokerContext = { options, store, topics, haRuntimeInfo: () => ha.runtimeInfo(), ...(ha.waitForReplica ? { waitForReplica: ha.waitForReplica } : {}) };
+    const ctx: BrokerContext = {
+      options,
+      store,
+      topics,
+      haRuntimeInfo: () => ha.runtimeInfo(),
+      ...(ha.waitForReplica ? { waitForReplica: ha.waitForReplica } : {}),
+      ...(historyGuard ? { historyGuard } : {}),
+    };
 
     server.registerProcessor(RequestCode.SEND_MESSAGE, createSendMessageProcessor(ctx, false), SEND_PROCESSOR_OPTIONS);
     server.registerProcessor(RequestCode.SEND_MESSAGE_V2, createSendMessageProcessor(ctx, true), SEND_PROCESSOR_OPTIONS);

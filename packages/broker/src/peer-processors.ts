@@ -60,6 +60,8 @@ export function registerPeerProcessors(server: RemotingServer, ctx: BrokerContex
       if (pulledUpTo === undefined) return normal;
       return store.maxPhysicalOffset() - pulledUpTo > inMemoryBytes ? (config?.whichBrokerWhenConsumeSlowly ?? 1) : normal;
     },
+    ...(ctx.historyGuard ? { historyGuard: ctx.historyGuard } : {}),
+    isBroadcasting: (group) => consumers.groupInfo(group)?.messageModel === 'BROADCASTING',
     longPolling: options.longPolling,
     log,
   });

@@ -152,6 +152,18 @@ export function messageStoreConformance(makeBackend: () => StoreBackend): void {
       expect(rejected.status).toBe('MESSAGE_ILLEGAL');
       expect(store.getMaxOffsetInQueue(topic, 1)).toBe(4);
     });
+
+    it('lists where every queue ends (queueEnds)', async () => {
+      const topic = uniqueTopic();
+      await put(topic, 0, 'a');
+      await put(topic, 2, 'b');
+      await put(topic, 2, 'c');
+      const ends = store.queueEnds().filter((end) => end.topic === topic);
+      expect(ends.sort((a, b) => a.queueId - b.queueId)).toEqual([
+        { topic, queueId: 0, maxOffset: 1 },
+        { topic, queueId: 2, maxOffset: 2 },
+      ]);
+    });
   });
 
   describe('encoded properties (stored verbatim, as a broker stores batch entries)', () => {

@@ -23,6 +23,8 @@ export interface SlaveConnectionInfo {
 }
 
 export interface HAConnectionEvents {
+  /** The slave's first report: where its log ends, before the master decides where to stream from. */
+  onFirstReport(connection: HAConnection, slaveEnd: number): void;
   /** A streaming slave reported `offset` (it has every byte below it). */
   onAck(connection: HAConnection, offset: number): void;
   onClose(connection: HAConnection): void;
@@ -139,6 +141,7 @@ export class HAConnection {
    * again so the slave can check that both logs agree there.
    */
   private begin(offset: number): void {
+    this.events.onFirstReport(this, offset);
     const store = this.options.store;
     const end = store.maxPhysicalOffset();
     const min = store.minPhysicalOffset();

@@ -23,9 +23,14 @@ export class HAMasterService {
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** Where the store's log ended when this service was made, before this run wrote anything. */
+  private readonly startEnd: number;
+  /** The furthest any closed connection was sent; open ones are asked. */
+  private closedSentUpTo = 0;
 
   constructor(options: HAMasterOptions) {
     this.options = resolveHAMasterOptions(options);
+    this.startEnd = this.options.store.maxPhysicalOffset();
     this.housekeeping = new ServiceLoop({
       name: 'HA master housekeeping',
       intervalMs: Math.min(1000, this.options.heartbeatIntervalMs),
@@ -123,14 +128,29 @@ export class HAMasterService {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /**
+   * A slave whose log ends beyond anything this master has had in this run (its log's end at start,
+   * or what it sent any slave since) holds data this master did not give it: the master lost it
+   * (store deleted, unflushed tail lost in a crash), or the slave followed another master. Either
+   * way the owner is told (onSlaveAhead); whether the slave is then refused is begin()'s decision.
+   */
+  private checkSlaveEnd(reporting: HAConnection, slaveEnd: number): void {
+    let had = Math.max(this.startEnd, this.closedSentUpTo);
+    for (const connection of this.connections) if (connection !== reporting) had = Math.max(had, connection.info().transferOffset);
+    if (slaveEnd <= had) return;
+    this.options.onSlaveAhead({ slaveAddress: reporting.address, slaveEnd, masterStartEnd: this.startEnd, masterEnd: this.options.store.maxPhysicalOffset() });
+  }
+
   private accept(socket: net.Socket): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
     const connection = new HAConnection(socket, this.options, {
+      onFirstReport: (reporting, slaveEnd) => this.checkSlaveEnd(reporting, slaveEnd),
       onAck: (_connection, offset) => this.transfer.ack(offset),
       onClose: (closed) => {
+        this.closedSentUpTo = Math.max(this.closedSentUpTo, closed.info().transferOffset);
         if (this.connections.delete(closed)) this.options.log('info', `HA master: slave ${closed.address} disconnected`);
       },
     });

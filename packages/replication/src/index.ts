@@ -30,4 +30,4 @@ export {
   DEFAULT_HA_RECONNECT_MAX,
   DEFAULT_HA_CONNECT_TIMEOUT,
 } from './options';
-export type { HAMasterOptions, ResolvedHAMasterOptions, HASlaveOptions, ResolvedHASlaveOptions, HALog } from './options';
+export type { HAMasterOptions, ResolvedHAMasterOptions, SlaveAheadEvent, HASlaveOptions, ResolvedHASlaveOptions, HALog } from './options';

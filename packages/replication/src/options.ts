@@ -56,8 +56,28 @@ export interface HAMasterOptions {
    * refuses frames that do not start at its end). @default 4096
    */
   resumeCheckBytes?: number;
+  /**
+   * A slave reported a log end beyond anything this master had in this run (where its log ended at
+   * start, or what it sent a slave since): the slave holds messages this master no longer has (its
+   * store was deleted, or a crash lost its unflushed tail), which consumers may have read, or it
+   * followed another master. This tells the broker, so it can stop trusting consumer offsets past
+   * its own log (docs/cluster-modes.md); whether the slave is refused is decided as before.
+   * @default no-op
+   */
+  onSlaveAhead?: (event: SlaveAheadEvent) => void;
   /** @default no-op */
   log?: HALog;
+}
+
+/** What onSlaveAhead is told: who is ahead, and by how much. */
+export interface SlaveAheadEvent {
+  slaveAddress: string;
+  /** Where the slave's commit log ends. */
+  slaveEnd: number;
+  /** Where the master's commit log ended when it started. */
+  masterStartEnd: number;
+  /** Where the master's commit log ends now (a deleted store may have outgrown the slave already). */
+  masterEnd: number;
 }
 
 export type ResolvedHAMasterOptions = Required<HAMasterOptions>;
@@ -73,6 +93,7 @@ export function resolveHAMasterOptions(options: HAMasterOptions): ResolvedHAMast
     maxBytesPerWrite: options.maxBytesPerWrite ?? DEFAULT_HA_MAX_BYTES_PER_WRITE,
     maxGapNotInSync: options.maxGapNotInSync ?? DEFAULT_HA_MAX_GAP_NOT_IN_SYNC,
     resumeCheckBytes: options.resumeCheckBytes ?? DEFAULT_HA_RESUME_CHECK_BYTES,
+    onSlaveAhead: options.onSlaveAhead ?? (() => undefined),
     log: options.log ?? noLog,
   };
   if (!Number.isInteger(resolved.transferBatchSize) || resolved.transferBatchSize < 1 || resolved.transferBatchSize > DEFAULT_HA_MAX_FRAME_BODY) {

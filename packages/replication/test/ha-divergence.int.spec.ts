@@ -1,5 +1,5 @@
 import type { MessageStore } from '@pulsejet/core';
-import { ReplicationError, ReplicationErrorCode } from '../src/index';
+import { ReplicationError, ReplicationErrorCode, type HAMasterOptions, type SlaveAheadEvent } from '../src/index';
 import { Harness, fill, logBytes, uniqueTopic, waitFor } from './ha-harness';
 
 describe('HA refuses a slave whose log does not match the master', () => {
@@ -9,7 +9,11 @@ describe('HA refuses a slave whose log does not match the master', () => {
   });
   afterEach(() => h.cleanup());
 
-  async function attach(fillMaster: (store: MessageStore, topics: string[]) => Promise<void>, fillSlave: (store: MessageStore, topics: string[]) => Promise<void>) {
+  async function attach(
+    fillMaster: (store: MessageStore, topics: string[]) => Promise<void>,
+    fillSlave: (store: MessageStore, topics: string[]) => Promise<void>,
+    masterOptions: Partial<HAMasterOptions> = {},
+  ) {
     const masterStore = await h.store(h.dir());
     const slaveStore = await h.store(h.dir());
     const topics = [uniqueTopic(), uniqueTopic()];
@@ -17,7 +21,7 @@ describe('HA refuses a slave whose log does not match the master', () => {
     await fillSlave(slaveStore, topics);
     const before = logBytes(slaveStore);
     const slaveEnd = slaveStore.maxPhysicalOffset();
-    const { master, address, logs: masterLogs } = await h.master(masterStore);
+    const { master, address, logs: masterLogs } = await h.master(masterStore, masterOptions);
     const { slave, logs: slaveLogs } = h.slave(slaveStore, address);
     const refusals: ReplicationError[] = [];
     slave.on('refused', (error) => refusals.push(error));
@@ -72,13 +76,58 @@ describe('HA refuses a slave whose log does not match the master', () => {
     expect(logBytes(slaveStore).equals(before)).toBe(true);
   });
 
-  it('a slave longer than the master is refused by the master', async () => {
+  it('a slave longer than the master is refused by the master, which tells its owner (onSlaveAhead)', async () => {
+    const ahead: SlaveAheadEvent[] = [];
+    let ends = { master: 0, slave: 0 };
     const { error, masterLogs } = await attach(
-      (store, topics) => fill(store, topics, 50),
-      (store, topics) => fill(store, topics, 80),
+      async (store, topics) => {
+        await fill(store, topics, 50);
+        ends = { ...ends, master: store.maxPhysicalOffset() };
+      },
+      async (store, topics) => {
+        await fill(store, topics, 80);
+        ends = { ...ends, slave: store.maxPhysicalOffset() };
+      },
+      { onSlaveAhead: (event) => ahead.push(event) },
     );
     expect(error.code).toBe(ReplicationErrorCode.REFUSED_BY_MASTER);
     expect(masterLogs.some((line) => line.level === 'error' && line.message.includes('ahead of the master'))).toBe(true);
+    expect(ahead).toEqual([{ slaveAddress: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown, slaveEnd: ends.slave, masterStartEnd: ends.master, masterEnd: ends.master }]);
+  });
+
+  it('reports a slave holding data the master never had even once the master outgrew it (a deleted store refilled)', async () => {
+    const masterStore = await h.store(h.dir());
+    const slaveStore = await h.store(h.dir());
+    const topics = [uniqueTopic()];
+    await fill(slaveStore, topics, 50, { seed: 5 });
+    const ahead: SlaveAheadEvent[] = [];
+    const { master, address } = await h.master(masterStore, { onSlaveAhead: (event) => ahead.push(event) });
+    // The master started empty and has since written more than the slave holds.
+    await fill(masterStore, topics, 80, { seed: 6 });
+    const { slave } = h.slave(slaveStore, address);
+    await waitFor(() => ahead.length > 0, 'the slave to be reported');
+    expect(ahead[0]).toMatchObject({ slaveEnd: slaveStore.maxPhysicalOffset(), masterStartEnd: 0, masterEnd: masterStore.maxPhysicalOffset() });
+    await waitFor(() => slave.state() === 'refused', 'the slave to stop (refused, or diverged at the resume check)');
+    expect(master.connectedSlaves()).toHaveLength(0);
+  });
+
+  it('does not report a slave that reconnects holding only what this master sent it', async () => {
+    const masterStore = await h.store(h.dir());
+    const slaveDir = h.dir();
+    let slaveStore = await h.store(slaveDir);
+    const topics = [uniqueTopic()];
+    const ahead: SlaveAheadEvent[] = [];
+    const { master, address } = await h.master(masterStore, { onSlaveAhead: (event) => ahead.push(event) });
+    const first = h.slave(slaveStore, address);
+    await fill(masterStore, topics, 60);
+    await waitFor(() => slaveStore.maxPhysicalOffset() === masterStore.maxPhysicalOffset(), 'the first catch-up');
+    await first.slave.close();
+    await slaveStore.close();
+    await waitFor(() => master.connectedSlaves().length === 0, 'the master to see the slave go');
+    slaveStore = await h.store(slaveDir);
+    const again = h.slave(slaveStore, address);
+    await waitFor(() => again.slave.state() === 'connected' && master.slaveAckOffset === masterStore.maxPhysicalOffset(), 'the slave to stream again');
+    expect(ahead).toEqual([]);
   });
 
   it('a slave whose end is older than anything the master keeps is refused by the master', async () => {
@@ -94,12 +143,15 @@ describe('HA refuses a slave whose log does not match the master', () => {
     expect(masterLogs.some((line) => line.level === 'error' && line.message.includes('before the oldest data'))).toBe(true);
   });
 
-  it('a slave whose end falls inside a master record is refused by the master', async () => {
+  it('a slave whose end falls inside a master record is refused by the master (not ahead: inside what the master had at start)', async () => {
+    const ahead: SlaveAheadEvent[] = [];
     const { error, masterLogs } = await attach(
       (store, topics) => fill(store, topics, 80, { seed: 1 }),
       (store, topics) => fill(store, topics, 10, { seed: 2 }),
+      { onSlaveAhead: (event) => ahead.push(event) },
     );
     expect(error.code).toBe(ReplicationErrorCode.REFUSED_BY_MASTER);
     expect(masterLogs.some((line) => line.level === 'error' && line.message.includes('inside a record'))).toBe(true);
+    expect(ahead).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // a master (ASYNC_MASTER or SYNC_MASTER) serves its commit log on haListenPort; a slave follows the
 // master whose HA address it is given (haMasterAddress) or told by the nameserver.
 import type { MessageStore } from '@pulsejet/core';
-import { HAMasterService, HASlaveClient, type ReplicaWaitResult } from '@pulsejet/replication';
+import { HAMasterService, HASlaveClient, type ReplicaWaitResult, type SlaveAheadEvent } from '@pulsejet/replication';
 import type { ResolvedBrokerOptions } from '../broker-options';
 
 export interface HAHandle {
@@ -26,7 +26,18 @@ export interface HAListen {
   host: string;
 }
 
-export async function startHA(options: ResolvedBrokerOptions, store: MessageStore, listen: HAListen = { port: options.haListenPort, host: options.bindAddress }): Promise<HAHandle> {
+/** What a master's HA service reports to the rest of the broker. */
+export interface HAMasterHooks {
+  /** A slave is ahead of this master: the master lost messages (HAMasterOptions.onSlaveAhead). */
+  onSlaveAhead?: (event: SlaveAheadEvent) => void;
+}
+
+export async function startHA(
+  options: ResolvedBrokerOptions,
+  store: MessageStore,
+  listen: HAListen = { port: options.haListenPort, host: options.bindAddress },
+  hooks: HAMasterHooks = {},
+): Promise<HAHandle> {
   const log = options.log;
   if (options.brokerRole === 'SLAVE') {
     const slave = new HASlaveClient({
@@ -67,6 +78,7 @@ export async function startHA(options: ResolvedBrokerOptions, store: MessageStor
     housekeepingIntervalMs: options.haHousekeepingInterval,
     transferBatchSize: options.haTransferBatchSize,
     maxGapNotInSync: options.haMaxGapNotInSync,
+    ...(hooks.onSlaveAhead ? { onSlaveAhead: hooks.onSlaveAhead } : {}),
     log,
   });
   await master.start();

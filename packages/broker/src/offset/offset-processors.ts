@@ -42,6 +42,8 @@ export function registerOffsetProcessors(server: RemotingServer, ctx: BrokerCont
       const topic = h.string('topic');
       const queueId = h.int('queueId');
       const offset = queryConsumerOffset(ctx, group, topic, queueId);
+      // Saved offsets are checked ones once history was lost (HistoryLossGuard.historyLost, mayCommit).
+      ctx.historyGuard?.confirm({ group }, topic, queueId);
       if (offset === undefined) return createResponse(request, ResponseCode.QUERY_NOT_FOUND, 'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first');
       return ok(request, { offset: String(offset) });
     }),
@@ -55,7 +57,12 @@ export function registerOffsetProcessors(server: RemotingServer, ctx: BrokerCont
       const queueId = h.int('queueId');
       const commitOffset = h.int('commitOffset');
       // ali-ons sends -1 for "0" (reference §3.6): ignored, and the request still succeeds.
-      if (commitOffset >= 0 && queueId >= 0) store.metadata.commitOffset(group, topic, queueId, commitOffset);
+      if (commitOffset < 0 || queueId < 0) return ok(request, {});
+      const guard = ctx.historyGuard;
+      if (guard !== undefined && !guard.mayCommit({ group }, topic, queueId, commitOffset)) {
+        return createResponse(request, ResponseCode.SYSTEM_ERROR, guard.refusedCommitRemark(group, topic, queueId, commitOffset));
+      }
+      store.metadata.commitOffset(group, topic, queueId, commitOffset);
       return ok(request, {});
     }),
   );

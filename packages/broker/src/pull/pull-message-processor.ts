@@ -5,6 +5,7 @@ import type { GetMessageResult, MessageStore } from '@pulsejet/core';
 import * as protocol from '@pulsejet/protocol';
 import type { RemotingCommand } from '@pulsejet/protocol';
 import type { RemotingChannel, RemotingLog } from '@pulsejet/remoting';
+import type { HistoryLossGuard, PositionOwner } from '../offset/history-loss-guard';
 import { joinRecords } from './join-records';
 import { PullSysFlag, hasFlag, parsePullRequestHeader, type PullRequestHeader } from './pull-header';
 import type { HeldPull, PullHoldService } from './pull-hold-service';
@@ -43,6 +44,13 @@ export interface PullMessageProcessorDeps {
    * end of the last message this pull read (undefined when it read none). Absent: always the master.
    */
   suggestBrokerId?: (group: string, pulledUpTo: number | undefined) => number;
+  /**
+   * A master's check of consumer positions after it lost part of its log (../offset/history-loss-guard.ts).
+   * Absent (a slave): every offset is served as asked.
+   */
+  historyGuard?: HistoryLossGuard;
+  /** Whether a group consumes in broadcasting mode (its consumers keep their own offsets). */
+  isBroadcasting?: (group: string) => boolean;
   log: RemotingLog;
 }
 
@@ -97,13 +105,26 @@ export class PullMessageProcessor {
     const sub = parseSubscription(expression);
     if (!sub.ok) return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, sub.reason);
 
+    let commit = hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET);
+    const guard = this.deps.historyGuard;
+    if (guard !== undefined && guard.lost) {
+      // Checked before the pull confirms the position, so an old offset piggybacked on it is not saved.
+      const owner = this.positionOwner(header.consumerGroup, channel);
+      if (commit && header.commitOffset >= 0) commit = guard.mayCommit(owner, header.topic, header.queueId, header.commitOffset);
+      const target = guard.pullTarget(owner, header.topic, header.queueId, header.queueOffset);
+      if (target !== undefined) {
+        if (commit) this.commitOffset(header);
+        return this.moveBack(request, header, target);
+      }
+    }
+
     const run: PullRun = { header, subscription: sub.subscription, channel };
     const response = this.pull(request, run);
 
     // Piggybacked consumer offset (reference §7): saved whatever the reply code, on first handling only.
     // Java ignores it on a slave because SlaveSynchronize would overwrite it; ours merges offsets by
     // maximum (../slave/slave-synchronize.ts), so a slave keeps what a consumer reading from it commits.
-    if (hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET)) this.commitOffset(header);
+    if (commit) this.commitOffset(header);
 
     if (response.code === ResponseCode.PULL_NOT_FOUND && hasFlag(header.sysFlag, PullSysFlag.SUSPEND)) {
       return new Promise<RemotingCommand>((resolve) => {
@@ -144,6 +165,25 @@ export class PullMessageProcessor {
     };
     if (code === ResponseCode.SUCCESS) return createResponse(request, code, undefined, ext, joinRecords(messages));
     return createResponse(request, code, status, ext);
+  }
+
+  private positionOwner(group: string, channel: RemotingChannel): PositionOwner {
+    return this.deps.isBroadcasting?.(group) ? { group, channelId: channel.id } : { group };
+  }
+
+  /** PULL_OFFSET_MOVED to `target`: the asked offset may number a message this master lost. */
+  private moveBack(request: RemotingCommand, header: PullRequestHeader, target: number): RemotingCommand {
+    const { topic, queueId } = header;
+    this.deps.log(
+      'warn',
+      `moving ${header.consumerGroup} on ${topic}@${queueId} from offset ${header.queueOffset} back to ${target}, where the queue ended when this master started: it lost part of its log, so the offset may number a lost message`,
+    );
+    return createResponse(request, ResponseCode.PULL_OFFSET_MOVED, `offset ${header.queueOffset} may number a message this master lost; read on from ${target}`, {
+      nextBeginOffset: String(target),
+      minOffset: String(this.deps.store.getMinOffsetInQueue(topic, queueId)),
+      maxOffset: String(this.deps.store.getMaxOffsetInQueue(topic, queueId)),
+      suggestWhichBrokerId: String(MASTER_BROKER_ID),
+    });
   }
 
   private commitOffset(header: PullRequestHeader): void {

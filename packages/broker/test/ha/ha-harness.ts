@@ -1,6 +1,6 @@
 // Master/slave groups for the HA tests: a real NameServer on TCP, brokers in this process on free
 // 127.0.0.1 ports, each with its own temp store. Every wait polls with a timeout.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RequestCode, createRequest, type RemotingCommand } from '@pulsejet/protocol';
@@ -66,6 +66,15 @@ export class Node {
   /** Starts a new BrokerController over the same store directory (new ports). */
   async restart(): Promise<void> {
     await this.broker.close();
+    this.broker = new BrokerController(this.build());
+    await this.broker.start();
+  }
+
+  /** Starts a new BrokerController over an empty store directory: the master's disk was lost. */
+  async wipeAndRestart(): Promise<void> {
+    await this.broker.close();
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir);
     this.broker = new BrokerController(this.build());
     await this.broker.start();
   }

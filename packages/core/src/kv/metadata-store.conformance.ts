@@ -303,6 +303,15 @@ export function metadataStoreConformance(name: string, factory: KvTestBackendFac
       expect(store.offsetsOfGroup('g')).toHaveLength(3);
       expect(store.groupsOfTopic('t').sort()).toEqual(['g', 'h']);
       expect(store.groupsOfTopic('u')).toEqual(['g']);
+      expect(store.listOffsets()).toEqual(
+        expect.arrayContaining([
+          { group: 'g', topic: 't', queueId: 0, offset: 3 },
+          { group: 'g', topic: 't', queueId: 1, offset: 20 },
+          { group: 'g', topic: 'u', queueId: 0, offset: 5 },
+          { group: 'h', topic: 't', queueId: 0, offset: 7 },
+        ]),
+      );
+      expect(store.listOffsets()).toHaveLength(4);
 
       expect(await persisted(backend.db, (s) => s.queryOffset('g', 't', 0))).toBeUndefined();
       await store.flush();

@@ -1,5 +1,5 @@
 import type { DataVersion } from '@pulsejet/protocol';
-import { ConsumerOffsetTable } from './consumer-offset-table';
+import { ConsumerOffsetTable, type ConsumerOffset } from './consumer-offset-table';
 import { copyDataVersion, initialDataVersion, nextDataVersion } from './data-version';
 import type { VersionedTable } from './data-version';
 import { KvErrorCode, kvError } from './kv-errors';
@@ -180,6 +180,11 @@ export class MetadataStore {
 
   groupsOfTopic(topic: string): string[] {
     return this.offsets.groupsOfTopic(topic);
+  }
+
+  /** Every committed offset, of every group (a copy). */
+  listOffsets(): ConsumerOffset[] {
+    return this.offsets.all();
   }
 
   /** Forgets a group's offsets (of one topic, or all) in memory now and on disk when this resolves. */

@@ -229,6 +229,11 @@ export class MessageStore {
     return this.queues.get(topic, queueId)?.maxOffset() ?? 0;
   }
 
+  /** Where every consume queue ends now (its max offset), of every topic. */
+  queueEnds(): Array<{ topic: string; queueId: number; maxOffset: number }> {
+    return this.queues.all().map((queue) => ({ topic: queue.topic, queueId: queue.queueId, maxOffset: queue.maxOffset() }));
+  }
+
   /** Queue ids that have a consume queue for `topic`. */
   queueIdsOf(topic: string): number[] {
     return this.queues.queuesOf(topic).map((queue) => queue.queueId).sort((a, b) => a - b);

@@ -279,8 +279,12 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
 
     const slave = cluster.brokers.find((b) => b.brokerName === VICTIM && b.brokerId === 1);
     if (slave) notes.push(`slave ${VICTIM}/1 after the run: haSlaveState=${(await runtimeInfo(admin, slave.addr))['haSlaveState'] ?? '?'}`);
-    const replicationLines = readLog(restartLog).split('\n').filter((line) => /refus|diverg|ahead/i.test(line)).slice(0, 2);
+    const restartLines = readLog(restartLog).split('\n');
+    const replicationLines = restartLines.filter((line) => /refus|diverg|ahead|this master lost part of its log/i.test(line)).slice(0, 3);
     for (const line of replicationLines) notes.push(`restarted master logged: ${logMessage(line).slice(0, 240)}`);
+    // Consumers holding offsets of the lost history, moved back by the restarted master (HistoryLossGuard).
+    const movedBack = restartLines.filter((line) => /moving .* back to \d+/.test(line)).length;
+    if (movedBack > 0) notes.push(`restarted master moved ${movedBack} consumer positions back to where its queues started`);
 
     const preKillVictim = acks.filter((a) => a.brokerName === VICTIM && a.at < killedAt).map((a) => a.msgId);
     const lateBeforeReturn = new Set(lateReceipts.filter((r) => r.at < returnedAt).map((r) => r.msgId));

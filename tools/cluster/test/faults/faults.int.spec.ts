@@ -28,6 +28,7 @@ describe('a master killed with SIGKILL and restarted', () => {
   it('2m-2s-sync with the master store deleted: every acknowledged message is still delivered, read from the slave', async () => {
     const result = await runFaultScenario({ mode: '2m-2s-sync', wipeStore: true, ...SHORT, repoRoot: REPO_ROOT, log });
     log(resultRow(result));
+    for (const note of result.notes) log(`note: ${note}`);
     expect(brokenPromises(result)).toEqual([]);
     expect(result.metrics.lost).toEqual([]);
     expect(result.converged).toBe(true);
