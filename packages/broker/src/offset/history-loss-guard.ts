@@ -12,6 +12,9 @@ import type { RemotingLog } from '@pulsejet/remoting';
 /** Where each queue ended at startup: the part of the log this master shares with its older history. */
 export type QueueEnds = ReadonlyMap<string, number>;
 
+/** The committed offsets the guard moves back when history is lost. */
+export type OffsetRows = Pick<MetadataStore, 'listOffsets' | 'commitOffset'>;
+
 /** The consumer whose position is checked: a clustering group, or one channel of a broadcasting group. */
 export interface PositionOwner {
   group: string;
@@ -29,12 +32,12 @@ export class HistoryLossGuard {
 
   constructor(
     private readonly startEnds: QueueEnds,
-    private readonly metadata: Pick<MetadataStore, 'listOffsets' | 'commitOffset'>,
+    private readonly metadata: OffsetRows,
     private readonly log: RemotingLog,
   ) {}
 
-  /** Remembers where every queue of `store` ends now; call once the store is open, before serving. */
-  static atStartup(queueEnds: ReadonlyArray<{ topic: string; queueId: number; maxOffset: number }>, metadata: HistoryLossGuard['metadata'], log: RemotingLog): HistoryLossGuard {
+  /** A guard for a store whose queues end at `queueEnds` (MessageStore.queueEnds(), taken before serving). */
+  static atStartup(queueEnds: ReadonlyArray<{ topic: string; queueId: number; maxOffset: number }>, metadata: OffsetRows, log: RemotingLog): HistoryLossGuard {
     const ends = new Map<string, number>();
     for (const end of queueEnds) ends.set(queueKey(end.topic, end.queueId), end.maxOffset);
     return new HistoryLossGuard(ends, metadata, log);
