@@ -21,41 +21,49 @@ describe('HistoryLossGuard', () => {
     expect(guard.mayCommit(G, 'T', 0, 500)).toBe(true);
   });
 
-  it('after the loss, moves a position past the start end back to it once per group and queue', () => {
+  it('after the loss, moves a position past the start end back to it, and trusts what it served since', () => {
     const guard = HistoryLossGuard.atStartup([{ topic: 'T', queueId: 0, maxOffset: 10 }], rows(), noLog);
     guard.historyLost('slave ahead');
     expect(guard.lost).toBe(true);
     expect(guard.pullTarget(G, 'T', 0, 30)).toBe(10);
-    // The moved consumer reads on from 10 and past it: trusted now.
+    expect(guard.pullTarget(G, 'T', 0, 10)).toBeUndefined();
+    guard.recordServed(G, 'T', 0, 42);
+    expect(guard.pullTarget(G, 'T', 0, 42)).toBeUndefined();
     expect(guard.pullTarget(G, 'T', 0, 25)).toBeUndefined();
+    // A stale position beyond what was served is moved back to what was served.
+    expect(guard.pullTarget(G, 'T', 0, 60)).toBe(42);
+    // Served offsets only grow.
+    guard.recordServed(G, 'T', 0, 12);
+    expect(guard.pullTarget(G, 'T', 0, 42)).toBeUndefined();
     // Another group, another queue: each is checked on its own; a queue absent at startup ended at 0.
     expect(guard.pullTarget({ group: 'H' }, 'T', 0, 30)).toBe(10);
     expect(guard.pullTarget(G, 'T', 1, 3)).toBe(0);
     expect(guard.startEnd('T', 1)).toBe(0);
   });
 
-  it('trusts a position inside the part of the log shared with the old history, and its progress after', () => {
+  it('serves any position inside the part of the log shared with the old history', () => {
     const guard = HistoryLossGuard.atStartup([{ topic: 'T', queueId: 0, maxOffset: 10 }], rows(), noLog);
     guard.historyLost('slave ahead');
+    expect(guard.pullTarget(G, 'T', 0, 0)).toBeUndefined();
     expect(guard.pullTarget(G, 'T', 0, 7)).toBeUndefined();
-    expect(guard.pullTarget(G, 'T', 0, 40)).toBeUndefined();
-    expect(guard.mayCommit(G, 'T', 0, 40)).toBe(true);
+    expect(guard.mayCommit(G, 'T', 0, 10)).toBe(true);
   });
 
-  it('refuses commits past the start end from a group not yet moved, and takes them once it was', () => {
+  it('refuses commits past the start end beyond what the group was served since the loss', () => {
     const guard = HistoryLossGuard.atStartup([{ topic: 'T', queueId: 0, maxOffset: 10 }], rows(), noLog);
     guard.historyLost('slave ahead');
-    expect(guard.mayCommit(G, 'T', 0, 10)).toBe(true);
     expect(guard.mayCommit(G, 'T', 0, 11)).toBe(false);
-    expect(guard.refusedCommitRemark('G', 'T', 0, 11)).toMatch(/offset 11 of G for T@0 was not saved: this master lost part of its log \(slave ahead\).*ended at 10.*Pull the queue/);
-    guard.confirm(G, 'T', 0);
-    expect(guard.mayCommit(G, 'T', 0, 11)).toBe(true);
-    expect(guard.pullTarget(G, 'T', 0, 11)).toBeUndefined();
+    expect(guard.refusedCommitRemark('G', 'T', 0, 11)).toMatch(
+      /offset 11 of G for T@0 was not saved: this master lost part of its log \(slave ahead\), the queue ended at 10 when it started, and the group was not served that far since.*Pull the queue/,
+    );
+    guard.recordServed(G, 'T', 0, 20);
+    expect(guard.mayCommit(G, 'T', 0, 20)).toBe(true);
+    expect(guard.mayCommit(G, 'T', 0, 21)).toBe(false);
   });
 
-  it('confirm before the loss does not count: positions are checked from the loss on', () => {
+  it('records nothing before the loss: positions are checked from the loss on', () => {
     const guard = HistoryLossGuard.atStartup([], rows(), noLog);
-    guard.confirm(G, 'T', 0);
+    guard.recordServed(G, 'T', 0, 5);
     guard.historyLost('slave ahead');
     expect(guard.pullTarget(G, 'T', 0, 5)).toBe(0);
   });
@@ -87,10 +95,11 @@ describe('HistoryLossGuard', () => {
     expect(lines).toHaveLength(1);
   });
 
-  it("checks each consumer of a broadcasting group on its own: they keep their own offsets", () => {
+  it('checks each consumer of a broadcasting group on its own: they keep their own offsets', () => {
     const guard = HistoryLossGuard.atStartup([], rows(), noLog);
     guard.historyLost('slave ahead');
     expect(guard.pullTarget({ group: 'B', channelId: 'c1' }, 'T', 0, 8)).toBe(0);
+    guard.recordServed({ group: 'B', channelId: 'c1' }, 'T', 0, 8);
     expect(guard.pullTarget({ group: 'B', channelId: 'c1' }, 'T', 0, 8)).toBeUndefined();
     expect(guard.pullTarget({ group: 'B', channelId: 'c2' }, 'T', 0, 8)).toBe(0);
   });

@@ -5,7 +5,7 @@
 // inside the new history and skip everything below it. The master cannot tell those offsets from
 // its own by looking at a request, but it learns that history was lost when its slave turns out to
 // be ahead of it; from then on, an offset past where a queue ended when this process started is
-// trusted only once this master has set it itself.
+// trusted only as far as this master has served that consumer since.
 import type { MetadataStore } from '@pulsejet/core';
 import type { RemotingLog } from '@pulsejet/remoting';
 
@@ -25,10 +25,11 @@ export interface PositionOwner {
 export class HistoryLossGuard {
   private lostBecause: string | undefined;
   /**
-   * Owners and queues whose position this master set, or found inside the shared part, since the loss.
-   * Kept for the run (a loss is rare): one entry per group and queue, per channel for broadcasting.
+   * Per owner and queue, the furthest offset this master has served since the loss (a pull reply's
+   * nextBeginOffset). Kept for the run (a loss is rare): one entry per group and queue, per channel
+   * for broadcasting.
    */
-  private readonly confirmed = new Set<string>();
+  private readonly served = new Map<string, number>();
 
   constructor(
     private readonly startEnds: QueueEnds,
@@ -72,39 +73,42 @@ export class HistoryLossGuard {
     this.log(
       'warn',
       `this master lost part of its log (${reason}): consumer offsets past where each queue ended at startup are no longer trusted; ` +
-        `${moved} committed offsets moved back, and consumers pulling past those ends are moved back once, to read what was written since (they may see duplicates)`,
+        `${moved} committed offsets moved back, and consumers pulling past those ends (beyond what they were served since) are moved back to read what was written since (they may see duplicates)`,
     );
   }
 
   /**
-   * Where a pull at `offset` must restart instead (the queue's start end), or undefined to serve it.
-   * A position is checked once per owner and queue: what this master answers is trusted after.
+   * How far an owner's position may be after the loss: inside the part of the log shared with the
+   * old history, or up to what this master has served the owner since.
    */
+  private limit(owner: PositionOwner, topic: string, queueId: number): number {
+    return Math.max(this.startEnd(topic, queueId), this.served.get(ownerKey(owner, topic, queueId)) ?? 0);
+  }
+
+  /** Where a pull at `offset` must restart instead (see limit()), or undefined to serve it. */
   pullTarget(owner: PositionOwner, topic: string, queueId: number, offset: number): number | undefined {
     if (this.lostBecause === undefined) return undefined;
+    const limit = this.limit(owner, topic, queueId);
+    return offset > limit ? limit : undefined;
+  }
+
+  /** A pull reply told the owner to read on from `nextBeginOffset`. */
+  recordServed(owner: PositionOwner, topic: string, queueId: number, nextBeginOffset: number): void {
+    if (this.lostBecause === undefined) return;
     const key = ownerKey(owner, topic, queueId);
-    if (this.confirmed.has(key)) return undefined;
-    this.confirmed.add(key);
-    const end = this.startEnd(topic, queueId);
-    return offset > end ? end : undefined;
+    if (nextBeginOffset > (this.served.get(key) ?? 0)) this.served.set(key, nextBeginOffset);
   }
 
-  /** Whether a commit of `offset` may be saved: not one past the start end from an owner not yet moved. */
+  /** Whether a commit of `offset` may be saved (see limit()): a consumer commits only what it was served. */
   mayCommit(owner: PositionOwner, topic: string, queueId: number, offset: number): boolean {
-    if (this.lostBecause === undefined) return true;
-    return offset <= this.startEnd(topic, queueId) || this.confirmed.has(ownerKey(owner, topic, queueId));
-  }
-
-  /** An owner was given a position by this master (QUERY_CONSUMER_OFFSET answers a saved, checked offset). */
-  confirm(owner: PositionOwner, topic: string, queueId: number): void {
-    if (this.lostBecause !== undefined) this.confirmed.add(ownerKey(owner, topic, queueId));
+    return this.lostBecause === undefined || offset <= this.limit(owner, topic, queueId);
   }
 
   /** The remark for a refused commit. */
   refusedCommitRemark(group: string, topic: string, queueId: number, offset: number): string {
     return (
       `offset ${offset} of ${group} for ${topic}@${queueId} was not saved: this master lost part of its log (${this.lostBecause ?? '?'}), ` +
-      `and the queue ended at ${this.startEnd(topic, queueId)} when it started, so that offset may number a lost message. ` +
+      `the queue ended at ${this.startEnd(topic, queueId)} when it started, and the group was not served that far since, so that offset may number a lost message. ` +
       `Pull the queue: the master moves the consumer to a valid offset`
     );
   }

@@ -42,8 +42,6 @@ export function registerOffsetProcessors(server: RemotingServer, ctx: BrokerCont
       const topic = h.string('topic');
       const queueId = h.int('queueId');
       const offset = queryConsumerOffset(ctx, group, topic, queueId);
-      // Saved offsets are checked ones once history was lost (HistoryLossGuard.historyLost, mayCommit).
-      ctx.historyGuard?.confirm({ group }, topic, queueId);
       if (offset === undefined) return createResponse(request, ResponseCode.QUERY_NOT_FOUND, 'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first');
       return ok(request, { offset: String(offset) });
     }),

@@ -58,6 +58,11 @@ interface PullRun {
   header: PullRequestHeader;
   subscription: Subscription;
   channel: RemotingChannel;
+  /**
+   * Set when the history guard checked this pull's offset (the master had lost history when it came):
+   * only such a pull's answer counts as served. A pull parked before the loss was never checked.
+   */
+  checkedFor: PositionOwner | undefined;
 }
 
 export class PullMessageProcessor {
@@ -105,10 +110,10 @@ export class PullMessageProcessor {
     const sub = parseSubscription(expression);
     if (!sub.ok) return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, sub.reason);
 
+    const run: PullRun = { header, subscription: sub.subscription, channel, checkedFor: undefined };
     let commit = hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET);
     const guard = this.deps.historyGuard;
     if (guard !== undefined && guard.lost) {
-      // Checked before the pull confirms the position, so an old offset piggybacked on it is not saved.
       const owner = this.positionOwner(header.consumerGroup, channel);
       if (commit && header.commitOffset >= 0) commit = guard.mayCommit(owner, header.topic, header.queueId, header.commitOffset);
       const target = guard.pullTarget(owner, header.topic, header.queueId, header.queueOffset);
@@ -116,9 +121,9 @@ export class PullMessageProcessor {
         if (commit) this.commitOffset(header);
         return this.moveBack(request, header, target);
       }
+      run.checkedFor = owner;
     }
 
-    const run: PullRun = { header, subscription: sub.subscription, channel };
     const response = this.pull(request, run);
 
     // Piggybacked consumer offset (reference §7): saved whatever the reply code, on first handling only.
@@ -157,6 +162,7 @@ export class PullMessageProcessor {
       code = ResponseCode.PULL_RETRY_IMMEDIATELY;
       nextBeginOffset = header.queueOffset;
     }
+    if (run.checkedFor !== undefined) this.deps.historyGuard?.recordServed(run.checkedFor, header.topic, header.queueId, nextBeginOffset);
     const ext = {
       nextBeginOffset: String(nextBeginOffset),
       minOffset: String(result.minOffset),
