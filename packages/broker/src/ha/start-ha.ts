@@ -28,7 +28,7 @@ export interface HAListen {
 
 /** What a master's HA service reports to the rest of the broker. */
 export interface HAMasterHooks {
-  /** A slave is ahead of this master: the master lost messages (HAMasterOptions.onSlaveAhead). */
+  /** A slave holds log this master never had in this run: the master lost messages (HAMasterOptions.onSlaveAhead). */
   onSlaveAhead?: (event: SlaveAheadEvent) => void;
 }
 

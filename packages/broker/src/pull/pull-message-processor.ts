@@ -177,12 +177,12 @@ export class PullMessageProcessor {
     return this.deps.isBroadcasting?.(group) ? { group, channelId: channel.id } : { group };
   }
 
-  /** PULL_OFFSET_MOVED to `target`: the asked offset may number a message this master lost. */
+  /** PULL_OFFSET_MOVED to `target` (HistoryLossGuard.pullTarget): the asked offset may number a message this master lost. */
   private moveBack(request: RemotingCommand, header: PullRequestHeader, target: number): RemotingCommand {
     const { topic, queueId } = header;
     this.deps.log(
       'warn',
-      `moving ${header.consumerGroup} on ${topic}@${queueId} from offset ${header.queueOffset} back to ${target}, where the queue ended when this master started: it lost part of its log, so the offset may number a lost message`,
+      `moving ${header.consumerGroup} on ${topic}@${queueId} from offset ${header.queueOffset} back to ${target} (where the queue ended when this master started, or what it served the group since): it lost part of its log, so the offset may number a lost message`,
     );
     return createResponse(request, ResponseCode.PULL_OFFSET_MOVED, `offset ${header.queueOffset} may number a message this master lost; read on from ${target}`, {
       nextBeginOffset: String(target),
