@@ -284,7 +284,7 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
     for (const line of replicationLines) notes.push(`restarted master logged: ${logMessage(line).slice(0, 240)}`);
     // Consumers holding offsets of the lost history, moved back by the restarted master (HistoryLossGuard).
     const movedBack = restartLines.filter((line) => /moving .* back to \d+/.test(line)).length;
-    if (movedBack > 0) notes.push(`restarted master moved ${movedBack} consumer positions back to where its queues started`);
+    if (movedBack > 0) notes.push(`restarted master moved ${movedBack} consumer positions back (to where its queues started, or to what it served them since)`);
 
     const preKillVictim = acks.filter((a) => a.brokerName === VICTIM && a.at < killedAt).map((a) => a.msgId);
     const lateBeforeReturn = new Set(lateReceipts.filter((r) => r.at < returnedAt).map((r) => r.msgId));
